@@ -1,0 +1,85 @@
+//! Lints that need the whole program: definitions nobody reads, and numbers that do not add up.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostic::{Diag, Diags};
+use crate::ir::{FnId, GlobalDef, Program};
+use crate::load::Loaded;
+use crate::types::GlobalId;
+
+/// A definition that can read others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Node {
+    Global(GlobalId),
+    Function(FnId),
+    Template(usize),
+    /// Designations, outputs and tests: what the rules are for.
+    Root,
+}
+
+/// Which definitions each definition reads.
+#[derive(Debug, Default)]
+pub struct Uses {
+    edges: HashMap<Node, HashSet<Node>>,
+}
+
+impl Uses {
+    pub fn add(&mut self, from: Node, to: Node) {
+        self.edges.entry(from).or_default().insert(to);
+    }
+
+    /// Everything reachable from the roots.
+    pub fn reachable(&self) -> HashSet<Node> {
+        let mut seen = HashSet::from([Node::Root]);
+        let mut work = vec![Node::Root];
+        while let Some(node) = work.pop() {
+            for next in self.edges.get(&node).into_iter().flatten() {
+                if seen.insert(*next) {
+                    work.push(*next);
+                }
+            }
+        }
+        seen
+    }
+}
+
+pub struct Lints(pub Diags);
+
+impl Lints {
+    pub fn run(loaded: &Loaded, program: &Program, uses: &Uses) -> Lints {
+        let mut diags = Diags::default();
+        unused(loaded, program, uses, &mut diags);
+        Lints(diags)
+    }
+}
+
+/// A let, function or table that no designation, output or test reads, directly or not.
+/// Files that define nothing that is read (a library loaded alone) are not warned about.
+fn unused(loaded: &Loaded, program: &Program, uses: &Uses, diags: &mut Diags) {
+    let reachable = uses.reachable();
+    let has_roots = !program.kinds.iter().all(|k| k.designations.is_empty() && k.output.is_empty()) || !program.tests.is_empty();
+    if !has_roots {
+        return;
+    }
+    let _ = loaded;
+    for (i, global) in program.globals.iter().enumerate() {
+        let node = Node::Global(GlobalId(i as u32));
+        if matches!(global.def, GlobalDef::Input { .. }) || reachable.contains(&node) {
+            continue;
+        }
+        diags.push(
+            Diag::warning("unused", global.span, format!("`{}` is never used", global.name))
+                .label("defined here")
+                .help("no designation, output or test reads it; remove it, or use it"),
+        );
+    }
+    for (i, function) in program.functions.iter().enumerate() {
+        if !reachable.contains(&Node::Function(FnId(i as u32))) {
+            diags.push(
+                Diag::warning("unused", function.span, format!("function `{}` is never called", function.name))
+                    .label("defined here")
+                    .help("remove it, or call it"),
+            );
+        }
+    }
+}

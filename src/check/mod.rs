@@ -1,0 +1,297 @@
+//! Checking: parsed files -> a [`Program`] in which every name is resolved and every type known.
+//!
+//! The checker collects every problem it finds and keeps going; a program is returned only
+//! when there is no error. Stages: declarations and scopes (this file), input shapes
+//! (`shapes`), expressions (`lower`, `builtins`), designations, outputs and tests
+//! (`designations`), then consistency lints that need the whole program (`lints`).
+
+mod builtins;
+mod designations;
+mod lints;
+mod lower;
+mod shapes;
+
+use std::collections::HashMap;
+
+use crate::ast::{self, Item};
+use crate::diagnostic::{Diag, Diags};
+use crate::ir::{FnId, KindId, Program};
+use crate::load::Loaded;
+use crate::source::{FileId, Span};
+use crate::types::{GlobalId, RecordId, Type};
+
+pub use lints::Lints;
+pub use shapes::{describe_expected, describe_shape};
+
+/// What a name stands for in a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Symbol {
+    Global(GlobalId),
+    Function(FnId),
+    Template(usize),
+}
+
+/// What a type name stands for.
+#[derive(Clone, Debug)]
+pub(crate) enum TypeSymbol {
+    Record(RecordId),
+    /// The row (or column) labels of a table.
+    Axis { table: GlobalId, rows: bool },
+}
+
+/// Progress of a let's or function's type inference, to find definitions that use themselves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Pending,
+    InProgress,
+    Done,
+}
+
+pub(crate) struct Checker<'a> {
+    loaded: &'a Loaded,
+    diags: Diags,
+    program: Program,
+    /// Names visible in each file: its own and those of every file it imports.
+    scopes: HashMap<FileId, HashMap<String, (Symbol, Span)>>,
+    types: HashMap<FileId, HashMap<String, (TypeSymbol, Span)>>,
+    /// The input kind each file's rules read, if any.
+    kind_of_file: HashMap<FileId, KindId>,
+    /// Where each global and function was declared, for lazy inference.
+    let_decls: HashMap<GlobalId, (FileId, Vec<&'a ast::LetDecl>)>,
+    fn_decls: Vec<(FileId, &'a ast::LetDecl)>,
+    templates: Vec<(FileId, &'a ast::TemplateDecl)>,
+    global_state: Vec<State>,
+    fn_state: Vec<State>,
+    /// Which globals and functions each definition reads, for the lints.
+    uses: lints::Uses,
+}
+
+/// Rule files that do not check: the errors (and warnings), with the sources to show them.
+#[derive(Debug)]
+pub struct Failed {
+    pub sources: crate::source::SourceMap,
+    pub diags: Vec<Diag>,
+}
+
+/// Checks loaded rule files. Returns the program and its warnings, or every problem found.
+/// `earlier` are problems found while loading, reported together with the checker's.
+pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Failed> {
+    let mut checker = Checker::new(&loaded);
+    checker.run();
+    let Checker { mut program, mut diags, uses, .. } = checker;
+    let lints = Lints::run(&loaded, &program, &uses);
+    diags.extend(lints.0.0);
+    diags.extend(earlier.0);
+    let ok = !diags.has_errors();
+    let sorted = diags.sorted();
+    if ok {
+        program.sources = loaded.sources;
+        Ok((program, sorted))
+    } else {
+        Err(Failed { sources: loaded.sources, diags: sorted })
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn new(loaded: &'a Loaded) -> Checker<'a> {
+        Checker {
+            loaded,
+            diags: Diags::default(),
+            program: Program::default(),
+            scopes: HashMap::new(),
+            types: HashMap::new(),
+            kind_of_file: HashMap::new(),
+            let_decls: HashMap::new(),
+            fn_decls: Vec::new(),
+            templates: Vec::new(),
+            global_state: Vec::new(),
+            fn_state: Vec::new(),
+            uses: lints::Uses::default(),
+        }
+    }
+
+    fn run(&mut self) {
+        let own = self.declare();
+        self.build_scopes(&own);
+        self.assign_kinds();
+        self.resolve_shapes();
+        for g in 0..self.program.globals.len() {
+            self.infer_global(GlobalId(g as u32));
+        }
+        for f in 0..self.program.functions.len() {
+            self.infer_function(FnId(f as u32));
+        }
+        self.lower_designations();
+        self.lower_outputs();
+        self.lower_tests();
+    }
+
+    fn error(&mut self, diag: Diag) {
+        self.diags.push(diag);
+    }
+
+    /// Creates a global, function, template, record or table for every declaration, and
+    /// returns the names each file declares itself.
+    fn declare(&mut self) -> HashMap<FileId, Vec<(String, Symbol, Span)>> {
+        let mut own: HashMap<FileId, Vec<(String, Symbol, Span)>> = HashMap::new();
+        let loaded = self.loaded;
+        for file in &loaded.files {
+            let mut lets: Vec<(String, Vec<&ast::LetDecl>)> = Vec::new();
+            let mut tables: Vec<(String, Vec<&ast::TableDecl>)> = Vec::new();
+            for item in &file.items {
+                match item {
+                    Item::Let(l) if l.params.is_some() => {
+                        let id = FnId(self.fn_decls.len() as u32);
+                        if let Some((_, from_span)) = l.from {
+                            self.error(
+                                Diag::error("dated-function", from_span, "a function cannot have dated versions")
+                                    .label("here")
+                                    .help("date the values the function reads instead"),
+                            );
+                        }
+                        self.fn_decls.push((file.id, l));
+                        self.fn_state.push(State::Pending);
+                        self.program.functions.push(crate::ir::Function {
+                            name: l.name.name.clone(),
+                            span: l.name.span,
+                            params: Vec::new(),
+                            ret: Type::Error,
+                            notes: l.notes.clone(),
+                            body: crate::ir::Body { expr: crate::ir::Expr::Const(crate::eval::value::Value::Absent), frame: 0 },
+                        });
+                        own.entry(file.id).or_default().push((l.name.name.clone(), Symbol::Function(id), l.name.span));
+                    }
+                    Item::Let(l) => match lets.iter_mut().find(|(n, _)| *n == l.name.name) {
+                        Some((_, variants)) => variants.push(l),
+                        None => lets.push((l.name.name.clone(), vec![l])),
+                    },
+                    Item::Table(t) => match tables.iter_mut().find(|(n, _)| *n == t.name.name) {
+                        Some((_, variants)) => variants.push(t),
+                        None => tables.push((t.name.name.clone(), vec![t])),
+                    },
+                    Item::Template(t) => {
+                        let index = self.templates.len();
+                        self.templates.push((file.id, t));
+                        own.entry(file.id).or_default().push((t.name.name.clone(), Symbol::Template(index), t.name.span));
+                    }
+                    _ => {}
+                }
+            }
+            for (name, variants) in lets {
+                let variants = self.order_variants(name.as_str(), variants, |l| (l.from, l.name.span));
+                let id = self.new_global(&name, variants[0].name.span, crate::ir::GlobalDef::Let(Vec::new()));
+                self.let_decls.insert(id, (file.id, variants));
+                own.entry(file.id).or_default().push((name, Symbol::Global(id), self.program.global(id).span));
+            }
+            for (name, variants) in tables {
+                let variants = self.order_variants(name.as_str(), variants, |t| (t.from, t.name.span));
+                let id = self.table_global(&variants);
+                own.entry(file.id).or_default().push((name, Symbol::Global(id), self.program.global(id).span));
+            }
+        }
+        own
+    }
+
+    /// Sorts dated variants (undated first) and reports two in force from the same day.
+    fn order_variants<T>(
+        &mut self,
+        name: &str,
+        mut variants: Vec<&'a T>,
+        key: impl Fn(&T) -> (Option<(chrono::NaiveDate, Span)>, Span),
+    ) -> Vec<&'a T> {
+        variants.sort_by_key(|v| key(v).0.map(|(d, _)| d));
+        for pair in variants.windows(2) {
+            let (a, b) = (key(pair[0]), key(pair[1]));
+            if a.0.map(|(d, _)| d) == b.0.map(|(d, _)| d) {
+                let when = match b.0 {
+                    Some((d, _)) => format!("from {d}"),
+                    None => "without a date".to_string(),
+                };
+                self.error(
+                    Diag::error("overlapping-variants", b.0.map_or(b.1, |(_, s)| s), format!("`{name}` has two versions in force {when}"))
+                        .label("second version")
+                        .also(a.0.map_or(a.1, |(_, s)| s), "first version")
+                        .help("give each version of a dated value a different `from` date, or remove one"),
+                );
+            }
+        }
+        variants
+    }
+
+    fn new_global(&mut self, name: &str, span: Span, def: crate::ir::GlobalDef) -> GlobalId {
+        let id = GlobalId(self.program.globals.len() as u32);
+        self.program.globals.push(crate::ir::Global { name: name.to_string(), span, ty: Type::Error, def });
+        self.global_state.push(State::Pending);
+        id
+    }
+
+    /// Every file sees the names of the files it imports, directly or not. The same name from
+    /// two declarations is an error.
+    fn build_scopes(&mut self, own: &HashMap<FileId, Vec<(String, Symbol, Span)>>) {
+        let loaded = self.loaded;
+        let mut reported: Vec<(Span, Span)> = Vec::new();
+        for file in &loaded.files {
+            let mut scope: HashMap<String, (Symbol, Span)> = HashMap::new();
+            for dep in loaded.closure(file.id) {
+                for (name, symbol, span) in own.get(&dep).map_or(&[][..], Vec::as_slice) {
+                    if let Some((other, other_span)) = scope.get(name) {
+                        if other != symbol && !reported.contains(&(*span, *other_span)) && !reported.contains(&(*other_span, *span)) {
+                            reported.push((*span, *other_span));
+                            let (first, second) = if (other_span.file, other_span.start) < (span.file, span.start) {
+                                (*other_span, *span)
+                            } else {
+                                (*span, *other_span)
+                            };
+                            self.error(
+                                Diag::error("duplicate-name", second, format!("`{name}` is defined twice"))
+                                    .label("second definition")
+                                    .also(first, "first definition")
+                                    .help("rename one of them; a name means one thing in all the files that see it"),
+                            );
+                        }
+                        continue;
+                    }
+                    scope.insert(name.clone(), (*symbol, *span));
+                }
+            }
+            self.scopes.insert(file.id, scope);
+        }
+    }
+
+    pub(crate) fn lookup(&self, file: FileId, name: &str) -> Option<Symbol> {
+        self.scopes.get(&file).and_then(|s| s.get(name)).map(|(sym, _)| *sym)
+    }
+
+    /// Every name a file can see, for "did you mean".
+    pub(crate) fn visible_names(&self, file: FileId) -> Vec<&str> {
+        self.scopes.get(&file).map(|s| s.keys().map(String::as_str).collect()).unwrap_or_default()
+    }
+
+    /// A file's rules read the input declared in the files it imports; two inputs are an error.
+    fn assign_kinds(&mut self) {
+        let loaded = self.loaded;
+        let mut input_files: Vec<(FileId, &ast::ShapeDecl)> = Vec::new();
+        for file in &loaded.files {
+            for item in &file.items {
+                if let Item::Shape(s) = item {
+                    if s.is_input {
+                        input_files.push((file.id, s));
+                    }
+                }
+            }
+        }
+        for file in &loaded.files {
+            let closure = loaded.closure(file.id);
+            let inputs: Vec<&(FileId, &ast::ShapeDecl)> = input_files.iter().filter(|(f, _)| closure.contains(f)).collect();
+            if inputs.len() > 1 {
+                let span = inputs[1].1.name.span;
+                self.error(
+                    Diag::error("two-inputs", span, format!("{} sees two inputs: `{}` and `{}`", loaded.sources.get(file.id).name, inputs[0].1.name.name, inputs[1].1.name.name))
+                        .label("second input")
+                        .also(inputs[0].1.name.span, "first input")
+                        .help("a rule file reads one kind of data; keep the rules for each input in files that import only that input"),
+                );
+            }
+        }
+    }
+}

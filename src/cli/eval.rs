@@ -1,0 +1,144 @@
+//! `tally eval`: evaluate records (partners, scenarios) and print the results.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+use rayon::prelude::*;
+
+use super::render::Renderer;
+use super::{DataFormat, FAILED, OK, USAGE, default_rules, load_rules};
+use crate::data::batch::{RawRecord, Records};
+use crate::evaluate::{RecordError, evaluate_text};
+use crate::ir::{KindId, Program};
+use crate::report;
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// Rule files or folders of them
+    #[arg(default_value = "rules")]
+    rules: Vec<PathBuf>,
+    /// A record file, a folder of them, a JSON Lines file, or - for standard input
+    #[arg(long, short)]
+    data: PathBuf,
+    /// How to print the results
+    #[arg(long, short, value_enum, default_value_t = DataFormat::Table)]
+    format: DataFormat,
+    /// The input the data is (such as `partner`); by default it is told from the data's fields
+    #[arg(long)]
+    input: Option<String>,
+    /// Threads to evaluate with (default: every core)
+    #[arg(long, short)]
+    jobs: Option<usize>,
+}
+
+/// Records read and evaluated per chunk: enough to keep every core busy, few enough to keep
+/// memory bounded.
+const CHUNK: usize = 2048;
+
+pub fn run(args: EvalArgs) -> u8 {
+    let renderer = Renderer::for_stderr();
+    let (program, _warnings) = match load_rules(&default_rules(args.rules), &renderer) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let kind = match &args.input {
+        None => None,
+        Some(name) => match program.kinds.iter().position(|k| &k.name == name) {
+            Some(i) => Some(KindId(i as u32)),
+            None => {
+                let names: Vec<&str> = program.kinds.iter().map(|k| k.name.as_str()).collect();
+                eprintln!("tally: the rules declare no input `{name}`; they declare: {}", names.join(", "));
+                return USAGE;
+            }
+        },
+    };
+    if let Some(jobs) = args.jobs {
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global();
+    }
+    let mut records = match Records::open(&args.data) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("tally: cannot read --data: {e}");
+            return USAGE;
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut failed = 0usize;
+    let mut evaluated = 0usize;
+    loop {
+        let chunk = match records.next_chunk(CHUNK) {
+            Ok(chunk) => chunk,
+            Err(e) => {
+                eprintln!("tally: cannot read --data: {e}");
+                return USAGE;
+            }
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        let results: Vec<Result<String, String>> =
+            chunk.par_iter().map(|record| one(&program, kind, record, args.format, &renderer)).collect();
+        for result in results {
+            match result {
+                Ok(text) => {
+                    evaluated += 1;
+                    if out.write_all(text.as_bytes()).is_err() {
+                        return FAILED;
+                    }
+                }
+                Err(problem) => {
+                    failed += 1;
+                    let _ = out.flush();
+                    eprint!("{problem}");
+                }
+            }
+        }
+    }
+    let _ = out.flush();
+    if failed > 0 {
+        eprintln!("tally: {failed} record{} not evaluated, {evaluated} evaluated", if failed == 1 { "" } else { "s" });
+        return FAILED;
+    }
+    if evaluated == 0 {
+        eprintln!("tally: no records in {}", args.data.display());
+        return FAILED;
+    }
+    OK
+}
+
+/// One record: its printed result, or its problems rendered for stderr.
+fn one(program: &Program, kind: Option<KindId>, record: &RawRecord, format: DataFormat, renderer: &Renderer) -> Result<String, String> {
+    match evaluate_text(program, kind, &record.text, format == DataFormat::Table) {
+        Ok(outcome) => {
+            let mut text = String::new();
+            match format {
+                DataFormat::Json => {
+                    report::json::write_outcome(&mut text, &outcome);
+                    text.push('\n');
+                }
+                DataFormat::Table => {
+                    report::table::write_outcome(&mut text, &outcome, &record.origin.to_string());
+                    text.push('\n');
+                }
+            }
+            Ok(text)
+        }
+        Err(RecordError::Data { id, errors }) => {
+            let mut text = String::new();
+            for error in &errors {
+                text.push_str(&renderer.field_error(&record.origin, id.as_deref(), &record.text, error));
+            }
+            Err(text)
+        }
+        Err(RecordError::Rule { id, error }) => {
+            let who = id.map(|i| format!(" for {i}")).unwrap_or_default();
+            let mut diag = crate::diagnostic::Diag::general("rule-failed", format!("a rule failed{who} ({}): {}", record.origin, error.message));
+            diag.span = error.span;
+            diag.label = "while evaluating this".into();
+            diag.help = error.help.clone();
+            Err(renderer.diag(&diag, &program.sources))
+        }
+    }
+}

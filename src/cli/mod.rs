@@ -1,0 +1,83 @@
+//! The command line: `tally eval`, `check`, `fmt`, `test`, `diff`, `explain` and `doc`.
+//! Each command returns its exit code; `main` only parses the arguments.
+
+mod eval;
+pub mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::check::Failed;
+use crate::ir::Program;
+use render::Renderer;
+
+/// Every record was evaluated; the check found nothing; the tests passed.
+pub const OK: u8 = 0;
+/// A record could not be evaluated (bad data, or a rule failed on it); `check` found problems;
+/// a test failed; `diff --fail-on-change` found a change.
+pub const FAILED: u8 = 1;
+/// The rules do not load or check, or the command line is wrong.
+pub const USAGE: u8 = 2;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  done: every record evaluated, no findings, every test passed
+  1  something failed: a record could not be evaluated (bad data, or a rule failed on it),
+     `check` found problems, a test failed, or `diff --fail-on-change` found a change
+  2  the rules do not load or check, or the command line is wrong";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tally",
+    version,
+    about = "Rule files that program managers edit, auditors read and CI checks",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Evaluate partners or scenarios against the rules
+    #[command(after_help = EXIT_CODES)]
+    Eval(eval::EvalArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DataFormat {
+    /// A breakdown for people
+    Table,
+    /// The data contract's JSON, one line per record
+    Json,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Eval(args) => eval::run(args),
+    };
+    ExitCode::from(code)
+}
+
+fn default_rules(rules: Vec<PathBuf>) -> Vec<PathBuf> {
+    if rules.is_empty() { vec![PathBuf::from("rules")] } else { rules }
+}
+
+/// Loads and checks rules; on failure prints every problem and gives the exit code.
+fn load_rules(paths: &[PathBuf], renderer: &Renderer) -> Result<(Program, Vec<crate::diagnostic::Diag>), u8> {
+    match crate::load_rules(paths) {
+        Ok(loaded) => Ok(loaded),
+        Err(Failed { sources, diags }) => {
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            for diag in &diags {
+                eprint!("{}", renderer.diag(diag, &sources));
+            }
+            eprintln!("tally: the rules have {errors} error{}", if errors == 1 { "" } else { "s" });
+            Err(USAGE)
+        }
+    }
+}

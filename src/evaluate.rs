@@ -1,0 +1,70 @@
+//! One record end to end: which input it is, reading it, and evaluating every designation and
+//! output of that input's rules.
+
+use std::sync::Arc;
+
+use crate::data::read::{detect_kind, identifier, read_record};
+use crate::data::FieldError;
+use crate::eval::designation::DesignationResult;
+use crate::eval::value::{RecordValue, Value};
+use crate::eval::{EvalError, Evaluation};
+use crate::ir::{KindId, Program};
+
+/// What the rules computed for one record.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub kind: KindId,
+    /// The identifier field's name and value (`partner_id`, `P-0001`).
+    pub id: Option<(String, String)>,
+    pub display_name: Option<String>,
+    pub designations: Vec<DesignationResult>,
+    pub output: Vec<(String, Value)>,
+}
+
+/// Why a record has no outcome.
+#[derive(Debug, Clone)]
+pub enum RecordError {
+    /// The data does not fit the declared input.
+    Data { id: Option<String>, errors: Vec<FieldError> },
+    /// A rule failed on this data (a division by zero, say).
+    Rule { id: Option<String>, error: EvalError },
+}
+
+/// Reads and evaluates one JSON record. `kind` forces the input kind; otherwise it is detected.
+/// With `reasons`, results say why (a designation's path).
+pub fn evaluate_text(program: &Program, kind: Option<KindId>, text: &str, reasons: bool) -> Result<Outcome, RecordError> {
+    let kind = match kind {
+        Some(k) => k,
+        None => detect_kind(program, text).map_err(|e| RecordError::Data { id: None, errors: vec![e] })?,
+    };
+    let record = read_record(program, kind, text)
+        .map_err(|errors| RecordError::Data { id: identifier(program, kind, text), errors })?;
+    evaluate_record(program, kind, record, reasons)
+}
+
+/// Evaluates a record that has been read.
+pub fn evaluate_record(program: &Program, kind: KindId, record: Arc<RecordValue>, reasons: bool) -> Result<Outcome, RecordError> {
+    let input = program.kind(kind);
+    let text_field = |index: Option<u32>| {
+        index.and_then(|i| match &record.fields[i as usize] {
+            Value::Text(t) => Some(t.to_string()),
+            _ => None,
+        })
+    };
+    let id = text_field(input.identifier)
+        .map(|value| (program.record(input.record).fields[input.identifier.unwrap_or(0) as usize].name.clone(), value));
+    let display_name = text_field(input.display_name);
+    let mut ev = Evaluation::new(program, kind, record);
+    ev.reasons = reasons;
+    let rule_error = |error: EvalError| RecordError::Rule { id: id.as_ref().map(|(_, v)| v.clone()), error };
+    let mut designations = Vec::with_capacity(input.designations.len());
+    for d in &input.designations {
+        designations.push(ev.designation(d).map_err(rule_error)?);
+    }
+    let mut output = Vec::with_capacity(input.output.len());
+    for field in &input.output {
+        let value = ev.with_frame(field.body.frame, |ev| ev.eval(&field.body.expr)).map_err(rule_error)?;
+        output.push((field.name.clone(), value));
+    }
+    Ok(Outcome { kind, id, display_name, designations, output })
+}

@@ -1,0 +1,324 @@
+//! The checked program: every name resolved to a slot, every type known.
+//!
+//! The checker builds it from the AST; the evaluator runs it; reports and tools read it.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::ast::{BinderKind, Note};
+use crate::eval::builtins::Builtin;
+use crate::eval::value::{Layout, Value};
+use crate::source::{SourceMap, Span};
+use crate::types::{GlobalId, RecordId, Type};
+
+/// Index of a function in [`Program::functions`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FnId(pub u32);
+
+/// Index of an input kind in [`Program::kinds`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KindId(pub u32);
+
+#[derive(Debug, Default)]
+pub struct Program {
+    pub sources: SourceMap,
+    pub records: Vec<RecordShape>,
+    pub globals: Vec<Global>,
+    pub functions: Vec<Function>,
+    pub kinds: Vec<InputKind>,
+    pub tests: Vec<Test>,
+}
+
+impl Program {
+    pub fn global(&self, id: GlobalId) -> &Global {
+        &self.globals[id.0 as usize]
+    }
+
+    pub fn record(&self, id: RecordId) -> &RecordShape {
+        &self.records[id.0 as usize]
+    }
+
+    pub fn function(&self, id: FnId) -> &Function {
+        &self.functions[id.0 as usize]
+    }
+
+    pub fn kind(&self, id: KindId) -> &InputKind {
+        &self.kinds[id.0 as usize]
+    }
+}
+
+/// A named value: a field of the input, a `let`, or a table.
+#[derive(Debug)]
+pub struct Global {
+    pub name: String,
+    pub span: Span,
+    pub ty: Type,
+    pub def: GlobalDef,
+}
+
+#[derive(Debug)]
+pub enum GlobalDef {
+    Input { kind: KindId, field: u32 },
+    Let(Vec<Variant<Body>>),
+    Table(Vec<Variant<Arc<TableData>>>),
+}
+
+/// One dated variant of a let or table; `from: None` is in force since always.
+/// Variants are sorted by date, the undated one first.
+#[derive(Debug)]
+pub struct Variant<T> {
+    pub from: Option<NaiveDate>,
+    pub span: Span,
+    pub notes: Vec<Note>,
+    pub value: T,
+}
+
+/// An expression with the number of local slots it needs.
+#[derive(Debug)]
+pub struct Body {
+    pub expr: Expr,
+    pub frame: u32,
+}
+
+#[derive(Debug)]
+pub struct TableData {
+    pub row_axis: String,
+    pub column_axis: String,
+    pub rows: Vec<Arc<str>>,
+    pub columns: Vec<Arc<str>>,
+    /// Row after row.
+    pub cells: Vec<Decimal>,
+}
+
+impl TableData {
+    pub fn get(&self, row: &str, column: &str) -> Option<Decimal> {
+        let r = self.rows.iter().position(|l| &**l == row)?;
+        let c = self.columns.iter().position(|l| &**l == column)?;
+        Some(self.cells[r * self.columns.len() + c])
+    }
+}
+
+#[derive(Debug)]
+pub struct Function {
+    pub name: String,
+    pub span: Span,
+    pub params: Vec<(String, Type)>,
+    pub ret: Type,
+    pub notes: Vec<Note>,
+    pub body: Body,
+}
+
+/// The data one rule set reads, and what it computes from it.
+#[derive(Debug)]
+pub struct InputKind {
+    pub name: String,
+    pub title: Option<String>,
+    pub span: Span,
+    pub record: RecordId,
+    pub identifier: Option<u32>,
+    pub display_name: Option<u32>,
+    pub evaluation_date: Option<u32>,
+    pub designations: Vec<Designation>,
+    pub output: Vec<OutputField>,
+}
+
+/// Slots of a designation's frame that its `require`s read.
+pub const SLOT_TOTAL: u32 = 0;
+pub const SLOT_THRESHOLD: u32 = 1;
+pub const SLOT_SUBCATEGORIES: u32 = 2;
+pub const SLOT_PATH: u32 = 3;
+/// Template parameters start here.
+pub const SLOT_FIRST_PARAM: u32 = 4;
+
+#[derive(Debug)]
+pub struct Designation {
+    pub name: String,
+    pub span: Span,
+    pub notes: Vec<Note>,
+    /// Template arguments, evaluated into the slots from [`SLOT_FIRST_PARAM`].
+    pub args: Vec<Expr>,
+    pub path: Option<Expr>,
+    pub threshold: Option<Expr>,
+    pub max: Option<Decimal>,
+    pub categories: Vec<Category>,
+    pub requires: Vec<Require>,
+    pub frame: u32,
+    /// The layout of the records in `subcategories`.
+    pub subcategory_layout: Arc<Layout>,
+}
+
+#[derive(Debug)]
+pub struct Category {
+    pub name: String,
+    pub span: Span,
+    pub max: Decimal,
+    pub notes: Vec<Note>,
+    pub subcategories: Vec<Subcategory>,
+}
+
+#[derive(Debug)]
+pub struct Subcategory {
+    pub name: String,
+    pub span: Span,
+    pub max: Decimal,
+    pub notes: Vec<Note>,
+    pub points: Expr,
+    pub points_span: Span,
+}
+
+#[derive(Debug)]
+pub struct Require {
+    pub label: Option<String>,
+    pub span: Span,
+    pub notes: Vec<Note>,
+    pub condition: Expr,
+}
+
+#[derive(Debug)]
+pub struct OutputField {
+    pub name: String,
+    pub span: Span,
+    pub body: Body,
+}
+
+/// The shape of a record in the data.
+#[derive(Debug)]
+pub struct RecordShape {
+    pub name: String,
+    pub title: Option<String>,
+    pub span: Span,
+    pub layout: Arc<Layout>,
+    pub fields: Vec<FieldShape>,
+}
+
+impl RecordShape {
+    pub fn field(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+}
+
+#[derive(Debug)]
+pub struct FieldShape {
+    pub name: String,
+    pub span: Span,
+    pub notes: Vec<Note>,
+    pub ty: ShapeType,
+    pub optional: bool,
+    pub default: Option<Value>,
+    pub at_least: Option<Decimal>,
+    pub at_most: Option<Decimal>,
+    /// For a list of records: the field that must differ between its elements.
+    pub unique_by: Option<u32>,
+    /// The value must be the key field of an element of a list of the input.
+    pub refers_to: Option<Reference>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub list_field: u32,
+    pub key_field: u32,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum ShapeType {
+    Text,
+    Number { whole: bool },
+    Bool,
+    Date,
+    Month,
+    Choice(Arc<[String]>),
+    /// The row or column labels of a table.
+    Axis { table: GlobalId, rows: bool, name: String },
+    List(Box<ShapeType>),
+    Map(Box<ShapeType>, Box<ShapeType>),
+    Record(RecordId),
+}
+
+#[derive(Debug)]
+pub struct Test {
+    pub name: String,
+    pub span: Span,
+    pub kind: Option<KindId>,
+    pub data: TestInput,
+    pub expectations: Vec<Expectation>,
+}
+
+#[derive(Debug)]
+pub enum TestInput {
+    File(std::path::PathBuf, Span),
+    Inline(String, Span),
+}
+
+#[derive(Debug)]
+pub struct Expectation {
+    pub span: Span,
+    pub target: ExpectTarget,
+    pub expected: Value,
+    pub expected_text: String,
+}
+
+#[derive(Debug)]
+pub enum ExpectTarget {
+    Attained { designation: usize },
+    Total { designation: usize },
+    Path { designation: usize },
+    Points { designation: usize, category: usize, subcategory: usize },
+    Value { body: Body, text: String },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compare {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    MonthPlus,
+    MonthMinus,
+    MonthsBetween,
+    DatePlus,
+    DateMinus,
+    DaysBetween,
+}
+
+#[derive(Debug)]
+pub enum Expr {
+    Const(Value),
+    Global(GlobalId),
+    Local(u32),
+    Field(Box<Expr>, u32),
+    /// `list.field`: the field of every element.
+    Project(Box<Expr>, u32),
+    MapGet { map: Box<Expr>, key: Box<Expr>, span: Span },
+    TableGet { table: GlobalId, row: Box<Expr>, column: Box<Expr>, span: Span },
+    /// `rows(table)` or `columns(table)`.
+    TableLabels { table: GlobalId, rows: bool },
+    Not(Box<Expr>),
+    Neg(Box<Expr>, Span),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Compare(Compare, Box<Expr>, Box<Expr>),
+    Arith(Arith, Box<Expr>, Box<Expr>, Span),
+    In { item: Box<Expr>, list: Box<Expr>, negated: bool },
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    Case { subject: Box<Expr>, arms: Vec<(Expr, Expr)>, otherwise: Option<Box<Expr>>, span: Span },
+    /// `list where condition`, the element in `slot`.
+    Filter { list: Box<Expr>, slot: u32, condition: Box<Expr> },
+    Binder { kind: BinderKind, slot: u32, list: Box<Expr>, body: Box<Expr>, span: Span },
+    List(Vec<Expr>),
+    Record(Arc<Layout>, Vec<Expr>),
+    Call { builtin: Builtin, args: Vec<Expr>, span: Span },
+    CallFn { function: FnId, args: Vec<Expr>, span: Span },
+}

@@ -1,0 +1,26 @@
+//! tally: a small rules language for partner programs.
+
+pub mod ast;
+pub mod diagnostic;
+pub mod parse;
+pub mod source;
+pub mod syntax;
+pub mod check;
+pub mod eval;
+pub mod ir;
+pub mod load;
+pub mod types;
+pub mod data;
+pub mod evaluate;
+pub mod report;
+pub mod cli;
+
+use std::path::PathBuf;
+
+/// Loads the rule files under `paths` (files or folders) and checks them: the program and its
+/// warnings, or every problem found.
+pub fn load_rules(paths: &[PathBuf]) -> Result<(ir::Program, Vec<diagnostic::Diag>), check::Failed> {
+    let mut diags = diagnostic::Diags::default();
+    let loaded = load::load(paths, &mut diags);
+    check::check(loaded, diags)
+}

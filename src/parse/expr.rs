@@ -1,0 +1,206 @@
+//! Expressions: operators by precedence (pest's Pratt parser), then postfix and primary forms.
+
+use std::sync::LazyLock;
+
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+
+use super::Cx;
+use super::items::{date, number, percent};
+use crate::ast::*;
+use crate::syntax::Rule;
+
+/// Lowest precedence first.
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::where_op, Assoc::Left))
+        .op(Op::infix(Rule::or, Assoc::Left))
+        .op(Op::infix(Rule::and, Assoc::Left))
+        .op(Op::prefix(Rule::not))
+        .op(Op::infix(Rule::eq, Assoc::Left)
+            | Op::infix(Rule::ne, Assoc::Left)
+            | Op::infix(Rule::lt, Assoc::Left)
+            | Op::infix(Rule::le, Assoc::Left)
+            | Op::infix(Rule::gt, Assoc::Left)
+            | Op::infix(Rule::ge, Assoc::Left)
+            | Op::infix(Rule::in_op, Assoc::Left)
+            | Op::infix(Rule::not_in, Assoc::Left))
+        .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
+        .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
+        .op(Op::prefix(Rule::neg))
+});
+
+/// An `expr` or `body_expr` pair.
+pub(super) fn expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
+    pratt(cx, pair.into_inner())
+}
+
+fn pratt(cx: &mut Cx<'_>, pairs: Pairs<'_, Rule>) -> Option<Expr> {
+    // The Pratt parser's closures cannot share `cx` mutably, so problems found inside are
+    // gathered in a cell and handed over afterwards.
+    let file = cx.file;
+    let diags = std::cell::RefCell::new(std::mem::take(cx.diags));
+    let result = PRATT
+        .map_primary(|p| {
+            let mut inner_cx = Cx { file, diags: &mut diags.borrow_mut() };
+            postfix_expr(&mut inner_cx, p)
+        })
+        .map_prefix(|op, rhs| {
+            let rhs = rhs?;
+            let op_span = crate::source::Span::from_pest(file, op.as_span());
+            let unary = if op.as_rule() == Rule::neg { UnaryOp::Neg } else { UnaryOp::Not };
+            Some(Expr { span: op_span.to(rhs.span), kind: ExprKind::Unary(unary, Box::new(rhs)) })
+        })
+        .map_infix(|lhs, op, rhs| {
+            let (lhs, rhs) = (lhs?, rhs?);
+            let span = lhs.span.to(rhs.span);
+            let kind = match op.as_rule() {
+                Rule::where_op => ExprKind::Where(Box::new(lhs), Box::new(rhs)),
+                rule => ExprKind::Binary(binary_op(rule), Box::new(lhs), Box::new(rhs)),
+            };
+            Some(Expr { kind, span })
+        })
+        .parse(pairs);
+    *cx.diags = diags.into_inner();
+    result
+}
+
+fn binary_op(rule: Rule) -> BinaryOp {
+    match rule {
+        Rule::or => BinaryOp::Or,
+        Rule::and => BinaryOp::And,
+        Rule::eq => BinaryOp::Eq,
+        Rule::ne => BinaryOp::Ne,
+        Rule::lt => BinaryOp::Lt,
+        Rule::le => BinaryOp::Le,
+        Rule::gt => BinaryOp::Gt,
+        Rule::ge => BinaryOp::Ge,
+        Rule::in_op => BinaryOp::In,
+        Rule::not_in => BinaryOp::NotIn,
+        Rule::add => BinaryOp::Add,
+        Rule::sub => BinaryOp::Sub,
+        Rule::mul => BinaryOp::Mul,
+        Rule::div => BinaryOp::Div,
+        rule => unreachable!("the grammar has no operator {rule:?}"),
+    }
+}
+
+/// A primary followed by `.field` and `[index]` parts.
+pub(super) fn postfix_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
+    let mut inner = pair.into_inner();
+    let mut base = primary(cx, inner.next()?)?;
+    for post in inner {
+        let span = base.span.to(cx.span(&post));
+        base = match post.as_rule() {
+            Rule::field_access => {
+                let name = post.into_inner().next()?;
+                let ident = Ident { name: name.as_str().to_string(), span: cx.span(&name) };
+                Expr { kind: ExprKind::Field(Box::new(base), ident), span }
+            }
+            Rule::index => {
+                let keys = post.into_inner().map(|p| expr(cx, p)).collect::<Option<Vec<_>>>()?;
+                Expr { kind: ExprKind::Index(Box::new(base), keys), span }
+            }
+            rule => unreachable!("the grammar has no postfix {rule:?}"),
+        };
+    }
+    Some(base)
+}
+
+fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
+    let span = cx.span(&pair);
+    let kind = match pair.as_rule() {
+        Rule::number => ExprKind::Number(number(cx, pair)?),
+        Rule::percent => ExprKind::Number(percent(cx, &pair)?),
+        Rule::date => ExprKind::Date(date(cx, &pair)?),
+        Rule::string => ExprKind::Text(string_value(&pair)),
+        Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
+        Rule::name => ExprKind::Name(pair.as_str().to_string()),
+        Rule::expr => return expr(cx, pair).map(|e| Expr { span, ..e }),
+        Rule::list => ExprKind::List(pair.into_inner().map(|p| expr(cx, p)).collect::<Option<_>>()?),
+        Rule::record => {
+            let mut fields = Vec::new();
+            for field in pair.into_inner() {
+                let mut parts = field.into_inner();
+                let name = parts.next()?;
+                let ident = Ident { name: name.as_str().to_string(), span: cx.span(&name) };
+                fields.push((ident, expr(cx, parts.next()?)?));
+            }
+            ExprKind::Record(fields)
+        }
+        Rule::call => {
+            let mut parts = pair.into_inner();
+            let name = parts.next()?;
+            let ident = Ident { name: name.as_str().to_string(), span: cx.span(&name) };
+            let args = parts.map(|p| expr(cx, p)).collect::<Option<_>>()?;
+            ExprKind::Call(ident, args)
+        }
+        Rule::if_expr => {
+            let mut parts = pair.into_inner().filter(|p| p.as_rule() == Rule::expr);
+            let cond = expr(cx, parts.next()?)?;
+            let then = expr(cx, parts.next()?)?;
+            let otherwise = expr(cx, parts.next()?)?;
+            ExprKind::If(Box::new(cond), Box::new(then), Box::new(otherwise))
+        }
+        Rule::case_expr => {
+            let mut parts = pair.into_inner().skip(1);
+            let subject = expr(cx, parts.next()?)?;
+            let mut arms = Vec::new();
+            let mut otherwise = None;
+            for part in parts {
+                let is_arm = part.as_rule() == Rule::case_arm;
+                let mut exprs = part.into_inner().filter(|p| p.as_rule() == Rule::expr);
+                if is_arm {
+                    let when = expr(cx, exprs.next()?)?;
+                    let then = expr(cx, exprs.next()?)?;
+                    arms.push((when, then));
+                } else {
+                    otherwise = Some(Box::new(expr(cx, exprs.next()?)?));
+                }
+            }
+            ExprKind::Case(Box::new(subject), arms, otherwise)
+        }
+        Rule::binder => {
+            let mut parts = pair.into_inner();
+            let kind = match parts.next()?.as_str() {
+                "sum" => BinderKind::Sum,
+                "all" => BinderKind::All,
+                "any" => BinderKind::Any,
+                "each" => BinderKind::Each,
+                "per" => BinderKind::Per,
+                "lowest" => BinderKind::Lowest,
+                "min" => BinderKind::Min,
+                _ => BinderKind::Max,
+            };
+            let var = parts.next()?;
+            let var = Ident { name: var.as_str().to_string(), span: cx.span(&var) };
+            let mut exprs = parts.filter(|p| matches!(p.as_rule(), Rule::expr | Rule::body_expr));
+            let list = expr(cx, exprs.next()?)?;
+            let body = expr(cx, exprs.next()?)?;
+            ExprKind::Binder(kind, var, Box::new(list), Box::new(body))
+        }
+        rule => unreachable!("the grammar has no primary {rule:?}"),
+    };
+    Some(Expr { kind, span })
+}
+
+/// The text of a `string` pair, escapes resolved.
+pub(crate) fn string_value(pair: &Pair<'_, Rule>) -> String {
+    let raw = pair.as_str();
+    let raw = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,294 @@
+//! Parsing: rule-file text -> pest parse tree -> AST.
+//!
+//! One function per grammar rule turns pest pairs into AST nodes, copying each pair's span.
+//! A syntax error does not end the parse: the rest of the file is read item by item, so one
+//! load reports every item with a mistake.
+
+mod expr;
+mod items;
+
+use pest::Parser;
+use pest::iterators::Pair;
+
+use crate::ast;
+use crate::diagnostic::{Diag, Diags};
+use crate::source::{FileId, Span};
+use crate::syntax::{Rule, TallyParser, describe};
+
+/// Parses one rule file. Syntax errors go to `diags`; the items that parse are kept.
+pub fn parse_file(id: FileId, text: &str, diags: &mut Diags) -> ast::File {
+    let mut cx = Cx { file: id, diags };
+    match TallyParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            let file = pairs.next().expect("the file rule always yields one pair");
+            let items = file
+                .into_inner()
+                .filter(|p| p.as_rule() != Rule::EOI)
+                .filter_map(|p| items::item(&mut cx, p))
+                .collect();
+            ast::File { id, items }
+        }
+        Err(error) => {
+            let items = recover(&mut cx, text, error);
+            ast::File { id, items }
+        }
+    }
+}
+
+/// Parses a single expression (for `tally test` values and tools that embed tally).
+pub fn parse_expr(id: FileId, text: &str, offset: usize, diags: &mut Diags) -> Option<ast::Expr> {
+    let mut cx = Cx { file: id, diags };
+    let padded = format!("{}{}", " ".repeat(offset), text);
+    match TallyParser::parse(Rule::expr, &padded) {
+        Ok(mut pairs) => {
+            let pair = pairs.next()?;
+            if pair.as_span().end() != padded.len() {
+                let at = pair.as_span().end();
+                cx.diags.push(
+                    Diag::error("syntax", Span::new(id, at, padded.len()), "unexpected text after the expression")
+                        .label("not part of the expression"),
+                );
+                return None;
+            }
+            expr::expr(&mut cx, pair)
+        }
+        Err(error) => {
+            cx.diags.push(syntax_error(id, &padded, 0, error));
+            None
+        }
+    }
+}
+
+/// What the conversion functions share: the file and where problems go.
+pub(crate) struct Cx<'d> {
+    pub file: FileId,
+    pub diags: &'d mut Diags,
+}
+
+impl Cx<'_> {
+    pub fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        Span::from_pest(self.file, pair.as_span())
+    }
+}
+
+/// After a syntax error, parse the file again one item at a time, starting each item at a line
+/// that begins with a declaration keyword.
+/// Parses `text` as `rule` again with pest's error detail on, which lists the punctuation
+/// it expected as well as the rules; only done after an error, as it costs time.
+fn detailed_error(rule: Rule, text: &str) -> Option<pest::error::Error<Rule>> {
+    pest::set_error_detail(true);
+    let result = TallyParser::parse(rule, text).err();
+    pest::set_error_detail(false);
+    result
+}
+
+fn recover(cx: &mut Cx<'_>, text: &str, first: pest::error::Error<Rule>) -> Vec<ast::Item> {
+    let first = detailed_error(Rule::file, text).unwrap_or(first);
+    let starts = item_starts(text);
+    let mut items = Vec::new();
+    let mut reported = false;
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        // Pad with spaces so pest positions are positions in the whole file.
+        let chunk = format!("{}{}", " ".repeat(start), &text[start..end]);
+        match TallyParser::parse(Rule::single_item, &chunk) {
+            Ok(mut pairs) => {
+                let single = pairs.next().expect("single_item yields one pair");
+                if let Some(pair) = single.into_inner().find(|p| p.as_rule() != Rule::EOI) {
+                    items.extend(items::item(cx, pair));
+                }
+            }
+            Err(error) => {
+                let error = detailed_error(Rule::single_item, &chunk).unwrap_or(error);
+                cx.diags.push(syntax_error_in(cx.file, text, &chunk, start, error));
+                reported = true;
+            }
+        }
+    }
+    if starts.first().is_none_or(|&s| !text[..s].trim().is_empty() && !only_comments(&text[..s])) || !reported {
+        cx.diags.push(syntax_error(cx.file, text, 0, first));
+    }
+    items
+}
+
+fn only_comments(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#')
+    })
+}
+
+const ITEM_WORDS: [&str; 9] =
+    ["import", "input", "record", "let", "table", "template", "designation", "output", "test"];
+
+fn item_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let word: String = trimmed.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if ITEM_WORDS.contains(&word.as_str()) {
+            starts.push(offset + indent);
+        }
+        offset += line.len();
+    }
+    starts
+}
+
+/// A pest error as a diagnostic: "expected X, found Y" at the exact place.
+fn syntax_error(file: FileId, text: &str, min_start: usize, error: pest::error::Error<Rule>) -> Diag {
+    syntax_error_in(file, text, text, min_start, error)
+}
+
+/// As [`syntax_error`], for an error found in `parsed`, a part of the whole `text`.
+fn syntax_error_in(file: FileId, text: &str, parsed: &str, min_start: usize, error: pest::error::Error<Rule>) -> Diag {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    }
+    .max(min_start);
+    let cut_short = pos >= parsed.len() && pos < text.len();
+    let pos = if cut_short { pos + (text.len() - pos - text[pos..].trim_start().len()) } else { pos };
+    let found = found_at(text, pos);
+    let span = Span::new(file, pos, pos + found.len());
+    let found_text = if found.is_empty() { "the end of the file".to_string() } else { format!("`{found}`") };
+    let attempts = error.parse_attempts();
+    match error.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let tokens = attempts.map(|a| a.expected_tokens()).unwrap_or_default();
+            let punctuation: Vec<String> = tokens
+                .into_iter()
+                .map(|t| t.to_string())
+                .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_punctuation()))
+                .collect();
+            let expected = expected_list(&positives, &punctuation);
+            let mut diag = Diag::error("syntax", span, format!("expected {expected}, found {found_text}"))
+                .label(format!("expected {expected}"));
+            let help = if cut_short {
+                Some("the declaration before this one is unfinished: a `{`, `(` or `[` may not be closed".to_string())
+            } else {
+                let after_equals = pos > 0 && text.as_bytes()[pos - 1] == b'=';
+                syntax_help(if after_equals && found == "=" { "==" } else { found }, &positives)
+            };
+            if let Some(help) = help {
+                diag = diag.help(help);
+            }
+            diag
+        }
+        ErrorVariant::CustomError { message } => Diag::error("syntax", span, message),
+    }
+}
+
+/// The token at `pos`: a word, a quoted text, or one character.
+fn found_at(text: &str, pos: usize) -> &str {
+    let rest = &text[pos.min(text.len())..];
+    let Some(first) = rest.chars().next() else { return "" };
+    let len = if first.is_ascii_alphanumeric() || first == '_' {
+        rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len())
+    } else if first == '"' {
+        rest[1..].find(['"', '\n']).map_or(rest.len(), |i| i + 2)
+    } else if rest.starts_with("==") || rest.starts_with("!=") || rest.starts_with("<=") || rest.starts_with(">=") {
+        2
+    } else {
+        first.len_utf8()
+    };
+    &rest[..len.min(rest.len())]
+}
+
+fn is_operator(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::where_op
+            | Rule::kw_where
+            | Rule::or
+            | Rule::kw_or
+            | Rule::and
+            | Rule::kw_and
+            | Rule::not_in
+            | Rule::in_op
+            | Rule::kw_in
+            | Rule::eq
+            | Rule::ne
+            | Rule::lt
+            | Rule::le
+            | Rule::gt
+            | Rule::ge
+            | Rule::add
+            | Rule::sub
+            | Rule::mul
+            | Rule::div
+            | Rule::field_access
+            | Rule::index
+    )
+}
+
+fn expected_list(positives: &[Rule], punctuation: &[String]) -> String {
+    let wants_expression = positives.iter().any(|r| matches!(r, Rule::expr | Rule::body_expr | Rule::postfix_expr));
+    let wants_operator = positives.iter().any(|r| is_operator(*r));
+    // Closing and separating marks say most; opening ones are part of "an expression".
+    let quoted: Vec<String> = punctuation
+        .iter()
+        .filter(|p| match p.as_str() {
+            "," | "]" | ")" | "}" | ":" | "|" => true,
+            "{" | "(" | "[" => !wants_expression && !wants_operator,
+            "=" => !wants_operator,
+            _ => false,
+        })
+        .map(|p| format!("`{p}`"))
+        .collect();
+    let mut words: Vec<&str> = quoted.iter().map(String::as_str).collect();
+    let mut operator = false;
+    for &rule in positives {
+        if is_operator(rule) || (rule == Rule::kw_not && operator) {
+            operator = true;
+            continue;
+        }
+        if wants_expression && matches!(rule, Rule::neg | Rule::not | Rule::kw_not) {
+            continue;
+        }
+        let word = describe(rule);
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    if operator {
+        words.push("an operator");
+    }
+    match words.len() {
+        0 => "something else".to_string(),
+        1 => words[0].to_string(),
+        n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
+    }
+}
+
+/// A hint for the mistakes people make most.
+fn syntax_help(found: &str, positives: &[Rule]) -> Option<String> {
+    let keywords = [
+        "import", "input", "record", "let", "table", "template", "designation", "category", "subcategory",
+        "output", "test", "source", "assumption", "if", "then", "else", "case", "when", "and", "or", "not", "in",
+        "where", "true", "false",
+    ];
+    if found == "==" {
+        return Some("tally compares with a single `=`".into());
+    }
+    if found.is_empty() && positives.iter().any(|r| !is_operator(*r)) {
+        return Some("a `{`, `(` or `[` may not be closed, or the last declaration is unfinished".into());
+    }
+    if positives.contains(&Rule::ident) && keywords.contains(&found) {
+        return Some(format!("`{found}` is a word of the language; choose another name"));
+    }
+    if found.starts_with('\'') {
+        return Some("texts are written in double quotes: \"like this\"".into());
+    }
+    if found == "," && positives.iter().any(|r| is_operator(*r)) {
+        return Some("write numbers without thousands separators (1000000 or 1_000_000)".into());
+    }
+    if positives.contains(&Rule::annotation) || positives.iter().any(|r| is_operator(*r)) {
+        return Some("each declaration starts on its own line with `let`, `table`, `designation`, ...; \
+                     `source \"...\"` and `assumption \"...\"` may follow it"
+            .into());
+    }
+    None
+}
