@@ -37,9 +37,40 @@ pub fn evaluate_text(program: &Program, kind: Option<KindId>, text: &str, reason
         Some(k) => k,
         None => detect_kind(program, text).map_err(|e| RecordError::Data { id: None, errors: vec![e] })?,
     };
-    let record = read_record(program, kind, text)
-        .map_err(|errors| RecordError::Data { id: identifier(program, kind, text), errors })?;
+    let record = read_record(program, kind, text).map_err(|errors| {
+        let errors = match wrong_kind(program, kind, &errors) {
+            Some(error) => vec![error],
+            None => errors,
+        };
+        RecordError::Data { id: identifier(program, kind, text), errors }
+    })?;
     evaluate_record(program, kind, record, reasons)
+}
+
+/// Data of another kind than the rules read (a partner given to burn-rate rules) fails with one
+/// clear error instead of a list of unknown and missing fields.
+fn wrong_kind(program: &Program, kind: KindId, errors: &[FieldError]) -> Option<FieldError> {
+    let top_level = |e: &&FieldError| e.path.len() == 1 && e.at_key;
+    let unknown: Vec<String> = errors
+        .iter()
+        .filter(top_level)
+        .filter(|e| e.message.starts_with("unknown field"))
+        .filter_map(|e| match &e.path[0] {
+            crate::data::Step::Field(name) => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    let missing = errors.iter().filter(|e| e.path.is_empty() && e.message.starts_with("missing field")).count();
+    let input = program.kind(kind);
+    let shape = program.record(input.record);
+    if unknown.len() < 2 || missing * 2 < shape.fields.iter().filter(|f| !f.optional && f.default.is_none()).count() {
+        return None;
+    }
+    let declared: Vec<&str> = shape.fields.iter().map(|f| f.name.as_str()).collect();
+    Some(
+        FieldError::new(Vec::new(), format!("this is not `{}` data, the input these rules read: it has {}", input.name, unknown.join(", ")))
+            .help(format!("`{}` has {}; give rules that read this data, or data these rules read", input.name, declared.join(", "))),
+    )
 }
 
 /// Evaluates a record that has been read.

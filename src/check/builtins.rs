@@ -76,8 +76,14 @@ impl Checker<'_> {
             Min | Max => !args.is_empty(),
         };
         if !arity_ok {
+            let takes = match builtin {
+                Months | Round | Text | ValueOr => "2 arguments",
+                Clamp => "3 arguments",
+                Min | Max => "a list, or 2 or more arguments",
+                _ => "1 argument",
+            };
             self.error(
-                Diag::error("arity", span, format!("`{}` is not called with {} argument{}", name.name, args.len(), if args.len() == 1 { "" } else { "s" }))
+                Diag::error("arity", span, format!("`{}` takes {takes}, {} given", name.name, args.len()))
                     .label("wrong number of arguments")
                     .help(builtin.usage()),
             );

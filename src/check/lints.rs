@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostic::{Diag, Diags};
 use crate::ir::{FnId, GlobalDef, Program};
 use crate::load::Loaded;
+use crate::source::FileId;
 use crate::types::GlobalId;
 
 /// A definition that can read others.
@@ -43,6 +44,31 @@ impl Uses {
     }
 }
 
+/// Files whose every user is loaded: files nothing imports, and shared files whose folder is
+/// loaded whole. A definition in a shared file may serve a file that is not loaded, so it is
+/// only called unused when all its possible users are here.
+fn complete_files(loaded: &Loaded) -> HashSet<FileId> {
+    let imported: HashSet<FileId> = loaded.imports.values().flatten().copied().collect();
+    let paths: HashSet<&std::path::Path> = loaded.sources.files().map(|(_, f)| f.path.as_path()).collect();
+    loaded
+        .sources
+        .files()
+        .filter(|(id, file)| {
+            if !imported.contains(id) {
+                return true;
+            }
+            let Some(dir) = file.path.parent() else { return false };
+            std::fs::read_dir(dir).map_or(false, |entries| {
+                entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "tally"))
+                    .all(|p| paths.contains(p.canonicalize().unwrap_or(p).as_path()))
+            })
+        })
+        .map(|(id, _)| id)
+        .collect()
+}
+
 pub struct Lints(pub Diags);
 
 impl Lints {
@@ -61,10 +87,10 @@ fn unused(loaded: &Loaded, program: &Program, uses: &Uses, diags: &mut Diags) {
     if !has_roots {
         return;
     }
-    let _ = loaded;
+    let complete = complete_files(loaded);
     for (i, global) in program.globals.iter().enumerate() {
         let node = Node::Global(GlobalId(i as u32));
-        if matches!(global.def, GlobalDef::Input { .. }) || reachable.contains(&node) {
+        if matches!(global.def, GlobalDef::Input { .. }) || reachable.contains(&node) || !complete.contains(&global.span.file) {
             continue;
         }
         diags.push(
@@ -74,7 +100,7 @@ fn unused(loaded: &Loaded, program: &Program, uses: &Uses, diags: &mut Diags) {
         );
     }
     for (i, function) in program.functions.iter().enumerate() {
-        if !reachable.contains(&Node::Function(FnId(i as u32))) {
+        if !reachable.contains(&Node::Function(FnId(i as u32))) && complete.contains(&function.span.file) {
             diags.push(
                 Diag::warning("unused", function.span, format!("function `{}` is never called", function.name))
                     .label("defined here")

@@ -298,13 +298,27 @@ impl Checker<'_> {
                 Local::Element { ty, .. } => candidates.extend(self.field_names(ty)),
             }
         }
+        let element = cx.locals.iter().rev().find_map(|l| match l {
+            Local::Element { ty: Type::Record(id, _), .. } => Some(*id),
+            _ => None,
+        });
+        let suggestion = suggest(name, candidates.iter().map(String::as_str));
         let mut diag = Diag::error("unknown-name", span, format!("unknown name `{name}`")).label("not defined");
-        match suggest(name, candidates.iter().map(String::as_str)) {
-            Some(s) => diag = diag.help(format!("did you mean `{s}`?")),
-            None => {
-                diag = diag.help("define it with `let`, or import the file that defines it");
+        diag = match (element, suggestion) {
+            // Inside `list where ...`, a name is most likely a field the data has and the rules
+            // do not declare.
+            (Some(id), s) if s.is_none_or(|s| self.program.record(id).field(s).is_some()) => {
+                let record = self.program.record(id);
+                let file = &self.loaded.sources.get(record.span.file).name;
+                let prefix = s.map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
+                diag.label(format!("not a field of {}", record.name)).help(format!(
+                    "{prefix}{} has no field `{name}`; if the data has it, declare it in `record {}` ({file})",
+                    record.name, record.name
+                ))
             }
-        }
+            (_, Some(s)) => diag.help(format!("did you mean `{s}`?")),
+            (_, None) => diag.help("define it with `let`, or import the file that defines it"),
+        };
         self.error(diag);
     }
 
@@ -466,6 +480,7 @@ impl Checker<'_> {
         let mut lowered = Vec::new();
         let mut result: Option<(Type, Span)> = None;
         let mut covered: Vec<String> = Vec::new();
+        let errors_before = self.diags.0.len();
         for (when, then) in arms {
             let (when_expr, when_ty) = self.lower(cx, when);
             if self.join(&subject_ty, &when_ty, subject.span, when.span, "`case` and its `when`").is_error() {
@@ -492,7 +507,8 @@ impl Checker<'_> {
             }
             Box::new(expr)
         });
-        if otherwise.is_none() {
+        let arms_have_errors = self.diags.0.len() > errors_before;
+        if otherwise.is_none() && !arms_have_errors {
             match &subject_ty {
                 Type::Choice(choice) => {
                     let missing: Vec<String> = choice.values.iter().filter(|v| !covered.contains(v)).map(|v| format!("\"{v}\"")).collect();
@@ -675,9 +691,11 @@ impl Checker<'_> {
                 let (column, column_ty, column_span) = keys.next().expect("column");
                 for (key, ty, key_span, rows) in [(&row, &row_ty, row_span, true), (&column, &column_ty, column_span, false)] {
                     let axis = self.axis_type(table, rows);
-                    self.expect(ty, &axis, key_span, &format!("the {} of this table are {axis}", if rows { "rows" } else { "columns" }));
-                    if let Expr::Const(Value::Text(t)) = key {
-                        self.check_label(&axis, t, key_span);
+                    match key {
+                        Expr::Const(Value::Text(t)) => self.check_label(&axis, t, key_span),
+                        _ => {
+                            self.expect(ty, &axis, key_span, &format!("the {} of this table are {axis}", if rows { "rows" } else { "columns" }));
+                        }
                     }
                 }
                 (Expr::TableGet { table, row: Box::new(row), column: Box::new(column), span }, Type::Number)

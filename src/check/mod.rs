@@ -202,7 +202,14 @@ impl<'a> Checker<'a> {
         variants.sort_by_key(|v| key(v).0.map(|(d, _)| d));
         for pair in variants.windows(2) {
             let (a, b) = (key(pair[0]), key(pair[1]));
-            if a.0.map(|(d, _)| d) == b.0.map(|(d, _)| d) {
+            if a.0.is_none() && b.0.is_none() {
+                self.error(
+                    Diag::error("duplicate-name", b.1, format!("`{name}` is defined twice"))
+                        .label("second definition")
+                        .also(a.1, "first definition")
+                        .help("remove one, or rename it; to change a value from a date on, write `let name from YYYY-MM-DD = ...`"),
+                );
+            } else if a.0.map(|(d, _)| d) == b.0.map(|(d, _)| d) {
                 let when = match b.0 {
                     Some((d, _)) => format!("from {d}"),
                     None => "without a date".to_string(),

@@ -45,9 +45,11 @@ impl<'a> Checker<'a> {
                 }
                 seen_rows.push(&row.label.name);
                 if row.cells.len() != t.columns.len() {
+                    let span = row.cells.last().map_or(row.label.span, |(_, s)| row.label.span.to(*s));
+                    let values = plural(row.cells.len(), "value");
                     self.error(
-                        Diag::error("table-shape", row.span, format!("row `{}` has {} values; the table has {} columns", row.label.name, row.cells.len(), t.columns.len()))
-                            .label(format!("{} values", row.cells.len()))
+                        Diag::error("table-shape", span, format!("row `{}` has {values}; the table has {}", row.label.name, plural(t.columns.len(), "column")))
+                            .label(values)
                             .help("give each row one value per column, in the header's order"),
                     );
                 }
@@ -202,7 +204,7 @@ impl<'a> Checker<'a> {
                 ModifierKind::AtLeast(n) | ModifierKind::AtMost(n) => {
                     if !matches!(innermost(&shape.ty), ShapeType::Number { .. }) {
                         self.error(
-                            Diag::error("bad-modifier", m.span, format!("`{}` is for numbers; `{}` holds {}", if matches!(m.kind, ModifierKind::AtLeast(_)) { "at least" } else { "at most" }, f.name.name, describe_shape(&shape.ty)))
+                            Diag::error("bad-modifier", m.span, format!("`{}` is for numbers; `{}` holds {}", if matches!(m.kind, ModifierKind::AtLeast(_)) { "at least" } else { "at most" }, f.name.name, describe_shape(&self.program.records, &shape.ty)))
                                 .label("not a number field")
                                 .help("remove it, or make the field a number"),
                         );
@@ -221,7 +223,7 @@ impl<'a> Checker<'a> {
                     match literal_value(lit, target) {
                         Some(v) => shape.default = Some(v),
                         None => self.error(
-                            Diag::error("bad-default", m.span, format!("this default does not fit `{}`, which holds {}", f.name.name, describe_shape(target)))
+                            Diag::error("bad-default", m.span, format!("this default does not fit `{}`, which holds {}", f.name.name, describe_shape(&self.program.records, target)))
                                 .label("wrong kind of value")
                                 .help("give a default of the field's type (for a map, of its values)"),
                         ),
@@ -486,6 +488,11 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// `1 value`, `2 values`.
+pub(super) fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
 fn innermost(t: &ShapeType) -> &ShapeType {
     match t {
         ShapeType::List(inner) | ShapeType::Map(_, inner) => innermost(inner),
@@ -494,7 +501,7 @@ fn innermost(t: &ShapeType) -> &ShapeType {
 }
 
 /// A shape type in words, for messages.
-pub fn describe_shape(t: &ShapeType) -> String {
+pub fn describe_shape(records: &[RecordShape], t: &ShapeType) -> String {
     match t {
         ShapeType::Text => "text".into(),
         ShapeType::Number { whole: true } => "whole numbers".into(),
@@ -504,14 +511,14 @@ pub fn describe_shape(t: &ShapeType) -> String {
         ShapeType::Month => "months".into(),
         ShapeType::Choice(values) => format!("one of {}", values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")),
         ShapeType::Axis { name, .. } => name.clone(),
-        ShapeType::List(inner) => format!("a list of {}", describe_shape(inner)),
-        ShapeType::Map(k, v) => format!("a map of {} to {}", describe_shape(k), describe_shape(v)),
-        ShapeType::Record(_) => "records".into(),
+        ShapeType::List(inner) => format!("a list of {}", describe_shape(records, inner)),
+        ShapeType::Map(k, v) => format!("a map of {} to {}", describe_shape(records, k), describe_shape(records, v)),
+        ShapeType::Record(id) => format!("{} records", records[id.0 as usize].name),
     }
 }
 
 /// What the data must hold for a shape type, for "expected ..." messages.
-pub fn describe_expected(t: &ShapeType) -> String {
+pub fn describe_expected(records: &[RecordShape], t: &ShapeType) -> String {
     match t {
         ShapeType::Text => "a text".into(),
         ShapeType::Number { whole: true } => "a whole number".into(),
@@ -521,9 +528,9 @@ pub fn describe_expected(t: &ShapeType) -> String {
         ShapeType::Month => "a month (YYYY-MM)".into(),
         ShapeType::Choice(values) => format!("one of {}", values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")),
         ShapeType::Axis { name, .. } => format!("a {name}"),
-        ShapeType::List(inner) => format!("a list of {}", describe_shape(inner)),
+        ShapeType::List(inner) => format!("a list of {}", describe_shape(records, inner)),
         ShapeType::Map(..) => "an object (a map)".into(),
-        ShapeType::Record(_) => "an object".into(),
+        ShapeType::Record(id) => format!("an object (a {} record)", records[id.0 as usize].name),
     }
 }
 

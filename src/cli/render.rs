@@ -79,7 +79,11 @@ impl DataProblem {
 }
 
 fn label_for(error: &FieldError) -> String {
-    if error.at_key { "this field".into() } else { "here".into() }
+    match (error.at_key, error.path.last()) {
+        (true, Some(crate::data::Step::Key(_))) => "this key".into(),
+        (true, _) => "this field".into(),
+        (false, _) => "here".into(),
+    }
 }
 
 fn token_len(rest: &str) -> usize {

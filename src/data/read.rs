@@ -58,7 +58,7 @@ pub fn detect_kind(program: &Program, text: &str) -> Result<KindId, FieldError> 
     }
     let keys: Vec<String> = match serde_json::from_str::<std::collections::BTreeMap<String, IgnoredValue>>(text) {
         Ok(map) => map.keys().cloned().collect(),
-        Err(e) => return Err(json_error(&e)),
+        Err(e) => return Err(with_positions(text, vec![json_error(&e)]).remove(0)),
     };
     let mut best: Vec<(KindId, usize)> = Vec::new();
     for (i, kind) in program.kinds.iter().enumerate() {
@@ -95,11 +95,15 @@ fn json_error(e: &serde_json::Error) -> FieldError {
     let (message, help) = match e.classify() {
         serde_json::error::Category::Eof => (format!("the JSON ends too early ({message})"), "a `}` or `]` may be missing"),
         serde_json::error::Category::Syntax => (format!("not valid JSON: {message}"), "check the JSON syntax near this place"),
-        _ => (message, "the record must be a JSON object with the declared fields"),
+        _ if message.starts_with("invalid type") => {
+            let found = match message.trim_start_matches("invalid type: ").split(',').next().unwrap_or("") { "sequence" => "a list", "map" => "an object", other => other };
+            (format!("expected a JSON object (one record), found {found}"), "each record is one JSON object; a batch is a JSON Lines file or a folder")
+        }
+        _ => (message, "each record is one JSON object with the fields the rules declare"),
     };
     let mut error = FieldError::new(Vec::new(), message).help(help);
     if e.line() > 0 {
-        error.position = Some((e.line(), e.column()));
+        error.position = Some((e.line(), e.column().max(1)));
     }
     error
 }
@@ -136,6 +140,14 @@ impl ReadCx<'_> {
         let mut error = FieldError::new(self.path.clone(), message);
         error.help = help;
         self.errors.push(error);
+    }
+
+    /// An error about the map key or field name at the end of the current path.
+    fn error_at_key(&mut self, message: impl Into<String>, help: Option<String>) {
+        self.error(message, help);
+        if let Some(last) = self.errors.last_mut() {
+            last.at_key = true;
+        }
     }
 
     fn key_error(&mut self, key: &str, message: impl Into<String>, help: Option<String>) {
@@ -247,8 +259,12 @@ struct ValueVisitor<'c, 'p, 't> {
 
 impl ValueVisitor<'_, '_, '_> {
     fn mismatch(self, found: &str) -> Value {
-        let want = crate::check::describe_expected(self.ty);
-        self.cx.error(format!("expected {want}, found {found}"), None);
+        let want = crate::check::describe_expected(&self.cx.program.records, self.ty);
+        let help = match self.cx.path.last() {
+            Some(super::Step::Field(name)) => format!("the rules declare `{name}` as {want}"),
+            _ => format!("the rules declare {want} here"),
+        };
+        self.cx.error(format!("expected {want}, found {found}"), Some(help));
         Value::Absent
     }
 }
@@ -350,7 +366,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_> {
                     let key_value = read_key(self.cx, key_ty, key);
                     let value = map.next_value_seed(ValueSeed { cx: self.cx, ty: value_ty, limits: self.limits, default: None })?;
                     if entries.iter().any(|(k, _)| *k == key_value) && !matches!(key_value, Value::Absent) {
-                        self.cx.error(format!("the key \"{key}\" appears twice"), Some("each key appears once in a map".into()));
+                        self.cx.error_at_key(format!("the key \"{key}\" appears twice"), Some("each key appears once in a map".into()));
                     }
                     self.cx.path.pop();
                     entries.push((key_value, value));
@@ -368,16 +384,16 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_> {
 fn read_key(cx: &mut ReadCx<'_>, ty: &ShapeType, key: &str) -> Value {
     match ty {
         ShapeType::Month => Month::parse(key).map(Value::Month).unwrap_or_else(|| {
-            cx.error(format!("\"{key}\" is not a month"), Some("months are written YYYY-MM, from 01 to 12".into()));
+            cx.error_at_key(format!("\"{key}\" is not a month"), Some("months are written YYYY-MM, from 01 to 12".into()));
             Value::Absent
         }),
         ShapeType::Date => parse_date(key).map(Value::Date).unwrap_or_else(|| {
-            cx.error(format!("\"{key}\" is not a date"), Some("dates are written YYYY-MM-DD, and the day must exist".into()));
+            cx.error_at_key(format!("\"{key}\" is not a date"), Some("dates are written YYYY-MM-DD, and the day must exist".into()));
             Value::Absent
         }),
         ShapeType::Choice(values) if !values.iter().any(|v| v == key) => {
             let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
-            cx.error(format!("\"{key}\" is not one of {}", quoted.join(", ")), did_you_mean(key, values.iter().map(String::as_str)));
+            cx.error_at_key(format!("\"{key}\" is not one of {}", quoted.join(", ")), did_you_mean(key, values.iter().map(String::as_str)));
             Value::Absent
         }
         _ => Value::text(key),
@@ -482,7 +498,7 @@ fn read_record_fields<'de, A: MapAccess<'de>>(cx: &mut ReadCx<'_>, id: RecordId,
                 _ => {
                     cx.error(
                         format!("missing field `{}`", field.name),
-                        Some(format!("{} requires `{}` ({})", shape.name, field.name, crate::check::describe_expected(&field.ty))),
+                        Some(format!("{} requires `{}` ({})", shape.name, field.name, crate::check::describe_expected(&program.records, &field.ty))),
                     );
                     Value::Absent
                 }
@@ -583,7 +599,11 @@ impl Walker<'_, '_, '_> {
             (ShapeType::Map(key_ty, value_ty), Value::Map(m)) => {
                 for (k, item) in &m.entries {
                     self.cx.path.push(Step::Key(k.to_string()));
+                    let before = self.cx.errors.len();
                     self.value(key_ty, k);
+                    for error in &mut self.cx.errors[before..] {
+                        error.at_key = true;
+                    }
                     self.value(value_ty, item);
                     self.cx.path.pop();
                 }
