@@ -213,6 +213,9 @@ pub struct FieldShape {
     pub unique_by: Option<u32>,
     /// The value must be the key field of an element of a list of the input.
     pub refers_to: Option<Reference>,
+    /// Something in this field is checked once the whole record is read (a reference, or a
+    /// table label), so the check visits it.
+    pub cross_check: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! tally: a small rules language for partner programs.
 
 pub mod ast;
+pub mod batch;
 pub mod diagnostic;
 pub mod parse;
 pub mod source;

@@ -180,6 +180,36 @@ impl<'a> Checker<'a> {
         for (file, decl, id) in &decls {
             self.resolve_references(*file, decl, *id);
         }
+        self.mark_cross_checks();
+    }
+
+    /// Marks the fields that hold, at any depth, a reference or a table label.
+    fn mark_cross_checks(&mut self) {
+        fn needs(records: &[RecordShape], ty: &ShapeType) -> bool {
+            match ty {
+                ShapeType::Axis { .. } => true,
+                ShapeType::List(inner) => needs(records, inner),
+                ShapeType::Map(k, v) => needs(records, k) || needs(records, v),
+                ShapeType::Record(id) => records[id.0 as usize].fields.iter().any(|f| f.cross_check),
+                _ => false,
+            }
+        }
+        loop {
+            let mut changed = false;
+            for r in 0..self.program.records.len() {
+                for f in 0..self.program.records[r].fields.len() {
+                    let field = &self.program.records[r].fields[f];
+                    let marked = field.refers_to.is_some() || needs(&self.program.records, &field.ty);
+                    if marked && !field.cross_check {
+                        self.program.records[r].fields[f].cross_check = true;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
     }
 
     fn field_shape(&mut self, file: FileId, f: &ast::FieldDecl) -> FieldShape {
@@ -198,6 +228,7 @@ impl<'a> Checker<'a> {
             at_most: None,
             unique_by: None,
             refers_to: None,
+            cross_check: false,
         };
         for m in &f.modifiers {
             match &m.kind {
@@ -317,7 +348,9 @@ impl<'a> Checker<'a> {
 
     pub(super) fn full_field_type(&self, f: &FieldShape) -> Type {
         let t = self.field_type(&f.ty);
-        if f.optional && f.default.is_none() { Type::Optional(Box::new(t)) } else { t }
+        // An optional list or map that the data leaves out is empty, so it is never missing.
+        let always_there = f.default.is_some() || matches!(f.ty, ShapeType::List(_) | ShapeType::Map(..));
+        if f.optional && !always_there { Type::Optional(Box::new(t)) } else { t }
     }
 
     fn check_unique_by(&mut self, decl: &ast::ShapeDecl, id: RecordId) {

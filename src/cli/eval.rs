@@ -4,14 +4,13 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::Args;
-use rayon::prelude::*;
 
 use super::render::Renderer;
 use super::{DataFormat, FAILED, OK, USAGE, default_rules, load_rules};
+use crate::batch::{Format, evaluate_chunk};
 use crate::data::batch::{RawRecord, Records};
-use crate::evaluate::{RecordError, evaluate_text};
+use crate::evaluate::RecordError;
 use crate::ir::{KindId, Program};
-use crate::report;
 
 #[derive(Args, Debug)]
 pub struct EvalArgs {
@@ -78,9 +77,13 @@ pub fn run(args: EvalArgs) -> u8 {
         if chunk.is_empty() {
             break;
         }
-        let results: Vec<Result<String, String>> =
-            chunk.par_iter().map(|record| one(&program, kind, record, args.format, &renderer)).collect();
-        for result in results {
+        let format = match args.format {
+            DataFormat::Json => Format::Json,
+            DataFormat::Table => Format::Table,
+        };
+        let results = evaluate_chunk(&program, kind, &chunk, format);
+        for (record, result) in chunk.iter().zip(results) {
+            let result = result.map_err(|error| problem(&program, record, error, &renderer));
             match result {
                 Ok(text) => {
                     evaluated += 1;
@@ -108,37 +111,23 @@ pub fn run(args: EvalArgs) -> u8 {
     OK
 }
 
-/// One record: its printed result, or its problems rendered for stderr.
-fn one(program: &Program, kind: Option<KindId>, record: &RawRecord, format: DataFormat, renderer: &Renderer) -> Result<String, String> {
-    match evaluate_text(program, kind, &record.text, format == DataFormat::Table) {
-        Ok(outcome) => {
-            let mut text = String::new();
-            match format {
-                DataFormat::Json => {
-                    report::json::write_outcome(&mut text, &outcome);
-                    text.push('\n');
-                }
-                DataFormat::Table => {
-                    report::table::write_outcome(&mut text, &outcome, &record.origin.to_string());
-                    text.push('\n');
-                }
-            }
-            Ok(text)
-        }
-        Err(RecordError::Data { id, errors }) => {
+/// Why a record has no result, rendered for stderr.
+fn problem(program: &Program, record: &RawRecord, error: RecordError, renderer: &Renderer) -> String {
+    match error {
+        RecordError::Data { id, errors } => {
             let mut text = String::new();
             for error in &errors {
                 text.push_str(&renderer.field_error(&record.origin, id.as_deref(), &record.text, error));
             }
-            Err(text)
+            text
         }
-        Err(RecordError::Rule { id, error }) => {
+        RecordError::Rule { id, error } => {
             let who = id.map(|i| format!(" for {i}")).unwrap_or_default();
             let mut diag = crate::diagnostic::Diag::general("rule-failed", format!("a rule failed{who} ({}): {}", record.origin, error.message));
             diag.span = error.span;
             diag.label = "while evaluating this".into();
             diag.help = error.help.clone();
-            Err(renderer.diag(&diag, &program.sources))
+            renderer.diag(&diag, &program.sources)
         }
     }
 }

@@ -22,6 +22,39 @@ pub fn locate(text: &str, path: &[Step], key: bool) -> Option<usize> {
     Some(s.pos)
 }
 
+/// The keys of the top-level object, one at a time, without reading the values: `f` is called
+/// with each key until it returns `false`. Returns `None` when the text is not an object.
+pub fn top_level_keys(text: &str, mut f: impl FnMut(&str) -> bool) -> Option<()> {
+    let mut s = Scanner { bytes: text.as_bytes(), pos: 0 };
+    s.ws();
+    if s.peek()? != b'{' {
+        return None;
+    }
+    s.pos += 1;
+    loop {
+        s.ws();
+        match s.peek()? {
+            b'}' => return Some(()),
+            b',' => {
+                s.pos += 1;
+                continue;
+            }
+            b'"' => {}
+            _ => return None,
+        }
+        let key = s.string()?;
+        if !f(&key) {
+            return Some(());
+        }
+        s.ws();
+        if s.peek()? != b':' {
+            return None;
+        }
+        s.pos += 1;
+        s.skip_value()?;
+    }
+}
+
 /// 1-based line and column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     crate::source::line_col(text, offset)

@@ -22,7 +22,7 @@ use crate::types::RecordId;
 /// Reads the JSON text of one record of `kind`. Returns the record, or every problem in it.
 pub fn read_record(program: &Program, kind: KindId, text: &str) -> Result<Arc<RecordValue>, Vec<FieldError>> {
     let record = program.kind(kind).record;
-    let mut cx = ReadCx { program, path: Vec::new(), errors: Vec::new() };
+    let mut cx = ReadCx { program, errors: Vec::new() };
     let mut de = serde_json::Deserializer::from_str(text);
     let result = RecordSeed { cx: &mut cx, record }.deserialize(&mut de).and_then(|v| de.end().map(|_| v));
     let value = match result {
@@ -51,39 +51,56 @@ pub fn identifier(program: &Program, kind: KindId, text: &str) -> Option<String>
     map.get(name).and_then(|v| v.as_str()).map(str::to_string)
 }
 
-/// Which input a JSON object is: the one declaring most of its top-level keys.
+/// Which input a JSON object is: the first top-level key that only one input declares decides
+/// (records usually start with their identifier); otherwise the input declaring most keys.
 pub fn detect_kind(program: &Program, text: &str) -> Result<KindId, FieldError> {
     if program.kinds.len() == 1 {
         return Ok(KindId(0));
     }
-    let keys: Vec<String> = match serde_json::from_str::<std::collections::BTreeMap<String, IgnoredValue>>(text) {
-        Ok(map) => map.keys().cloned().collect(),
-        Err(e) => return Err(with_positions(text, vec![json_error(&e)]).remove(0)),
-    };
-    let mut best: Vec<(KindId, usize)> = Vec::new();
-    for (i, kind) in program.kinds.iter().enumerate() {
-        let shape = program.record(kind.record);
-        let score = keys.iter().filter(|k| shape.field(k).is_some()).count();
-        best.push((KindId(i as u32), score));
+    let declares = |kind: &crate::ir::InputKind, key: &str| program.record(kind.record).field(key).is_some();
+    let mut decided = None;
+    let mut scores = vec![0usize; program.kinds.len()];
+    let parsed = super::locate::top_level_keys(text, |key| {
+        let owners: Vec<usize> = (0..program.kinds.len()).filter(|&i| declares(&program.kinds[i], key)).collect();
+        for &i in &owners {
+            scores[i] += 1;
+        }
+        if owners.len() == 1 {
+            decided = Some(KindId(owners[0] as u32));
+            return false;
+        }
+        true
+    });
+    if let Some(kind) = decided {
+        return Ok(kind);
     }
-    best.sort_by_key(|(_, score)| std::cmp::Reverse(*score));
+    if parsed.is_none() {
+        return Err(not_an_object(text));
+    }
     let names: Vec<&str> = program.kinds.iter().map(|k| k.name.as_str()).collect();
-    match best.as_slice() {
-        [(kind, a), (_, b), ..] if a > b => Ok(*kind),
-        [(kind, a)] if *a > 0 => Ok(*kind),
+    let best = scores.iter().copied().max().unwrap_or(0);
+    match scores.iter().filter(|&&s| s == best).count() {
+        1 if best > 0 => Ok(KindId(scores.iter().position(|&s| s == best).unwrap_or(0) as u32)),
         _ => Err(FieldError::new(Vec::new(), format!("cannot tell which input this is: it matches none of {} better than the others", names.join(", ")))
             .help("check the top-level field names against the input declarations in the rules")),
     }
 }
 
-/// Any JSON value, skipped.
-#[derive(Debug)]
-struct IgnoredValue;
-
-impl<'de> serde::Deserialize<'de> for IgnoredValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        IgnoredAny::deserialize(d).map(|_| IgnoredValue)
-    }
+/// Why a text that should be one record is not a JSON object.
+fn not_an_object(text: &str) -> FieldError {
+    let error = match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        Err(e) => json_error(&e),
+        Ok(_) => {
+            let found = match text.trim_start().as_bytes().first() {
+                Some(b'[') => "a list",
+                Some(b'"') => "a text",
+                _ => "a single value",
+            };
+            FieldError::new(Vec::new(), format!("expected a JSON object (one record), found {found}"))
+                .help("each record is one JSON object; a batch is a JSON Lines file or a folder")
+        }
+    };
+    with_positions(text, vec![error]).remove(0)
 }
 
 fn json_error(e: &serde_json::Error) -> FieldError {
@@ -129,20 +146,22 @@ fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
     Some((start + column.saturating_sub(1)).min(text.len()))
 }
 
+/// What a read has found so far. Errors are recorded with a path relative to the value being
+/// read; each enclosing field, index and key puts its step in front as the read unwinds, so
+/// the path costs nothing while the data is good.
 struct ReadCx<'p> {
     program: &'p Program,
-    path: Vec<Step>,
     errors: Vec<FieldError>,
 }
 
 impl ReadCx<'_> {
     fn error(&mut self, message: impl Into<String>, help: Option<String>) {
-        let mut error = FieldError::new(self.path.clone(), message);
+        let mut error = FieldError::new(Vec::new(), message);
         error.help = help;
         self.errors.push(error);
     }
 
-    /// An error about the map key or field name at the end of the current path.
+    /// An error about the map key or field name at the end of the path.
     fn error_at_key(&mut self, message: impl Into<String>, help: Option<String>) {
         self.error(message, help);
         if let Some(last) = self.errors.last_mut() {
@@ -151,12 +170,20 @@ impl ReadCx<'_> {
     }
 
     fn key_error(&mut self, key: &str, message: impl Into<String>, help: Option<String>) {
-        let mut path = self.path.clone();
-        path.push(Step::Field(key.to_string()));
-        let mut error = FieldError::new(path, message);
+        let mut error = FieldError::new(vec![Step::Field(key.to_string())], message);
         error.help = help;
         error.at_key = true;
         self.errors.push(error);
+    }
+
+    /// Puts `step` in front of the path of every error recorded since `since`.
+    fn prefix(&mut self, since: usize, step: impl FnOnce() -> Step) {
+        if self.errors.len() > since {
+            let step = step();
+            for error in &mut self.errors[since..] {
+                error.path.insert(0, step.clone());
+            }
+        }
     }
 }
 
@@ -182,7 +209,8 @@ impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(ValueVisitor { cx: self.cx, ty: &ShapeType::Record(self.record), limits: Limits::default(), default: None })
+        let ty = ShapeType::Record(self.record);
+        d.deserialize_any(ValueVisitor { cx: self.cx, ty: &ty, limits: Limits::default(), default: None, field: None })
     }
 }
 
@@ -192,6 +220,8 @@ struct ValueSeed<'c, 'p, 't> {
     limits: Limits,
     /// For a map: what a missing key reads as.
     default: Option<&'t Value>,
+    /// The field being read, for help texts.
+    field: Option<&'t str>,
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_> {
@@ -203,7 +233,13 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_> {
                 let raw = <&'de RawValue as serde::Deserialize<'de>>::deserialize(d)?;
                 Ok(read_number(self.cx, raw.get(), *whole, self.limits))
             }
-            _ => d.deserialize_any(ValueVisitor { cx: self.cx, ty: self.ty, limits: self.limits, default: self.default }),
+            _ => d.deserialize_any(ValueVisitor {
+                cx: self.cx,
+                ty: self.ty,
+                limits: self.limits,
+                default: self.default,
+                field: self.field,
+            }),
         }
     }
 }
@@ -215,7 +251,7 @@ fn read_number(cx: &mut ReadCx<'_>, text: &str, whole: bool, limits: Limits) -> 
         cx.error(format!("expected a number, found {}", json_kind(text)), Some("write the number without quotes, for example 812.57".into()));
         return Value::Absent;
     }
-    let parsed = if text.contains(['e', 'E']) { Decimal::from_scientific(text) } else { Decimal::from_str_exact(text) };
+    let parsed = if text.bytes().any(|b| b == b'e' || b == b'E') { Decimal::from_scientific(text) } else { Decimal::from_str_exact(text) };
     let Ok(n) = parsed else {
         cx.error(format!("{text} is too large or too precise"), Some("numbers may have up to 28 significant digits".into()));
         return Value::Absent;
@@ -236,7 +272,7 @@ fn read_number(cx: &mut ReadCx<'_>, text: &str, whole: bool, limits: Limits) -> 
             return Value::Absent;
         }
     }
-    Value::Number(n.normalize())
+    Value::Number(n)
 }
 
 fn json_kind(raw: &str) -> String {
@@ -255,14 +291,15 @@ struct ValueVisitor<'c, 'p, 't> {
     ty: &'t ShapeType,
     limits: Limits,
     default: Option<&'t Value>,
+    field: Option<&'t str>,
 }
 
 impl ValueVisitor<'_, '_, '_> {
     fn mismatch(self, found: &str) -> Value {
         let want = crate::check::describe_expected(&self.cx.program.records, self.ty);
-        let help = match self.cx.path.last() {
-            Some(super::Step::Field(name)) => format!("the rules declare `{name}` as {want}"),
-            _ => format!("the rules declare {want} here"),
+        let help = match self.field {
+            Some(name) => format!("the rules declare `{name}` as {want}"),
+            None => format!("the rules declare {want} here"),
         };
         self.cx.error(format!("expected {want}, found {found}"), Some(help));
         Value::Absent
@@ -343,9 +380,9 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(8));
         let mut i = 0;
         loop {
-            self.cx.path.push(Step::Index(i));
-            let item = seq.next_element_seed(ValueSeed { cx: self.cx, ty: element, limits: self.limits, default: None })?;
-            self.cx.path.pop();
+            let before = self.cx.errors.len();
+            let item = seq.next_element_seed(ValueSeed { cx: self.cx, ty: element, limits: self.limits, default: None, field: None })?;
+            self.cx.prefix(before, || Step::Index(i));
             match item {
                 Some(v) => items.push(v),
                 None => break,
@@ -362,16 +399,21 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_> {
                 let mut entries: Vec<(Value, Value)> = Vec::new();
                 while let Some(key) = map.next_key::<Key<'de>>()? {
                     let key = key.as_str();
-                    self.cx.path.push(Step::Key(key.to_string()));
+                    let before = self.cx.errors.len();
                     let key_value = read_key(self.cx, key_ty, key);
-                    let value = map.next_value_seed(ValueSeed { cx: self.cx, ty: value_ty, limits: self.limits, default: None })?;
-                    if entries.iter().any(|(k, _)| *k == key_value) && !matches!(key_value, Value::Absent) {
-                        self.cx.error_at_key(format!("the key \"{key}\" appears twice"), Some("each key appears once in a map".into()));
-                    }
-                    self.cx.path.pop();
+                    let value = map.next_value_seed(ValueSeed { cx: self.cx, ty: value_ty, limits: self.limits, default: None, field: None })?;
                     entries.push((key_value, value));
+                    self.cx.prefix(before, || Step::Key(key.to_string()));
                 }
-                Ok(Value::Map(Arc::new(MapValue::new(entries, self.default.cloned()))))
+                let map = MapValue::new(entries, self.default.cloned());
+                for pair in map.entries.windows(2) {
+                    if pair[0].0 == pair[1].0 && !matches!(pair[0].0, Value::Absent) {
+                        let key = pair[0].0.to_string();
+                        self.cx.error_at_key(format!("the key \"{key}\" appears twice"), Some("each key appears once in a map".into()));
+                        self.cx.prefix(self.cx.errors.len() - 1, || Step::Key(key));
+                    }
+                }
+                return Ok(Value::Map(Arc::new(map)));
             }
             _ => {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
@@ -475,17 +517,17 @@ fn read_record_fields<'de, A: MapAccess<'de>>(cx: &mut ReadCx<'_>, id: RecordId,
             map.next_value::<IgnoredAny>()?;
             continue;
         }
-        cx.path.push(Step::Field(field.name.clone()));
+        let before = cx.errors.len();
         let default = match field.ty {
             ShapeType::Map(..) => field.default.as_ref(),
             _ => None,
         };
-        let seed = ValueSeed { cx, ty: &field.ty, limits: Limits::of(field), default };
+        let seed = ValueSeed { cx, ty: &field.ty, limits: Limits::of(field), default, field: Some(&field.name) };
         let value = if field.optional { map.next_value_seed(OptionalSeed(seed))? } else { map.next_value_seed(seed)? };
         if let Some(key_field) = field.unique_by {
             check_unique(cx, &value, key_field);
         }
-        cx.path.pop();
+        cx.prefix(before, || Step::Field(field.name.clone()));
         fields[index] = Some(value);
     }
     let mut values = Vec::with_capacity(fields.len());
@@ -494,6 +536,8 @@ fn read_record_fields<'de, A: MapAccess<'de>>(cx: &mut ReadCx<'_>, id: RecordId,
             Some(v) => v,
             None => match (&field.default, field.optional, &field.ty) {
                 (Some(d), _, ty) if !matches!(ty, ShapeType::Map(..)) => d.clone(),
+                (_, true, ShapeType::List(_)) => Value::list(Vec::new()),
+                (default, true, ShapeType::Map(..)) => Value::Map(Arc::new(MapValue::new(Vec::new(), default.clone()))),
                 (_, true, _) => Value::Absent,
                 _ => {
                     cx.error(
@@ -519,13 +563,13 @@ fn check_unique(cx: &mut ReadCx<'_>, list: &Value, key_field: u32) {
         }
         if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
             let name = &r.layout.fields[key_field as usize];
-            cx.path.push(Step::Index(i));
-            cx.path.push(Step::Field(name.clone()));
             cx.error(
                 format!("duplicate {name} \"{key}\" (also at [{first}])"),
                 Some(format!("each element's `{name}` must be different")),
             );
-            cx.path.truncate(cx.path.len() - 2);
+            if let Some(error) = cx.errors.last_mut() {
+                error.path = vec![Step::Index(i), Step::Field(name.clone())];
+            }
         } else {
             seen.push((key, i));
         }
@@ -570,7 +614,10 @@ impl Walker<'_, '_, '_> {
     fn record(&mut self, id: RecordId, value: &RecordValue) {
         let program = self.cx.program;
         for (field, v) in program.record(id).fields.iter().zip(&value.fields) {
-            self.cx.path.push(Step::Field(field.name.clone()));
+            if !field.cross_check {
+                continue;
+            }
+            let before = self.cx.errors.len();
             if let Some(reference) = &field.refers_to {
                 if let Value::Text(t) = v {
                     if !self.references(reference.list_field, reference.key_field).contains(&**t) {
@@ -582,7 +629,7 @@ impl Walker<'_, '_, '_> {
                 }
             }
             self.value(&field.ty, v);
-            self.cx.path.pop();
+            self.cx.prefix(before, || Step::Field(field.name.clone()));
         }
     }
 
@@ -591,21 +638,20 @@ impl Walker<'_, '_, '_> {
             (ShapeType::Record(id), Value::Record(r)) => self.record(*id, r),
             (ShapeType::List(element), Value::List(items)) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.cx.path.push(Step::Index(i));
+                    let before = self.cx.errors.len();
                     self.value(element, item);
-                    self.cx.path.pop();
+                    self.cx.prefix(before, || Step::Index(i));
                 }
             }
             (ShapeType::Map(key_ty, value_ty), Value::Map(m)) => {
                 for (k, item) in &m.entries {
-                    self.cx.path.push(Step::Key(k.to_string()));
                     let before = self.cx.errors.len();
                     self.value(key_ty, k);
                     for error in &mut self.cx.errors[before..] {
                         error.at_key = true;
                     }
                     self.value(value_ty, item);
-                    self.cx.path.pop();
+                    self.cx.prefix(before, || Step::Key(k.to_string()));
                 }
             }
             (ShapeType::Axis { table, rows, name }, Value::Text(label)) => {

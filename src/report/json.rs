@@ -104,10 +104,24 @@ fn optional_number(out: &mut String, n: Option<Decimal>) {
 
 /// A decimal as a JSON number, exactly: `45`, `812.57`.
 pub fn number(out: &mut String, n: Decimal) {
+    if n.fract().is_zero() {
+        if let Ok(whole) = i64::try_from(n) {
+            let mut buffer = itoa::Buffer::new();
+            out.push_str(buffer.format(whole));
+            return;
+        }
+    }
     let _ = write!(out, "{}", n.normalize());
 }
 
 pub fn string(out: &mut String, s: &str) {
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     out.push('"');
     for c in s.chars() {
         match c {
