@@ -178,7 +178,12 @@ pub struct Designation {
 pub enum DesignationForm {
     Written(DesignationBody),
     /// `designation "Name" = template(args)`.
-    FromTemplate { template: Ident, args: Vec<Expr>, notes: Vec<Note>, span: Span },
+    FromTemplate {
+        template: Ident,
+        args: Vec<Expr>,
+        notes: Vec<Note>,
+        span: Span,
+    },
 }
 
 /// What a designation (or a template of designations) is made of.
@@ -270,7 +275,11 @@ pub struct Expectation {
 #[derive(Clone, Debug)]
 pub enum ExpectTarget {
     /// `"Designation"` (attained), `"Designation".total`, `"Designation"."Subcategory"`.
-    Designation { name: String, field: Option<(String, Span)>, span: Span },
+    Designation {
+        name: String,
+        field: Option<(String, Span)>,
+        span: Span,
+    },
     /// A named value or output field, for example `net_customer_adds` or `best_mix.packs`.
     Value(Expr),
 }

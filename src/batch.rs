@@ -17,16 +17,31 @@ pub enum Format {
 }
 
 /// Evaluates a chunk of records in parallel: each one's printed result, or why it has none.
-pub fn evaluate_chunk(program: &Program, kind: Option<KindId>, chunk: &[RawRecord], format: Format) -> Vec<Result<String, RecordError>> {
-    chunk.par_iter().map(|record| evaluate_one(program, kind, record, format)).collect()
+pub fn evaluate_chunk(
+    program: &Program,
+    kind: Option<KindId>,
+    chunk: &[RawRecord],
+    format: Format,
+) -> Vec<Result<String, RecordError>> {
+    chunk
+        .par_iter()
+        .map(|record| evaluate_one(program, kind, record, format))
+        .collect()
 }
 
-pub fn evaluate_one(program: &Program, kind: Option<KindId>, record: &RawRecord, format: Format) -> Result<String, RecordError> {
+pub fn evaluate_one(
+    program: &Program,
+    kind: Option<KindId>,
+    record: &RawRecord,
+    format: Format,
+) -> Result<String, RecordError> {
     let outcome = evaluate_text(program, kind, &record.text, format == Format::Table)?;
     let mut text = String::with_capacity(2048);
     match format {
         Format::Json => report::json::write_outcome(&mut text, &outcome),
-        Format::Table => report::table::write_outcome(&mut text, &outcome, &record.origin.to_string()),
+        Format::Table => {
+            report::table::write_outcome(&mut text, &outcome, &record.origin.to_string())
+        }
     }
     text.push('\n');
     Ok(text)

@@ -46,7 +46,10 @@ impl Diag {
     }
 
     pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Diag {
-        Diag { severity: Severity::Warning, ..Diag::error(code, span, message) }
+        Diag {
+            severity: Severity::Warning,
+            ..Diag::error(code, span, message)
+        }
     }
 
     /// A problem that has no place in a rule file.
@@ -87,11 +90,18 @@ impl Diag {
         let mut labels = Vec::new();
         let mut related = Vec::new();
         if let Some(span) = self.span {
-            let text = if self.label.is_empty() { None } else { Some(self.label.clone()) };
+            let text = if self.label.is_empty() {
+                None
+            } else {
+                Some(self.label.clone())
+            };
             labels.push(LabeledSpan::new_primary_with_span(text, span.source_span()));
             for (other, label) in &self.also {
                 if other.file == span.file {
-                    labels.push(LabeledSpan::new_with_span(Some(label.clone()), other.source_span()));
+                    labels.push(LabeledSpan::new_with_span(
+                        Some(label.clone()),
+                        other.source_span(),
+                    ));
                 } else {
                     related.push(Rendered {
                         severity: Severity::Warning,
@@ -150,8 +160,10 @@ impl Diags {
 
     /// Sorted by file and position, errors and warnings interleaved as they stand in the file.
     pub fn sorted(mut self) -> Vec<Diag> {
-        self.0.sort_by_key(|d| d.span.map(|s| (s.file, s.start, s.end)));
-        self.0.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+        self.0
+            .sort_by_key(|d| d.span.map(|s| (s.file, s.start, s.end)));
+        self.0
+            .dedup_by(|a, b| a.span == b.span && a.message == b.message);
         self.0
     }
 }
@@ -179,7 +191,11 @@ impl std::error::Error for Rendered {}
 
 impl miette::Diagnostic for Rendered {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        if self.advice { None } else { Some(Box::new(format!("tally::{}", self.code))) }
+        if self.advice {
+            None
+        } else {
+            Some(Box::new(format!("tally::{}", self.code)))
+        }
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -191,7 +207,9 @@ impl miette::Diagnostic for Rendered {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -199,14 +217,20 @@ impl miette::Diagnostic for Rendered {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.labels.is_empty() { None } else { Some(Box::new(self.labels.iter().cloned())) }
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
         if self.related.is_empty() {
             None
         } else {
-            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
         }
     }
 }
@@ -224,7 +248,10 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// Help text for a misspelt name: the suggestion, or the names that exist.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<String> {
     if let Some(s) = suggest(name, candidates.clone()) {
         return Some(format!("did you mean `{s}`?"));
     }

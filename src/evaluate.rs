@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use crate::data::read::{detect_kind, identifier, read_record};
 use crate::data::FieldError;
+use crate::data::read::{detect_kind, identifier, read_record};
 use crate::eval::designation::DesignationResult;
 use crate::eval::value::{RecordValue, Value};
 use crate::eval::{EvalError, Evaluation};
@@ -25,24 +25,41 @@ pub struct Outcome {
 #[derive(Debug, Clone)]
 pub enum RecordError {
     /// The data does not fit the declared input.
-    Data { id: Option<String>, errors: Vec<FieldError> },
+    Data {
+        id: Option<String>,
+        errors: Vec<FieldError>,
+    },
     /// A rule failed on this data (a division by zero, say).
-    Rule { id: Option<String>, error: EvalError },
+    Rule {
+        id: Option<String>,
+        error: EvalError,
+    },
 }
 
 /// Reads and evaluates one JSON record. `kind` forces the input kind; otherwise it is detected.
 /// With `reasons`, results say why (a designation's path).
-pub fn evaluate_text(program: &Program, kind: Option<KindId>, text: &str, reasons: bool) -> Result<Outcome, RecordError> {
+pub fn evaluate_text(
+    program: &Program,
+    kind: Option<KindId>,
+    text: &str,
+    reasons: bool,
+) -> Result<Outcome, RecordError> {
     let kind = match kind {
         Some(k) => k,
-        None => detect_kind(program, text).map_err(|e| RecordError::Data { id: None, errors: vec![e] })?,
+        None => detect_kind(program, text).map_err(|e| RecordError::Data {
+            id: None,
+            errors: vec![e],
+        })?,
     };
     let record = read_record(program, kind, text).map_err(|errors| {
         let errors = match wrong_kind(program, kind, &errors) {
             Some(error) => vec![error],
             None => errors,
         };
-        RecordError::Data { id: identifier(program, kind, text), errors }
+        RecordError::Data {
+            id: identifier(program, kind, text),
+            errors,
+        }
     })?;
     evaluate_record(program, kind, record, reasons)
 }
@@ -60,21 +77,47 @@ fn wrong_kind(program: &Program, kind: KindId, errors: &[FieldError]) -> Option<
             _ => None,
         })
         .collect();
-    let missing = errors.iter().filter(|e| e.path.is_empty() && e.message.starts_with("missing field")).count();
+    let missing = errors
+        .iter()
+        .filter(|e| e.path.is_empty() && e.message.starts_with("missing field"))
+        .count();
     let input = program.kind(kind);
     let shape = program.record(input.record);
-    if unknown.len() < 2 || missing * 2 < shape.fields.iter().filter(|f| !f.optional && f.default.is_none()).count() {
+    if unknown.len() < 2
+        || missing * 2
+            < shape
+                .fields
+                .iter()
+                .filter(|f| !f.optional && f.default.is_none())
+                .count()
+    {
         return None;
     }
     let declared: Vec<&str> = shape.fields.iter().map(|f| f.name.as_str()).collect();
     Some(
-        FieldError::new(Vec::new(), format!("this is not `{}` data, the input these rules read: it has {}", input.name, unknown.join(", ")))
-            .help(format!("`{}` has {}; give rules that read this data, or data these rules read", input.name, declared.join(", "))),
+        FieldError::new(
+            Vec::new(),
+            format!(
+                "this is not `{}` data, the input these rules read: it has {}",
+                input.name,
+                unknown.join(", ")
+            ),
+        )
+        .help(format!(
+            "`{}` has {}; give rules that read this data, or data these rules read",
+            input.name,
+            declared.join(", ")
+        )),
     )
 }
 
 /// Evaluates a record that has been read.
-pub fn evaluate_record(program: &Program, kind: KindId, record: Arc<RecordValue>, reasons: bool) -> Result<Outcome, RecordError> {
+pub fn evaluate_record(
+    program: &Program,
+    kind: KindId,
+    record: Arc<RecordValue>,
+    reasons: bool,
+) -> Result<Outcome, RecordError> {
     let input = program.kind(kind);
     let text_field = |index: Option<u32>| {
         index.and_then(|i| match &record.fields[i as usize] {
@@ -82,20 +125,37 @@ pub fn evaluate_record(program: &Program, kind: KindId, record: Arc<RecordValue>
             _ => None,
         })
     };
-    let id = text_field(input.identifier)
-        .map(|value| (program.record(input.record).fields[input.identifier.unwrap_or(0) as usize].name.clone(), value));
+    let id = text_field(input.identifier).map(|value| {
+        (
+            program.record(input.record).fields[input.identifier.unwrap_or(0) as usize]
+                .name
+                .clone(),
+            value,
+        )
+    });
     let display_name = text_field(input.display_name);
     let mut ev = Evaluation::new(program, kind, record);
     ev.reasons = reasons;
-    let rule_error = |error: EvalError| RecordError::Rule { id: id.as_ref().map(|(_, v)| v.clone()), error };
+    let rule_error = |error: EvalError| RecordError::Rule {
+        id: id.as_ref().map(|(_, v)| v.clone()),
+        error,
+    };
     let mut designations = Vec::with_capacity(input.designations.len());
     for d in &input.designations {
         designations.push(ev.designation(d).map_err(rule_error)?);
     }
     let mut output = Vec::with_capacity(input.output.len());
     for field in &input.output {
-        let value = ev.with_frame(field.body.frame, |ev| ev.eval(&field.body.expr)).map_err(rule_error)?;
+        let value = ev
+            .with_frame(field.body.frame, |ev| ev.eval(&field.body.expr))
+            .map_err(rule_error)?;
         output.push((field.name.clone(), value));
     }
-    Ok(Outcome { kind, id, display_name, designations, output })
+    Ok(Outcome {
+        kind,
+        id,
+        display_name,
+        designations,
+        output,
+    })
 }

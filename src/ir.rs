@@ -56,6 +56,9 @@ pub struct Global {
     pub span: Span,
     pub ty: Type,
     pub def: GlobalDef,
+    /// Made by the checker, not written in the rules: a template's argument, or a part of an
+    /// expression that is the same for every element of a list (see `check::memo`).
+    pub hidden: bool,
 }
 
 #[derive(Debug)]
@@ -129,16 +132,14 @@ pub const SLOT_TOTAL: u32 = 0;
 pub const SLOT_THRESHOLD: u32 = 1;
 pub const SLOT_SUBCATEGORIES: u32 = 2;
 pub const SLOT_PATH: u32 = 3;
-/// Template parameters start here.
-pub const SLOT_FIRST_PARAM: u32 = 4;
+/// The first slot free for the designation's own expressions.
+pub const SLOT_FIRST_FREE: u32 = 4;
 
 #[derive(Debug)]
 pub struct Designation {
     pub name: String,
     pub span: Span,
     pub notes: Vec<Note>,
-    /// Template arguments, evaluated into the slots from [`SLOT_FIRST_PARAM`].
-    pub args: Vec<Expr>,
     pub path: Option<Expr>,
     pub threshold: Option<Expr>,
     pub max: Option<Decimal>,
@@ -151,7 +152,7 @@ pub struct Designation {
 
 #[derive(Debug)]
 pub struct Category {
-    pub name: String,
+    pub name: Arc<str>,
     pub span: Span,
     pub max: Decimal,
     pub notes: Vec<Note>,
@@ -160,10 +161,12 @@ pub struct Category {
 
 #[derive(Debug)]
 pub struct Subcategory {
-    pub name: String,
+    pub name: Arc<str>,
     pub span: Span,
     pub max: Decimal,
     pub notes: Vec<Note>,
+    /// The `source` notes, joined: what the result carries.
+    pub source: Option<std::sync::Arc<str>>,
     pub points: Expr,
     pub points_span: Span,
 }
@@ -228,13 +231,19 @@ pub struct Reference {
 #[derive(Debug, Clone)]
 pub enum ShapeType {
     Text,
-    Number { whole: bool },
+    Number {
+        whole: bool,
+    },
     Bool,
     Date,
     Month,
     Choice(Arc<[String]>),
     /// The row or column labels of a table.
-    Axis { table: GlobalId, rows: bool, name: String },
+    Axis {
+        table: GlobalId,
+        rows: bool,
+        name: String,
+    },
     List(Box<ShapeType>),
     Map(Box<ShapeType>, Box<ShapeType>),
     Record(RecordId),
@@ -265,11 +274,24 @@ pub struct Expectation {
 
 #[derive(Debug)]
 pub enum ExpectTarget {
-    Attained { designation: usize },
-    Total { designation: usize },
-    Path { designation: usize },
-    Points { designation: usize, category: usize, subcategory: usize },
-    Value { body: Body, text: String },
+    Attained {
+        designation: usize,
+    },
+    Total {
+        designation: usize,
+    },
+    Path {
+        designation: usize,
+    },
+    Points {
+        designation: usize,
+        category: usize,
+        subcategory: usize,
+    },
+    Value {
+        body: Body,
+        text: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -304,24 +326,63 @@ pub enum Expr {
     Field(Box<Expr>, u32),
     /// `list.field`: the field of every element.
     Project(Box<Expr>, u32),
-    MapGet { map: Box<Expr>, key: Box<Expr>, span: Span },
-    TableGet { table: GlobalId, row: Box<Expr>, column: Box<Expr>, span: Span },
+    MapGet {
+        map: Box<Expr>,
+        key: Box<Expr>,
+        span: Span,
+    },
+    TableGet {
+        table: GlobalId,
+        row: Box<Expr>,
+        column: Box<Expr>,
+        span: Span,
+    },
     /// `rows(table)` or `columns(table)`.
-    TableLabels { table: GlobalId, rows: bool },
+    TableLabels {
+        table: GlobalId,
+        rows: bool,
+    },
     Not(Box<Expr>),
     Neg(Box<Expr>, Span),
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Compare(Compare, Box<Expr>, Box<Expr>),
     Arith(Arith, Box<Expr>, Box<Expr>, Span),
-    In { item: Box<Expr>, list: Box<Expr>, negated: bool },
+    In {
+        item: Box<Expr>,
+        list: Box<Expr>,
+        negated: bool,
+    },
     If(Box<Expr>, Box<Expr>, Box<Expr>),
-    Case { subject: Box<Expr>, arms: Vec<(Expr, Expr)>, otherwise: Option<Box<Expr>>, span: Span },
+    Case {
+        subject: Box<Expr>,
+        arms: Vec<(Expr, Expr)>,
+        otherwise: Option<Box<Expr>>,
+        span: Span,
+    },
     /// `list where condition`, the element in `slot`.
-    Filter { list: Box<Expr>, slot: u32, condition: Box<Expr> },
-    Binder { kind: BinderKind, slot: u32, list: Box<Expr>, body: Box<Expr>, span: Span },
+    Filter {
+        list: Box<Expr>,
+        slot: u32,
+        condition: Box<Expr>,
+    },
+    Binder {
+        kind: BinderKind,
+        slot: u32,
+        list: Box<Expr>,
+        body: Box<Expr>,
+        span: Span,
+    },
     List(Vec<Expr>),
     Record(Arc<Layout>, Vec<Expr>),
-    Call { builtin: Builtin, args: Vec<Expr>, span: Span },
-    CallFn { function: FnId, args: Vec<Expr>, span: Span },
+    Call {
+        builtin: Builtin,
+        args: Vec<Expr>,
+        span: Span,
+    },
+    CallFn {
+        function: FnId,
+        args: Vec<Expr>,
+        span: Span,
+    },
 }

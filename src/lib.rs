@@ -2,25 +2,27 @@
 
 pub mod ast;
 pub mod batch;
-pub mod diagnostic;
-pub mod parse;
-pub mod source;
-pub mod syntax;
 pub mod check;
+pub mod cli;
+pub mod data;
+pub mod diagnostic;
 pub mod eval;
+pub mod evaluate;
 pub mod ir;
 pub mod load;
-pub mod types;
-pub mod data;
-pub mod evaluate;
+pub mod parse;
 pub mod report;
-pub mod cli;
+pub mod source;
+pub mod syntax;
+pub mod types;
 
 use std::path::PathBuf;
 
 /// Loads the rule files under `paths` (files or folders) and checks them: the program and its
 /// warnings, or every problem found.
-pub fn load_rules(paths: &[PathBuf]) -> Result<(ir::Program, Vec<diagnostic::Diag>), check::Failed> {
+pub fn load_rules(
+    paths: &[PathBuf],
+) -> Result<(ir::Program, Vec<diagnostic::Diag>), check::Failed> {
     let mut diags = diagnostic::Diags::default();
     let loaded = load::load(paths, &mut diags);
     check::check(loaded, diags)

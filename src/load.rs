@@ -51,8 +51,11 @@ pub fn rule_files(paths: &[PathBuf], diags: &mut Diags) -> Vec<PathBuf> {
             out.push(path.clone());
         } else {
             diags.push(
-                Diag::general("missing-rules", format!("{}: no such file or folder", path.display()))
-                    .help("name rule files (*.tally) or folders that hold them; the default is rules/"),
+                Diag::general(
+                    "missing-rules",
+                    format!("{}: no such file or folder", path.display()),
+                )
+                .help("name rule files (*.tally) or folders that hold them; the default is rules/"),
             );
         }
     }
@@ -63,7 +66,10 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diags) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            diags.push(Diag::general("unreadable-rules", format!("{}: {e}", dir.display())));
+            diags.push(Diag::general(
+                "unreadable-rules",
+                format!("{}: {e}", dir.display()),
+            ));
             return;
         }
     };
@@ -112,7 +118,11 @@ pub fn load_texts(texts: &[(&str, &str)], diags: &mut Diags) -> Loaded {
     for id in ids {
         let imports = import_paths(&loaded, id);
         for (path, span) in imports {
-            let target = loaded.sources.files().find(|(_, f)| f.path == Path::new(&path)).map(|(i, _)| i);
+            let target = loaded
+                .sources
+                .files()
+                .find(|(_, f)| f.path == Path::new(&path))
+                .map(|(i, _)| i);
             match target {
                 Some(target) => loaded.imports.entry(id).or_default().push(target),
                 None => diags.push(missing_import(span, &path)),
@@ -135,7 +145,12 @@ fn import_paths(loaded: &Loaded, id: FileId) -> Vec<(String, Span)> {
         .collect()
 }
 
-fn load_file(loaded: &mut Loaded, path: &Path, from: Option<Span>, diags: &mut Diags) -> Option<FileId> {
+fn load_file(
+    loaded: &mut Loaded,
+    path: &Path,
+    from: Option<Span>,
+    diags: &mut Diags,
+) -> Option<FileId> {
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     if let Some(id) = loaded.sources.find(&canonical) {
         return Some(id);
@@ -154,7 +169,10 @@ fn load_file(loaded: &mut Loaded, path: &Path, from: Option<Span>, diags: &mut D
     let text = loaded.sources.get(id).text.clone();
     let file = parse::parse_file(id, &text, diags);
     loaded.files.push(file);
-    let dir = canonical.parent().map(Path::to_path_buf).unwrap_or_default();
+    let dir = canonical
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     for (import, span) in import_paths(loaded, id) {
         let target = dir.join(&import);
         if !target.is_file() {
@@ -177,9 +195,13 @@ fn load_file(loaded: &mut Loaded, path: &Path, from: Option<Span>, diags: &mut D
 }
 
 fn missing_import(span: Span, path: &str) -> Diag {
-    Diag::error("missing-import", span, format!("cannot import \"{path}\": no such file"))
-        .label("not found")
-        .help("imports are paths relative to the importing file, for example \"common.tally\"")
+    Diag::error(
+        "missing-import",
+        span,
+        format!("cannot import \"{path}\": no such file"),
+    )
+    .label("not found")
+    .help("imports are paths relative to the importing file, for example \"common.tally\"")
 }
 
 /// Imports must not go round in a circle: each file's definitions come before its users'.
@@ -201,9 +223,16 @@ fn report_cycles(loaded: &Loaded, diags: &mut Diags) {
                 .collect();
             let span = import_span(loaded, cycle[0], cycle[1 % cycle.len()]);
             let diag = match span {
-                Some(span) => Diag::error("circular-import", span, format!("circular import: {}", names.join(" -> ")))
-                    .label("this import closes the circle"),
-                None => Diag::general("circular-import", format!("circular import: {}", names.join(" -> "))),
+                Some(span) => Diag::error(
+                    "circular-import",
+                    span,
+                    format!("circular import: {}", names.join(" -> ")),
+                )
+                .label("this import closes the circle"),
+                None => Diag::general(
+                    "circular-import",
+                    format!("circular import: {}", names.join(" -> ")),
+                ),
             };
             diags.push(diag.help("move what both files need into a third file that both import"));
         }

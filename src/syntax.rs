@@ -38,10 +38,14 @@ pub fn describe(rule: Rule) -> &'static str {
         | Rule::kw_table
         | Rule::kw_designation
         | Rule::kw_output
-        | Rule::kw_test => "a declaration (import, input, record, let, table, template, designation, output or test)",
+        | Rule::kw_test => {
+            "a declaration (import, input, record, let, table, template, designation, output or test)"
+        }
         Rule::annotation | Rule::kw_source | Rule::kw_assumption => "`source` or `assumption`",
         Rule::field_decl => "a field (`name: type`)",
-        Rule::modifier => "a field option (identifier, at least, default, unique by, refers to, ...)",
+        Rule::modifier => {
+            "a field option (identifier, at least, default, unique by, refers to, ...)"
+        }
         Rule::params | Rule::param => "parameters",
         Rule::table_header => "the table's header row `| rows \\ columns | ... |`",
         Rule::table_row => "a table row `| name | value | ... |`",
@@ -85,7 +89,9 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::div => "`/`",
         Rule::field_access => "`.`",
         Rule::index => "`[`",
-        Rule::binder | Rule::binder_kind => "`sum`, `all`, `any`, `each`, `per`, `lowest`, `min` or `max`",
+        Rule::binder | Rule::binder_kind => {
+            "`sum`, `all`, `any`, `each`, `per`, `lowest`, `min` or `max`"
+        }
         Rule::if_expr => "`if`",
         Rule::case_expr => "`case`",
         Rule::list => "a list",

@@ -44,7 +44,10 @@ pub enum Type {
 
 impl Type {
     pub fn literal(text: &str) -> Type {
-        Type::Choice(Arc::new(Choice { name: None, values: BTreeSet::from([text.to_string()]) }))
+        Type::Choice(Arc::new(Choice {
+            name: None,
+            values: BTreeSet::from([text.to_string()]),
+        }))
     }
 
     pub fn list(of: Type) -> Type {
@@ -80,7 +83,10 @@ impl Type {
             (Type::Map(ka, va), Type::Map(kb, vb)) => ka.fits(kb) && va.fits(vb),
             (Type::Record(a, _), Type::Record(b, _)) => a == b,
             (Type::Struct(a), Type::Struct(b)) => {
-                a.len() == b.len() && a.iter().zip(b.iter()).all(|((n, x), (m, y))| n == m && x.fits(y))
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|((n, x), (m, y))| n == m && x.fits(y))
             }
             (a, Type::Optional(b)) => a.fits(b) || matches!(a, Type::Optional(x) if x.fits(b)),
             (a, b) => a == b,
@@ -115,7 +121,11 @@ impl fmt::Display for Type {
                 Some(name) => f.write_str(name),
                 None => {
                     let values: Vec<String> = c.values.iter().map(|v| format!("\"{v}\"")).collect();
-                    if values.len() == 1 { write!(f, "text {}", values[0]) } else { write!(f, "one of {}", values.join(", ")) }
+                    if values.len() == 1 {
+                        write!(f, "text {}", values[0])
+                    } else {
+                        write!(f, "one of {}", values.join(", "))
+                    }
                 }
             },
             Type::Date => f.write_str("date"),

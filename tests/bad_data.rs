@@ -6,9 +6,15 @@ use crate::support::{eval_report, shipped_rules};
 fn bad_data_files() {
     let program = shipped_rules();
     insta::glob!("fixtures/bad-data/*.json", |path| {
-        let relative = path.strip_prefix(std::env::current_dir().unwrap()).unwrap_or(path);
+        let relative = path
+            .strip_prefix(std::env::current_dir().unwrap())
+            .unwrap_or(path);
         let report = eval_report(&program, relative);
-        assert!(report.contains("bad-data"), "{} was evaluated:\n{report}", path.display());
+        assert!(
+            report.contains("bad-data"),
+            "{} was evaluated:\n{report}",
+            path.display()
+        );
         insta::assert_snapshot!(report);
     });
 }

@@ -23,18 +23,44 @@ fn eval_table() {
 
 #[test]
 fn eval_json() {
-    assert_cmd_snapshot!(tally().args(["eval", "rules/", "--data", "examples/partner-smb.json", "--format", "json"]));
-    assert_cmd_snapshot!(tally().args(["eval", "rules/", "--data", "examples/support-agent.json", "--format", "json"]));
+    assert_cmd_snapshot!(tally().args([
+        "eval",
+        "rules/",
+        "--data",
+        "examples/partner-smb.json",
+        "--format",
+        "json"
+    ]));
+    assert_cmd_snapshot!(tally().args([
+        "eval",
+        "rules/",
+        "--data",
+        "examples/support-agent.json",
+        "--format",
+        "json"
+    ]));
 }
 
 #[test]
 fn eval_bad_data_exits_1() {
-    assert_cmd_snapshot!(tally().args(["eval", "rules/", "--data", "tests/fixtures/bad-data/month-13.json", "--format", "json"]));
+    assert_cmd_snapshot!(tally().args([
+        "eval",
+        "rules/",
+        "--data",
+        "tests/fixtures/bad-data/month-13.json",
+        "--format",
+        "json"
+    ]));
 }
 
 #[test]
 fn eval_broken_rules_exits_2() {
-    assert_cmd_snapshot!(tally().args(["eval", "tests/fixtures/broken/unknown-name.tally", "--data", "examples/partner-smb.json"]));
+    assert_cmd_snapshot!(tally().args([
+        "eval",
+        "tests/fixtures/broken/unknown-name.tally",
+        "--data",
+        "examples/partner-smb.json"
+    ]));
 }
 
 #[test]

@@ -7,7 +7,10 @@ use crate::support::check_report;
 #[test]
 fn broken_rule_files() {
     insta::glob!("fixtures/broken/*.tally", |path| {
-        let relative = path.strip_prefix(std::env::current_dir().unwrap()).unwrap_or(path).to_path_buf();
+        let relative = path
+            .strip_prefix(std::env::current_dir().unwrap())
+            .unwrap_or(path)
+            .to_path_buf();
         let report = check_report(&[relative]);
         assert!(!report.is_empty(), "{} has no diagnostic", path.display());
         insta::assert_snapshot!(report);

@@ -7,7 +7,9 @@ use crate::support::{eval_json, eval_report, shipped_rules};
 fn fixture_partners() {
     let program = shipped_rules();
     insta::glob!("fixtures/partners/*.json", |path| {
-        let relative = path.strip_prefix(std::env::current_dir().unwrap()).unwrap_or(path);
+        let relative = path
+            .strip_prefix(std::env::current_dir().unwrap())
+            .unwrap_or(path);
         insta::assert_snapshot!(eval_report(&program, relative));
     });
 }
@@ -26,6 +28,12 @@ fn contract_example() {
     assert_eq!(data_ai["threshold"], 70);
     assert_eq!(data_ai["attained"], false);
     let first = &data_ai["subcategories"][0];
-    assert_eq!((first["category"].as_str(), first["name"].as_str()), (Some("Performance"), Some("Net customer adds")));
-    assert_eq!((first["points"].as_i64(), first["max"].as_i64()), (Some(10), Some(30)));
+    assert_eq!(
+        (first["category"].as_str(), first["name"].as_str()),
+        (Some("Performance"), Some("Net customer adds"))
+    );
+    assert_eq!(
+        (first["points"].as_i64(), first["max"].as_i64()),
+        (Some(10), Some(30))
+    );
 }

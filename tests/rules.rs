@@ -14,8 +14,19 @@ fn every_rule_file_loads_and_checks_without_warnings() {
         }
     }
     let program = shipped_rules();
-    let names: Vec<&str> = program.kinds.iter().flat_map(|k| k.designations.iter().map(|d| d.name.as_str())).collect();
-    assert_eq!(names, ["Data & AI (Azure)", "Digital & App Innovation (Azure)", "Infrastructure (Azure)"]);
+    let names: Vec<&str> = program
+        .kinds
+        .iter()
+        .flat_map(|k| k.designations.iter().map(|d| d.name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Data & AI (Azure)",
+            "Digital & App Innovation (Azure)",
+            "Infrastructure (Azure)"
+        ]
+    );
 }
 
 fn walk(dir: PathBuf) -> Vec<PathBuf> {
@@ -33,7 +44,12 @@ fn walk(dir: PathBuf) -> Vec<PathBuf> {
 }
 
 fn data_ai(json: &serde_json::Value) -> &serde_json::Value {
-    json["results"].as_array().expect("results").iter().find(|r| r["designation"] == "Data & AI (Azure)").expect("Data & AI")
+    json["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["designation"] == "Data & AI (Azure)")
+        .expect("Data & AI")
 }
 
 #[test]
@@ -43,8 +59,14 @@ fn a_lower_threshold_in_a_rule_file_changes_attainment() {
     assert_eq!(data_ai(&before)["attained"], false);
 
     let dir = temp_dir("threshold");
-    edited_copy(&PathBuf::from("rules/azure"), &dir, "common.tally", "let points_to_attain = 70", "let points_to_attain = 40");
-    let (program, _) = tally::load_rules(&[dir.clone()]).expect("edited rules check");
+    edited_copy(
+        &PathBuf::from("rules/azure"),
+        &dir,
+        "common.tally",
+        "let points_to_attain = 70",
+        "let points_to_attain = 40",
+    );
+    let (program, _) = tally::load_rules(std::slice::from_ref(&dir)).expect("edited rules check");
     let after = eval_json(&program, &example);
     assert_eq!(data_ai(&after)["threshold"], 40);
     assert_eq!(data_ai(&after)["attained"], true);
@@ -64,7 +86,7 @@ fn a_three_month_window_changes_net_customer_adds() {
         "let recent_months = months(last_month - 1, last_month)",
         "let recent_months = months(last_month - 2, last_month)",
     );
-    let (program, _) = tally::load_rules(&[dir.clone()]).expect("edited rules check");
+    let (program, _) = tally::load_rules(std::slice::from_ref(&dir)).expect("edited rules check");
     let after = eval_json(&program, &example);
     assert_eq!(data_ai(&after)["subcategories"][0]["points"], 20);
     let _ = std::fs::remove_dir_all(dir);
@@ -82,7 +104,7 @@ fn virtual_machines_count_once_the_switch_is_on() {
         "let virtual_machines_count = false",
         "let virtual_machines_count = false\nlet virtual_machines_count from 2025-01-01 = true",
     );
-    let (program, _) = tally::load_rules(&[dir.clone()]).expect("edited rules check");
+    let (program, _) = tally::load_rules(std::slice::from_ref(&dir)).expect("edited rules check");
     let after = eval_json(&program, &example);
     let deployments = &data_ai(&after)["subcategories"][3];
     assert_eq!(deployments["name"], "Deployments");
@@ -101,7 +123,7 @@ fn a_changed_rate_changes_the_estimate() {
         "| classic_answer           | 0            | 1            |",
         "| classic_answer           | 0            | 2            |",
     );
-    let (program, _) = tally::load_rules(&[dir.clone()]).expect("edited rules check");
+    let (program, _) = tally::load_rules(std::slice::from_ref(&dir)).expect("edited rules check");
     let after = eval_json(&program, &example);
     // (4 x 2 + 2 x 2) x 900 = 10,800 messages a day.
     assert_eq!(after["messages_per_day"], 10800);

@@ -24,27 +24,44 @@ pub fn shipped_rules() -> Program {
 pub fn check_report(paths: &[PathBuf]) -> String {
     let r = renderer();
     match tally::load_rules(paths) {
-        Ok((program, warnings)) => warnings.iter().map(|d| r.diag(d, &program.sources)).collect(),
-        Err(failed) => failed.diags.iter().map(|d| r.diag(d, &failed.sources)).collect(),
+        Ok((program, warnings)) => warnings
+            .iter()
+            .map(|d| r.diag(d, &program.sources))
+            .collect(),
+        Err(failed) => failed
+            .diags
+            .iter()
+            .map(|d| r.diag(d, &failed.sources))
+            .collect(),
     }
 }
 
 /// What `tally eval` prints for one record file: the result as text and as JSON, or its problems.
 pub fn eval_report(program: &Program, path: &Path) -> String {
     let text = std::fs::read_to_string(path).expect("fixture is readable");
-    let origin = tally::data::Origin { file: tally::source::display_path(path), line: None };
+    let origin = tally::data::Origin {
+        file: tally::source::display_path(path),
+        line: None,
+    };
     match evaluate_text(program, None, &text, true) {
         Ok(outcome) => {
             let mut table = String::new();
             report::table::write_outcome(&mut table, &outcome, &origin.to_string());
             let mut json = String::new();
             report::json::write_outcome(&mut json, &outcome);
-            let value: serde_json::Value = serde_json::from_str(&json).expect("eval prints valid JSON");
-            format!("{table}\n{}\n", serde_json::to_string_pretty(&value).expect("JSON prints"))
+            let value: serde_json::Value =
+                serde_json::from_str(&json).expect("eval prints valid JSON");
+            format!(
+                "{table}\n{}\n",
+                serde_json::to_string_pretty(&value).expect("JSON prints")
+            )
         }
         Err(RecordError::Data { id, errors }) => {
             let r = renderer();
-            errors.iter().map(|e| r.field_error(&origin, id.as_deref(), &text, e)).collect()
+            errors
+                .iter()
+                .map(|e| r.field_error(&origin, id.as_deref(), &text, e))
+                .collect()
         }
         Err(RecordError::Rule { error, .. }) => format!("rule failed: {}\n", error.message),
     }
@@ -52,7 +69,8 @@ pub fn eval_report(program: &Program, path: &Path) -> String {
 
 /// The JSON `tally eval --format json` prints for one record, parsed.
 pub fn eval_json(program: &Program, text: &str) -> serde_json::Value {
-    let outcome = evaluate_text(program, None, text, false).unwrap_or_else(|e| panic!("record does not evaluate: {e:?}"));
+    let outcome = evaluate_text(program, None, text, false)
+        .unwrap_or_else(|e| panic!("record does not evaluate: {e:?}"));
     let mut json = String::new();
     report::json::write_outcome(&mut json, &outcome);
     serde_json::from_str(&json).expect("eval prints valid JSON")
@@ -73,7 +91,11 @@ pub fn edited_copy(source: &Path, target: &Path, edit: &str, from: &str, to: &st
         let path = entry.expect("entry").path();
         let mut text = std::fs::read_to_string(&path).expect("rule file");
         if path.file_name().is_some_and(|n| n == edit) {
-            assert!(text.contains(from), "{} does not contain {from:?}", path.display());
+            assert!(
+                text.contains(from),
+                "{} does not contain {from:?}",
+                path.display()
+            );
             text = text.replace(from, to);
         }
         std::fs::write(target.join(path.file_name().expect("name")), text).expect("write");

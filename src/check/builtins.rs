@@ -13,46 +13,98 @@ use crate::source::Span;
 use crate::types::Type;
 
 impl Checker<'_> {
-    pub(super) fn call(&mut self, cx: &mut Ctx, name: &ast::Ident, args: &[ast::Expr], span: Span) -> Typed {
+    pub(super) fn call(
+        &mut self,
+        cx: &mut Ctx,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Typed {
         if let Some(super::Symbol::Function(id)) = self.lookup(cx.file, &name.name) {
             self.uses.add(cx.owner, Node::Function(id));
             match self.fn_state[id.0 as usize] {
                 super::State::Pending => self.infer_function(id),
                 super::State::InProgress => {
                     let function = self.program.function(id);
-                    let diag = Diag::error("circular-definition", name.span, format!("`{}` calls itself", function.name))
-                        .label("called here, while it is being defined")
-                        .also(function.span, "defined here")
-                        .help("functions cannot call themselves, directly or through others");
+                    let diag = Diag::error(
+                        "circular-definition",
+                        name.span,
+                        format!("`{}` calls itself", function.name),
+                    )
+                    .label("called here, while it is being defined")
+                    .also(function.span, "defined here")
+                    .help("functions cannot call themselves, directly or through others");
                     self.error(diag);
                     return (Expr::Const(Value::Absent), Type::Error);
                 }
                 super::State::Done => {}
             }
             let params = self.program.function(id).params.clone();
-            let lowered: Vec<(Expr, Type, Span)> = args.iter().map(|a| { let (e, t) = self.lower(cx, a); (e, t, a.span) }).collect();
+            let lowered: Vec<(Expr, Type, Span)> = args
+                .iter()
+                .map(|a| {
+                    let (e, t) = self.lower(cx, a);
+                    (e, t, a.span)
+                })
+                .collect();
             if params.len() != lowered.len() {
-                let signature: Vec<String> = params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+                let signature: Vec<String> =
+                    params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
                 self.error(
-                    Diag::error("arity", span, format!("`{}` takes {} argument{}, {} given", name.name, params.len(), if params.len() == 1 { "" } else { "s" }, lowered.len()))
-                        .label(format!("{} given", lowered.len()))
-                        .also(self.program.function(id).span, "defined here")
-                        .help(format!("call it as {}({})", name.name, signature.join(", "))),
+                    Diag::error(
+                        "arity",
+                        span,
+                        format!(
+                            "`{}` takes {} argument{}, {} given",
+                            name.name,
+                            params.len(),
+                            if params.len() == 1 { "" } else { "s" },
+                            lowered.len()
+                        ),
+                    )
+                    .label(format!("{} given", lowered.len()))
+                    .also(self.program.function(id).span, "defined here")
+                    .help(format!(
+                        "call it as {}({})",
+                        name.name,
+                        signature.join(", ")
+                    )),
                 );
                 return (Expr::Const(Value::Absent), Type::Error);
             }
             for ((param, want), (_, got, arg_span)) in params.iter().zip(&lowered) {
-                self.expect(got, want, *arg_span, &format!("`{param}` of `{}` is {want}", name.name));
+                self.expect(
+                    got,
+                    want,
+                    *arg_span,
+                    &format!("`{param}` of `{}` is {want}", name.name),
+                );
             }
             let ret = self.program.function(id).ret.clone();
-            return (Expr::CallFn { function: id, args: lowered.into_iter().map(|(e, _, _)| e).collect(), span }, ret);
+            return (
+                Expr::CallFn {
+                    function: id,
+                    args: lowered.into_iter().map(|(e, _, _)| e).collect(),
+                    span,
+                },
+                ret,
+            );
         }
         let Some(builtin) = Builtin::from_name(&name.name) else {
             let mut candidates: Vec<&str> = BUILTINS.iter().map(|(n, _, _)| *n).collect();
             let visible = self.visible_names(cx.file);
             candidates.extend(visible.iter().copied());
-            let what = if self.lookup(cx.file, &name.name).is_some() { "is not a function" } else { "is not defined" };
-            let mut diag = Diag::error("unknown-function", name.span, format!("`{}` {what}", name.name)).label("not a function");
+            let what = if self.lookup(cx.file, &name.name).is_some() {
+                "is not a function"
+            } else {
+                "is not defined"
+            };
+            let mut diag = Diag::error(
+                "unknown-function",
+                name.span,
+                format!("`{}` {what}", name.name),
+            )
+            .label("not a function");
             diag = match suggest(&name.name, candidates) {
                 Some(s) => diag.help(format!("did you mean `{s}`?")),
                 None => diag.help("define a function with `let name(param: type) = ...`; see the list of built-in functions in docs/language.md"),
@@ -63,14 +115,27 @@ impl Checker<'_> {
             }
             return (Expr::Const(Value::Absent), Type::Error);
         };
-        let lowered: Vec<(Expr, Type, Span)> = args.iter().map(|a| { let (e, t) = self.lower(cx, a); (e, t, a.span) }).collect();
+        let lowered: Vec<(Expr, Type, Span)> = args
+            .iter()
+            .map(|a| {
+                let (e, t) = self.lower(cx, a);
+                (e, t, a.span)
+            })
+            .collect();
         self.builtin(builtin, lowered, name, span)
     }
 
-    fn builtin(&mut self, builtin: Builtin, args: Vec<(Expr, Type, Span)>, name: &ast::Ident, span: Span) -> Typed {
+    fn builtin(
+        &mut self,
+        builtin: Builtin,
+        args: Vec<(Expr, Type, Span)>,
+        name: &ast::Ident,
+        span: Span,
+    ) -> Typed {
         use Builtin::*;
         let arity_ok = match builtin {
-            Count | Sum | Unique | Floor | Ceil | Abs | MonthOf | Keys | Values | Rows | Columns => args.len() == 1,
+            Count | Sum | Unique | Floor | Ceil | Abs | MonthOf | Keys | Values | Rows
+            | Columns => args.len() == 1,
             Months | Round | Text | ValueOr => args.len() == 2,
             Clamp => args.len() == 3,
             Min | Max => !args.is_empty(),
@@ -83,9 +148,13 @@ impl Checker<'_> {
                 _ => "1 argument",
             };
             self.error(
-                Diag::error("arity", span, format!("`{}` takes {takes}, {} given", name.name, args.len()))
-                    .label("wrong number of arguments")
-                    .help(builtin.usage()),
+                Diag::error(
+                    "arity",
+                    span,
+                    format!("`{}` takes {takes}, {} given", name.name, args.len()),
+                )
+                .label("wrong number of arguments")
+                .help(builtin.usage()),
             );
             return (Expr::Const(Value::Absent), Type::Error);
         }
@@ -97,10 +166,17 @@ impl Checker<'_> {
         let at = |i: usize| args[i].2;
         let result = match builtin {
             Count => self.want_list(ty(0), at(0), usage).map(|_| Type::Number),
-            Sum => self.want_list(ty(0), at(0), usage).and_then(|e| self.expect(&e, &Type::Number, at(0), "sum() adds up a list of numbers").then_some(Type::Number)),
+            Sum => self.want_list(ty(0), at(0), usage).and_then(|e| {
+                self.expect(&e, &Type::Number, at(0), "sum() adds up a list of numbers")
+                    .then_some(Type::Number)
+            }),
             Unique => self.want_list(ty(0), at(0), usage).map(|_| ty(0).clone()),
             Min | Max if args.len() == 1 => self.want_list(ty(0), at(0), usage).and_then(|e| {
-                if ordered(&e) { Some(e) } else { self.mismatch(at(0), usage, ty(0)) }
+                if ordered(&e) {
+                    Some(e)
+                } else {
+                    self.mismatch(at(0), usage, ty(0))
+                }
             }),
             Min | Max => {
                 let mut joined = Some(Type::Nothing);
@@ -117,20 +193,35 @@ impl Checker<'_> {
                 let ok = (0..args.len()).all(|i| self.expect(ty(i), &Type::Number, at(i), usage));
                 ok.then_some(Type::Number)
             }
-            Floor | Ceil | Abs => self.expect(ty(0), &Type::Number, at(0), usage).then_some(Type::Number),
-            MonthOf => self.expect(ty(0), &Type::Date, at(0), usage).then_some(Type::Month),
+            Floor | Ceil | Abs => self
+                .expect(ty(0), &Type::Number, at(0), usage)
+                .then_some(Type::Number),
+            MonthOf => self
+                .expect(ty(0), &Type::Date, at(0), usage)
+                .then_some(Type::Month),
             Months => {
-                let ok = self.expect(ty(0), &Type::Month, at(0), usage) & self.expect(ty(1), &Type::Month, at(1), usage);
+                let ok = self.expect(ty(0), &Type::Month, at(0), usage)
+                    & self.expect(ty(1), &Type::Month, at(1), usage);
                 ok.then(|| Type::list(Type::Month))
             }
             Keys | Values => match ty(0) {
-                Type::Map(k, v) => Some(Type::list(if builtin == Keys { k.as_ref().clone() } else { v.as_ref().clone() })),
+                Type::Map(k, v) => Some(Type::list(if builtin == Keys {
+                    k.as_ref().clone()
+                } else {
+                    v.as_ref().clone()
+                })),
                 other => self.mismatch(at(0), usage, other),
             },
             Rows | Columns => match ty(0) {
                 Type::Table(table) => {
                     let table = *table;
-                    return (Expr::TableLabels { table, rows: builtin == Rows }, Type::list(self.axis_type(table, builtin == Rows)));
+                    return (
+                        Expr::TableLabels {
+                            table,
+                            rows: builtin == Rows,
+                        },
+                        Type::list(self.axis_type(table, builtin == Rows)),
+                    );
                 }
                 other => self.mismatch(at(0), usage, other),
             },
@@ -140,9 +231,13 @@ impl Checker<'_> {
                     Expr::Const(Value::Text(f)) if format_places(f).is_some() => true,
                     _ => {
                         self.error(
-                            Diag::error("bad-format", at(1), "the format of text() is written \"0\", \"0.0\", \"0.00\", ...")
-                                .label("not a number format")
-                                .help("\"0.00\" gives two decimals: 2160.00"),
+                            Diag::error(
+                                "bad-format",
+                                at(1),
+                                "the format of text() is written \"0\", \"0.0\", \"0.00\", ...",
+                            )
+                            .label("not a number format")
+                            .help("\"0.00\" gives two decimals: 2160.00"),
                         );
                         false
                     }
@@ -152,20 +247,37 @@ impl Checker<'_> {
             ValueOr => match ty(0) {
                 Type::Optional(inner) => {
                     let inner = inner.as_ref().clone();
-                    self.expect(ty(1), &inner, at(1), "the fallback has the type of the value").then_some(inner)
+                    self.expect(
+                        ty(1),
+                        &inner,
+                        at(1),
+                        "the fallback has the type of the value",
+                    )
+                    .then_some(inner)
                 }
                 other => {
                     self.error(
-                        Diag::warning("needless-value-or", at(0), format!("this value is never missing ({other})"))
-                            .label("always present")
-                            .help("value_or() is for optional fields; use the value itself"),
+                        Diag::warning(
+                            "needless-value-or",
+                            at(0),
+                            format!("this value is never missing ({other})"),
+                        )
+                        .label("always present")
+                        .help("value_or() is for optional fields; use the value itself"),
                     );
                     Some(other.clone())
                 }
             },
         };
         match result {
-            Some(ty) => (Expr::Call { builtin, args: args.into_iter().map(|(e, _, _)| e).collect(), span }, ty),
+            Some(ty) => (
+                Expr::Call {
+                    builtin,
+                    args: args.into_iter().map(|(e, _, _)| e).collect(),
+                    span,
+                },
+                ty,
+            ),
             None => (Expr::Const(Value::Absent), Type::Error),
         }
     }
@@ -178,7 +290,11 @@ impl Checker<'_> {
     }
 
     fn mismatch(&mut self, span: Span, usage: &str, got: &Type) -> Option<Type> {
-        self.error(Diag::error("type-mismatch", span, format!("this argument is {got}")).label(format!("{got}")).help(usage.to_string()));
+        self.error(
+            Diag::error("type-mismatch", span, format!("this argument is {got}"))
+                .label(format!("{got}"))
+                .help(usage.to_string()),
+        );
         None
     }
 }

@@ -8,7 +8,10 @@ use super::{Checker, Symbol};
 use crate::ast::{self, DesignationForm, ExpectTarget as AstTarget, Item, TestData};
 use crate::diagnostic::{Diag, suggest};
 use crate::eval::value::{Layout, Value};
-use crate::ir::{self, Body, Category, Expectation, ExpectTarget, KindId, OutputField, Require, Subcategory, Test, TestInput};
+use crate::ir::{
+    self, Body, Category, ExpectTarget, Expectation, KindId, OutputField, Require, Subcategory,
+    Test, TestInput,
+};
 use crate::source::{FileId, Span};
 use crate::types::Type;
 
@@ -33,12 +36,30 @@ impl Checker<'_> {
         for file in &loaded.files {
             for item in &file.items {
                 let Item::Designation(d) = item else { continue };
-                let Some(kind) = self.kind_for(file.id, d.name_span, "designation") else { continue };
-                if self.program.kind(kind).designations.iter().any(|other| other.name == d.name) {
-                    let first = self.program.kind(kind).designations.iter().find(|o| o.name == d.name).map(|o| o.span);
-                    let mut diag = Diag::error("duplicate-name", d.name_span, format!("designation \"{}\" is defined twice", d.name))
-                        .label("second definition")
-                        .help("each designation has its own name");
+                let Some(kind) = self.kind_for(file.id, d.name_span, "designation") else {
+                    continue;
+                };
+                if self
+                    .program
+                    .kind(kind)
+                    .designations
+                    .iter()
+                    .any(|other| other.name == d.name)
+                {
+                    let first = self
+                        .program
+                        .kind(kind)
+                        .designations
+                        .iter()
+                        .find(|o| o.name == d.name)
+                        .map(|o| o.span);
+                    let mut diag = Diag::error(
+                        "duplicate-name",
+                        d.name_span,
+                        format!("designation \"{}\" is defined twice", d.name),
+                    )
+                    .label("second definition")
+                    .help("each designation has its own name");
                     if let Some(first) = first {
                         diag = diag.also(first, "first definition");
                     }
@@ -48,42 +69,85 @@ impl Checker<'_> {
                 let lowered = match &d.form {
                     DesignationForm::Written(body) => {
                         let mut cx = Ctx::new(file.id, Node::Root);
-                        cx.reserve(ir::SLOT_FIRST_PARAM);
                         self.designation_body(&mut cx, d, body, Vec::new(), Vec::new())
                     }
-                    DesignationForm::FromTemplate { template, args, notes, span } => {
-                        let Some(index) = self.template_named(file.id, template) else { continue };
+                    DesignationForm::FromTemplate {
+                        template,
+                        args,
+                        notes,
+                        span,
+                    } => {
+                        let Some(index) = self.template_named(file.id, template) else {
+                            continue;
+                        };
                         let (template_file, decl) = self.templates[index];
                         self.uses.add(Node::Root, Node::Template(index));
-                        let params: Vec<(String, Type)> = decl.params.iter().map(|p| (p.name.name.clone(), self.declared_type(template_file, &p.ty))).collect();
+                        let params: Vec<(String, Type)> = decl
+                            .params
+                            .iter()
+                            .map(|p| {
+                                (
+                                    p.name.name.clone(),
+                                    self.declared_type(template_file, &p.ty),
+                                )
+                            })
+                            .collect();
                         if params.len() != args.len() {
-                            let signature: Vec<String> = params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+                            let signature: Vec<String> =
+                                params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
                             self.error(
-                                Diag::error("arity", *span, format!("template `{}` takes {} argument{}, {} given", template.name, params.len(), if params.len() == 1 { "" } else { "s" }, args.len()))
-                                    .label(format!("{} given", args.len()))
-                                    .also(decl.name.span, "defined here")
-                                    .help(format!("write {}({})", template.name, signature.join(", "))),
+                                Diag::error(
+                                    "arity",
+                                    *span,
+                                    format!(
+                                        "template `{}` takes {} argument{}, {} given",
+                                        template.name,
+                                        params.len(),
+                                        if params.len() == 1 { "" } else { "s" },
+                                        args.len()
+                                    ),
+                                )
+                                .label(format!("{} given", args.len()))
+                                .also(decl.name.span, "defined here")
+                                .help(format!(
+                                    "write {}({})",
+                                    template.name,
+                                    signature.join(", ")
+                                )),
                             );
                             continue;
                         }
-                        // Arguments are read in this file; their working slots come after the parameters'.
-                        let mut arg_cx = Ctx::new(file.id, Node::Root);
-                        arg_cx.reserve(ir::SLOT_FIRST_PARAM + params.len() as u32);
-                        let mut lowered_args = Vec::new();
+                        // Arguments are read in this file, once per record: each becomes a value
+                        // that the template's parameter names.
+                        let mut aliases = Vec::new();
                         for ((param, want), arg) in params.iter().zip(args) {
+                            let mut arg_cx = Ctx::new(file.id, Node::Root);
                             let (expr, ty) = self.lower(&mut arg_cx, arg);
-                            self.expect(&ty, want, arg.span, &format!("`{param}` of template `{}` is {want}", template.name));
-                            lowered_args.push(expr);
+                            self.expect(
+                                &ty,
+                                want,
+                                arg.span,
+                                &format!("`{param}` of template `{}` is {want}", template.name),
+                            );
+                            let global = match expr {
+                                ir::Expr::Global(id) => id,
+                                other => self.hidden_global(
+                                    param,
+                                    arg.span,
+                                    want.clone(),
+                                    other,
+                                    arg_cx.frame,
+                                ),
+                            };
+                            aliases.push((param.clone(), want.clone(), global));
                         }
                         let mut cx = Ctx::new(template_file, Node::Template(index));
-                        cx.reserve(ir::SLOT_FIRST_PARAM);
-                        let mut designation = self.designation_body(&mut cx, d, &decl.body, params, notes.clone());
-                        designation.frame = designation.frame.max(arg_cx.frame);
-                        designation.args = lowered_args;
-                        designation
+                        self.designation_body(&mut cx, d, &decl.body, aliases, notes.clone())
                     }
                 };
-                self.program.kinds[kind.0 as usize].designations.push(lowered);
+                self.program.kinds[kind.0 as usize]
+                    .designations
+                    .push(lowered);
             }
         }
     }
@@ -92,8 +156,17 @@ impl Checker<'_> {
         match self.lookup(file, &name.name) {
             Some(Symbol::Template(index)) => Some(index),
             _ => {
-                let names: Vec<&str> = self.templates.iter().map(|(_, t)| t.name.name.as_str()).collect();
-                let mut diag = Diag::error("unknown-template", name.span, format!("no template named `{}`", name.name)).label("not a template");
+                let names: Vec<&str> = self
+                    .templates
+                    .iter()
+                    .map(|(_, t)| t.name.name.as_str())
+                    .collect();
+                let mut diag = Diag::error(
+                    "unknown-template",
+                    name.span,
+                    format!("no template named `{}`", name.name),
+                )
+                .label("not a template");
                 diag = match suggest(&name.name, names) {
                     Some(s) => diag.help(format!("did you mean `{s}`? (import the file that defines it)")),
                     None => diag.help("define it with `template name(params) { ... }`, or import the file that does"),
@@ -104,33 +177,64 @@ impl Checker<'_> {
         }
     }
 
+    /// A value the checker makes (a template's argument), evaluated once per record.
+    pub(super) fn hidden_global(
+        &mut self,
+        name: &str,
+        span: Span,
+        ty: Type,
+        expr: ir::Expr,
+        frame: u32,
+    ) -> crate::types::GlobalId {
+        let variant = ir::Variant {
+            from: None,
+            span,
+            notes: Vec::new(),
+            value: Body { expr, frame },
+        };
+        let id = self.new_global(name, span, ir::GlobalDef::Let(vec![variant]));
+        let global = &mut self.program.globals[id.0 as usize];
+        global.ty = ty;
+        global.hidden = true;
+        self.global_state[id.0 as usize] = super::State::Done;
+        id
+    }
+
     fn designation_body(
         &mut self,
         cx: &mut Ctx,
         d: &ast::Designation,
         body: &ast::DesignationBody,
-        params: Vec<(String, Type)>,
+        aliases: Vec<(String, Type, crate::types::GlobalId)>,
         extra_notes: Vec<ast::Note>,
     ) -> ir::Designation {
-        cx.reserve(ir::SLOT_FIRST_PARAM + params.len() as u32);
-        for (i, (name, ty)) in params.into_iter().enumerate() {
-            let slot = ir::SLOT_FIRST_PARAM + i as u32;
-            cx.locals.push(Local::Var { name, ty, slot });
+        cx.reserve(ir::SLOT_FIRST_FREE);
+        for (name, ty, global) in aliases {
+            cx.locals.push(Local::Alias { name, ty, global });
         }
         let path = body.path.as_ref().map(|p| {
             let (expr, ty) = self.lower(cx, p);
             if !ty.is_textual() {
                 self.error(
-                    Diag::error("type-mismatch", p.span, format!("the path is a text, such as \"smb\"; this is {ty}"))
-                        .label(format!("{ty}"))
-                        .help("give the name of the path the partner is on"),
+                    Diag::error(
+                        "type-mismatch",
+                        p.span,
+                        format!("the path is a text, such as \"smb\"; this is {ty}"),
+                    )
+                    .label(format!("{ty}"))
+                    .help("give the name of the path the partner is on"),
                 );
             }
             (expr, ty)
         });
         let threshold = body.threshold.as_ref().map(|t| {
             let (expr, ty) = self.lower(cx, t);
-            self.expect(&ty, &Type::Number, t.span, "the threshold is a number of points");
+            self.expect(
+                &ty,
+                &Type::Number,
+                t.span,
+                "the threshold is a number of points",
+            );
             expr
         });
         let mut categories: Vec<Category> = Vec::new();
@@ -140,41 +244,60 @@ impl Checker<'_> {
             for sub in &category.subcategories {
                 if let Some((_, first)) = names.iter().find(|(n, _)| *n == sub.name) {
                     self.error(
-                        Diag::error("duplicate-name", sub.name_span, format!("subcategory \"{}\" appears twice", sub.name))
-                            .label("second one")
-                            .also(*first, "first one")
-                            .help("each subcategory of a designation has its own name"),
+                        Diag::error(
+                            "duplicate-name",
+                            sub.name_span,
+                            format!("subcategory \"{}\" appears twice", sub.name),
+                        )
+                        .label("second one")
+                        .also(*first, "first one")
+                        .help("each subcategory of a designation has its own name"),
                     );
                 }
                 names.push((&sub.name, sub.name_span));
                 let Some(points) = &sub.points else {
                     self.error(
-                        Diag::error("missing-points", sub.name_span, format!("subcategory \"{}\" has no `points =`", sub.name))
-                            .label("no points")
-                            .help("say how its points are earned: `points = expression`"),
+                        Diag::error(
+                            "missing-points",
+                            sub.name_span,
+                            format!("subcategory \"{}\" has no `points =`", sub.name),
+                        )
+                        .label("no points")
+                        .help("say how its points are earned: `points = expression`"),
                     );
                     continue;
                 };
                 let (expr, ty) = self.lower(cx, points);
                 self.expect(&ty, &Type::Number, points.span, "points are a number");
+                let sources: Vec<&str> = sub
+                    .notes
+                    .iter()
+                    .filter(|n| n.kind == ast::NoteKind::Source)
+                    .map(|n| n.text.as_str())
+                    .collect();
                 subcategories.push(Subcategory {
-                    name: sub.name.clone(),
+                    name: Arc::from(sub.name.as_str()),
                     span: sub.name_span,
                     max: sub.max.0,
                     notes: sub.notes.clone(),
+                    source: (!sources.is_empty()).then(|| Arc::from(sources.join("; "))),
                     points: expr,
                     points_span: points.span,
                 });
             }
-            if categories.iter().any(|c| c.name == category.name) {
+            if categories.iter().any(|c| *c.name == *category.name) {
                 self.error(
-                    Diag::error("duplicate-name", category.name_span, format!("category \"{}\" appears twice", category.name))
-                        .label("second one")
-                        .help("put all its subcategories in one `category` block"),
+                    Diag::error(
+                        "duplicate-name",
+                        category.name_span,
+                        format!("category \"{}\" appears twice", category.name),
+                    )
+                    .label("second one")
+                    .help("put all its subcategories in one `category` block"),
                 );
             }
             categories.push(Category {
-                name: category.name.clone(),
+                name: Arc::from(category.name.as_str()),
                 span: category.name_span,
                 max: category.max.0,
                 notes: category.notes.clone(),
@@ -188,7 +311,10 @@ impl Checker<'_> {
             ("points".into(), number.clone()),
             ("max".into(), number.clone()),
         ]));
-        let mut scope = vec![("total", number.clone(), ir::SLOT_TOTAL), ("subcategories", Type::list(sub_ty), ir::SLOT_SUBCATEGORIES)];
+        let mut scope = vec![
+            ("total", number.clone(), ir::SLOT_TOTAL),
+            ("subcategories", Type::list(sub_ty), ir::SLOT_SUBCATEGORIES),
+        ];
         if threshold.is_some() {
             scope.push(("threshold", number, ir::SLOT_THRESHOLD));
         }
@@ -197,13 +323,27 @@ impl Checker<'_> {
         }
         let depth = cx.locals.len();
         for (name, ty, slot) in scope {
-            cx.locals.push(Local::Var { name: name.to_string(), ty, slot });
+            cx.locals.push(Local::Var {
+                name: name.to_string(),
+                ty,
+                slot,
+            });
         }
         let mut requires = Vec::new();
         for r in &body.requires {
             let (expr, ty) = self.lower(cx, &r.condition);
-            self.expect(&ty, &Type::Bool, r.condition.span, "a requirement is a condition");
-            requires.push(Require { label: r.label.clone(), span: r.span, notes: r.notes.clone(), condition: expr });
+            self.expect(
+                &ty,
+                &Type::Bool,
+                r.condition.span,
+                "a requirement is a condition",
+            );
+            requires.push(Require {
+                label: r.label.clone(),
+                span: r.span,
+                notes: r.notes.clone(),
+                condition: expr,
+            });
         }
         cx.locals.truncate(depth);
         let mut notes = body.notes.clone();
@@ -212,7 +352,6 @@ impl Checker<'_> {
             name: d.name.clone(),
             span: d.name_span,
             notes,
-            args: Vec::new(),
             path: path.map(|(e, _)| e),
             threshold,
             max: body.max.map(|(m, _)| m),
@@ -231,35 +370,61 @@ impl Checker<'_> {
         for file in &loaded.files {
             for item in &file.items {
                 let Item::Output(output) = item else { continue };
-                let Some(kind) = self.kind_for(file.id, output.span, "output") else { continue };
+                let Some(kind) = self.kind_for(file.id, output.span, "output") else {
+                    continue;
+                };
                 for field in &output.fields {
                     let input = self.program.kind(kind);
-                    let identifier = input.identifier.map(|i| self.program.record(input.record).fields[i as usize].name.clone());
-                    let clash = input.output.iter().find(|o| o.name == field.name.name).map(|o| o.span);
+                    let identifier = input.identifier.map(|i| {
+                        self.program.record(input.record).fields[i as usize]
+                            .name
+                            .clone()
+                    });
+                    let clash = input
+                        .output
+                        .iter()
+                        .find(|o| o.name == field.name.name)
+                        .map(|o| o.span);
                     if let Some(first) = clash {
                         self.error(
-                            Diag::error("duplicate-name", field.name.span, format!("output field `{}` is defined twice", field.name.name))
-                                .label("second definition")
-                                .also(first, "first definition")
-                                .help("each output field has its own name"),
+                            Diag::error(
+                                "duplicate-name",
+                                field.name.span,
+                                format!("output field `{}` is defined twice", field.name.name),
+                            )
+                            .label("second definition")
+                            .also(first, "first definition")
+                            .help("each output field has its own name"),
                         );
                         continue;
                     }
                     if identifier.as_deref() == Some(field.name.name.as_str()) {
                         self.error(
-                            Diag::error("duplicate-name", field.name.span, format!("`{}` is printed already, as the input's identifier", field.name.name))
-                                .label("printed twice")
-                                .help("remove this output field"),
+                            Diag::error(
+                                "duplicate-name",
+                                field.name.span,
+                                format!(
+                                    "`{}` is printed already, as the input's identifier",
+                                    field.name.name
+                                ),
+                            )
+                            .label("printed twice")
+                            .help("remove this output field"),
                         );
                         continue;
                     }
                     let mut cx = Ctx::new(file.id, Node::Root);
                     let (expr, _) = self.lower(&mut cx, &field.value);
-                    self.program.kinds[kind.0 as usize].output.push(OutputField {
-                        name: field.name.name.clone(),
-                        span: field.name.span,
-                        body: Body { expr, frame: cx.frame },
-                    });
+                    self.program.kinds[kind.0 as usize]
+                        .output
+                        .push(OutputField {
+                            name: field.name.name.clone(),
+                            span: field.name.span,
+                            body: Body {
+                                expr,
+                                frame: cx.frame,
+                            },
+                        });
                 }
             }
         }
@@ -273,13 +438,23 @@ impl Checker<'_> {
                 let kind = self.kind_for(file.id, test.name_span, "test");
                 let data = match &test.data {
                     TestData::Path(path, span) => {
-                        let dir = loaded.sources.get(file.id).path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+                        let dir = loaded
+                            .sources
+                            .get(file.id)
+                            .path
+                            .parent()
+                            .map(|p| p.to_path_buf())
+                            .unwrap_or_default();
                         let full = dir.join(path);
                         if !full.is_file() {
                             self.error(
-                                Diag::error("missing-data", *span, format!("test data \"{path}\" does not exist"))
-                                    .label("no such file")
-                                    .help("data paths are relative to the rule file"),
+                                Diag::error(
+                                    "missing-data",
+                                    *span,
+                                    format!("test data \"{path}\" does not exist"),
+                                )
+                                .label("no such file")
+                                .help("data paths are relative to the rule file"),
                             );
                         }
                         TestInput::File(full, *span)
@@ -292,12 +467,23 @@ impl Checker<'_> {
                         expectations.push(expectation);
                     }
                 }
-                self.program.tests.push(Test { name: test.name.clone(), span: test.name_span, kind, data, expectations });
+                self.program.tests.push(Test {
+                    name: test.name.clone(),
+                    span: test.name_span,
+                    kind,
+                    data,
+                    expectations,
+                });
             }
         }
     }
 
-    fn expectation(&mut self, file: FileId, kind: Option<KindId>, e: &ast::Expectation) -> Option<Expectation> {
+    fn expectation(
+        &mut self,
+        file: FileId,
+        kind: Option<KindId>,
+        e: &ast::Expectation,
+    ) -> Option<Expectation> {
         let mut value_cx = Ctx::new(file, Node::Root);
         let (expected_expr, expected_ty) = self.lower(&mut value_cx, &e.value);
         let Some(expected) = (match expected_expr {
@@ -309,9 +495,13 @@ impl Checker<'_> {
             _ => None,
         }) else {
             self.error(
-                Diag::error("bad-expectation", e.value.span, "an expected value is written out: a number, a text, true or false, or a list")
-                    .label("not a plain value")
-                    .help("write the value you expect, for example 45 or \"smb\""),
+                Diag::error(
+                    "bad-expectation",
+                    e.value.span,
+                    "an expected value is written out: a number, a text, true or false, or a list",
+                )
+                .label("not a plain value")
+                .help("write the value you expect, for example 45 or \"smb\""),
             );
             return None;
         };
@@ -322,7 +512,12 @@ impl Checker<'_> {
                 let designations = &self.program.kind(kind).designations;
                 let Some(index) = designations.iter().position(|d| &d.name == name) else {
                     let names: Vec<&str> = designations.iter().map(|d| d.name.as_str()).collect();
-                    let mut diag = Diag::error("unknown-designation", *span, format!("no designation \"{name}\"")).label("not defined");
+                    let mut diag = Diag::error(
+                        "unknown-designation",
+                        *span,
+                        format!("no designation \"{name}\""),
+                    )
+                    .label("not defined");
                     if let Some(s) = suggest(name, names.iter().copied()) {
                         diag = diag.help(format!("did you mean \"{s}\"?"));
                     } else {
@@ -338,16 +533,35 @@ impl Checker<'_> {
                     Some(("path", _)) => ExpectTarget::Path { designation: index },
                     Some((sub, sub_span)) => {
                         let found = d.categories.iter().enumerate().find_map(|(c, cat)| {
-                            cat.subcategories.iter().position(|s| s.name == sub).map(|s| (c, s))
+                            cat.subcategories
+                                .iter()
+                                .position(|s| &*s.name == sub)
+                                .map(|s| (c, s))
                         });
                         match found {
-                            Some((category, subcategory)) => ExpectTarget::Points { designation: index, category, subcategory },
+                            Some((category, subcategory)) => ExpectTarget::Points {
+                                designation: index,
+                                category,
+                                subcategory,
+                            },
                             None => {
-                                let names: Vec<&str> = d.categories.iter().flat_map(|c| c.subcategories.iter().map(|s| s.name.as_str())).collect();
-                                let mut diag = Diag::error("unknown-subcategory", sub_span, format!("\"{name}\" has no subcategory \"{sub}\"")).label("not a subcategory");
+                                let names: Vec<&str> = d
+                                    .categories
+                                    .iter()
+                                    .flat_map(|c| c.subcategories.iter().map(|s| &*s.name))
+                                    .collect();
+                                let mut diag = Diag::error(
+                                    "unknown-subcategory",
+                                    sub_span,
+                                    format!("\"{name}\" has no subcategory \"{sub}\""),
+                                )
+                                .label("not a subcategory");
                                 diag = match suggest(sub, names.iter().copied()) {
                                     Some(s) => diag.help(format!("did you mean \"{s}\"?")),
-                                    None => diag.help(format!("expect attained, total, path or one of: {}", names.join(", "))),
+                                    None => diag.help(format!(
+                                        "expect attained, total, path or one of: {}",
+                                        names.join(", ")
+                                    )),
                                 };
                                 self.error(diag);
                                 return None;
@@ -361,14 +575,29 @@ impl Checker<'_> {
                 let (lowered, ty) = self.lower(&mut cx, expr);
                 if !ty.is_error() && expected_ty.join(&ty).is_none() {
                     self.error(
-                        Diag::error("type-mismatch", e.value.span, format!("expects {expected_ty} of a value that is {ty}"))
-                            .label(format!("{expected_ty}"))
-                            .help(format!("write an expected value of type {ty}")),
+                        Diag::error(
+                            "type-mismatch",
+                            e.value.span,
+                            format!("expects {expected_ty} of a value that is {ty}"),
+                        )
+                        .label(format!("{expected_ty}"))
+                        .help(format!("write an expected value of type {ty}")),
                     );
                 }
-                ExpectTarget::Value { body: Body { expr: lowered, frame: cx.frame }, text: self.loaded.sources.snippet(expr.span).to_string() }
+                ExpectTarget::Value {
+                    body: Body {
+                        expr: lowered,
+                        frame: cx.frame,
+                    },
+                    text: self.loaded.sources.snippet(expr.span).to_string(),
+                }
             }
         };
-        Some(Expectation { span: e.span, target, expected, expected_text })
+        Some(Expectation {
+            span: e.span,
+            target,
+            expected,
+            expected_text,
+        })
     }
 }

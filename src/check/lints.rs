@@ -49,7 +49,11 @@ impl Uses {
 /// only called unused when all its possible users are here.
 fn complete_files(loaded: &Loaded) -> HashSet<FileId> {
     let imported: HashSet<FileId> = loaded.imports.values().flatten().copied().collect();
-    let paths: HashSet<&std::path::Path> = loaded.sources.files().map(|(_, f)| f.path.as_path()).collect();
+    let paths: HashSet<&std::path::Path> = loaded
+        .sources
+        .files()
+        .map(|(_, f)| f.path.as_path())
+        .collect();
     loaded
         .sources
         .files()
@@ -57,8 +61,10 @@ fn complete_files(loaded: &Loaded) -> HashSet<FileId> {
             if !imported.contains(id) {
                 return true;
             }
-            let Some(dir) = file.path.parent() else { return false };
-            std::fs::read_dir(dir).map_or(false, |entries| {
+            let Some(dir) = file.path.parent() else {
+                return false;
+            };
+            std::fs::read_dir(dir).is_ok_and(|entries| {
                 entries
                     .filter_map(|e| e.ok().map(|e| e.path()))
                     .filter(|p| p.extension().is_some_and(|e| e == "tally"))
@@ -83,28 +89,45 @@ impl Lints {
 /// Files that define nothing that is read (a library loaded alone) are not warned about.
 fn unused(loaded: &Loaded, program: &Program, uses: &Uses, diags: &mut Diags) {
     let reachable = uses.reachable();
-    let has_roots = !program.kinds.iter().all(|k| k.designations.is_empty() && k.output.is_empty()) || !program.tests.is_empty();
+    let has_roots = !program
+        .kinds
+        .iter()
+        .all(|k| k.designations.is_empty() && k.output.is_empty())
+        || !program.tests.is_empty();
     if !has_roots {
         return;
     }
     let complete = complete_files(loaded);
     for (i, global) in program.globals.iter().enumerate() {
         let node = Node::Global(GlobalId(i as u32));
-        if matches!(global.def, GlobalDef::Input { .. }) || reachable.contains(&node) || !complete.contains(&global.span.file) {
+        if matches!(global.def, GlobalDef::Input { .. })
+            || reachable.contains(&node)
+            || !complete.contains(&global.span.file)
+        {
             continue;
         }
         diags.push(
-            Diag::warning("unused", global.span, format!("`{}` is never used", global.name))
-                .label("defined here")
-                .help("no designation, output or test reads it; remove it, or use it"),
+            Diag::warning(
+                "unused",
+                global.span,
+                format!("`{}` is never used", global.name),
+            )
+            .label("defined here")
+            .help("no designation, output or test reads it; remove it, or use it"),
         );
     }
     for (i, function) in program.functions.iter().enumerate() {
-        if !reachable.contains(&Node::Function(FnId(i as u32))) && complete.contains(&function.span.file) {
+        if !reachable.contains(&Node::Function(FnId(i as u32)))
+            && complete.contains(&function.span.file)
+        {
             diags.push(
-                Diag::warning("unused", function.span, format!("function `{}` is never called", function.name))
-                    .label("defined here")
-                    .help("remove it, or call it"),
+                Diag::warning(
+                    "unused",
+                    function.span,
+                    format!("function `{}` is never called", function.name),
+                )
+                .label("defined here")
+                .help("remove it, or call it"),
             );
         }
     }

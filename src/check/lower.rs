@@ -18,6 +18,12 @@ pub(super) enum Local {
     Var { name: String, ty: Type, slot: u32 },
     /// Inside `list where ...`: the element's fields are names, and `it` is the element.
     Element { ty: Type, slot: u32 },
+    /// A template's parameter: a name for the value its designation passes.
+    Alias {
+        name: String,
+        ty: Type,
+        global: GlobalId,
+    },
 }
 
 /// What the expression being lowered can see.
@@ -32,7 +38,13 @@ pub(super) struct Ctx {
 
 impl Ctx {
     pub fn new(file: FileId, owner: Node) -> Ctx {
-        Ctx { file, locals: Vec::new(), next_slot: 0, frame: 0, owner }
+        Ctx {
+            file,
+            locals: Vec::new(),
+            next_slot: 0,
+            frame: 0,
+            owner,
+        }
     }
 
     /// Reserves the first `n` slots (parameters, designation names).
@@ -69,10 +81,14 @@ impl Checker<'_> {
             State::InProgress => {
                 let global = self.program.global(id);
                 let span = reference.unwrap_or(global.span);
-                let diag = Diag::error("circular-definition", span, format!("`{}` is defined in terms of itself", global.name))
-                    .label("used here, while it is being defined")
-                    .also(global.span, "defined here")
-                    .help("a value cannot depend on itself, directly or through other values");
+                let diag = Diag::error(
+                    "circular-definition",
+                    span,
+                    format!("`{}` is defined in terms of itself", global.name),
+                )
+                .label("used here, while it is being defined")
+                .also(global.span, "defined here")
+                .help("a value cannot depend on itself, directly or through other values");
                 self.error(diag);
                 Type::Error
             }
@@ -102,10 +118,17 @@ impl Checker<'_> {
                 Some((first, first_span)) => match first.join(&t) {
                     Some(joined) => ty = Some((joined, *first_span)),
                     None => {
-                        let diag = Diag::error("variant-type", decl.body.span, format!("this version of `{}` is {t}, the first is {first}", decl.name.name))
-                            .label(format!("{t}"))
-                            .also(*first_span, format!("{first}"))
-                            .help("every dated version of a value has the same type");
+                        let diag = Diag::error(
+                            "variant-type",
+                            decl.body.span,
+                            format!(
+                                "this version of `{}` is {t}, the first is {first}",
+                                decl.name.name
+                            ),
+                        )
+                        .label(format!("{t}"))
+                        .also(*first_span, format!("{first}"))
+                        .help("every dated version of a value has the same type");
                         self.error(diag);
                     }
                 },
@@ -114,7 +137,10 @@ impl Checker<'_> {
                 from: decl.from.map(|(d, _)| d),
                 span: decl.name.span,
                 notes: decl.notes.clone(),
-                value: Body { expr, frame: cx.frame },
+                value: Body {
+                    expr,
+                    frame: cx.frame,
+                },
             });
         }
         let global = &mut self.program.globals[id.0 as usize];
@@ -144,14 +170,19 @@ impl Checker<'_> {
         let (expr, ret) = self.lower(&mut cx, &decl.body);
         let function = &mut self.program.functions[id.0 as usize];
         function.ret = ret;
-        function.body = Body { expr, frame: cx.frame };
+        function.body = Body {
+            expr,
+            frame: cx.frame,
+        };
         self.fn_state[id.0 as usize] = State::Done;
     }
 
     /// A type written in the rules (a parameter's), as the checker sees it.
     pub(super) fn declared_type(&mut self, file: FileId, t: &ast::TypeExpr) -> Type {
         match &t.kind {
-            ast::TypeExprKind::Optional(inner) => Type::Optional(Box::new(self.declared_type(file, inner))),
+            ast::TypeExprKind::Optional(inner) => {
+                Type::Optional(Box::new(self.declared_type(file, inner)))
+            }
             _ => {
                 let shape = self.shape_type(file, t);
                 self.field_type(&shape)
@@ -173,14 +204,25 @@ impl Checker<'_> {
                 let mut types = Vec::new();
                 for (name, value) in fields {
                     if names.contains(&name.name) {
-                        self.error(Diag::error("duplicate-field", name.span, format!("`{}` is given twice", name.name)).label("again").help("remove one of them"));
+                        self.error(
+                            Diag::error(
+                                "duplicate-field",
+                                name.span,
+                                format!("`{}` is given twice", name.name),
+                            )
+                            .label("again")
+                            .help("remove one of them"),
+                        );
                     }
                     let (expr, ty) = self.lower(cx, value);
                     names.push(name.name.clone());
                     exprs.push(expr);
                     types.push((name.name.clone(), ty));
                 }
-                let layout = Arc::new(Layout { name: String::new(), fields: names });
+                let layout = Arc::new(Layout {
+                    name: String::new(),
+                    fields: names,
+                });
                 (Expr::Record(layout, exprs), Type::Struct(Arc::new(types)))
             }
             ExprKind::Call(name, args) => self.call(cx, name, args, e.span),
@@ -192,21 +234,42 @@ impl Checker<'_> {
                     UnaryOp::Neg => (Type::Number, Expr::Neg(Box::new(expr), e.span)),
                     UnaryOp::Not => (Type::Bool, Expr::Not(Box::new(expr))),
                 };
-                self.expect(&ty, &want, operand.span, if *op == UnaryOp::Neg { "`-` takes a number" } else { "`not` takes true or false" });
+                self.expect(
+                    &ty,
+                    &want,
+                    operand.span,
+                    if *op == UnaryOp::Neg {
+                        "`-` takes a number"
+                    } else {
+                        "`not` takes true or false"
+                    },
+                );
                 (result, want)
             }
             ExprKind::Binary(op, a, b) => self.binary(cx, *op, a, b, e.span),
             ExprKind::Where(list, condition) => self.where_(cx, list, condition),
             ExprKind::If(c, a, b) => {
                 let (c_expr, c_ty) = self.lower(cx, c);
-                self.expect(&c_ty, &Type::Bool, c.span, "the condition of `if` is true or false");
+                self.expect(
+                    &c_ty,
+                    &Type::Bool,
+                    c.span,
+                    "the condition of `if` is true or false",
+                );
                 let (a_expr, a_ty) = self.lower(cx, a);
                 let (b_expr, b_ty) = self.lower(cx, b);
                 let ty = self.join(&a_ty, &b_ty, a.span, b.span, "the two branches of `if`");
-                (Expr::If(Box::new(c_expr), Box::new(a_expr), Box::new(b_expr)), ty)
+                (
+                    Expr::If(Box::new(c_expr), Box::new(a_expr), Box::new(b_expr)),
+                    ty,
+                )
             }
-            ExprKind::Case(subject, arms, otherwise) => self.case(cx, subject, arms, otherwise.as_deref(), e.span),
-            ExprKind::Binder(kind, var, list, body) => self.binder(cx, *kind, var, list, body, e.span),
+            ExprKind::Case(subject, arms, otherwise) => {
+                self.case(cx, subject, arms, otherwise.as_deref(), e.span)
+            }
+            ExprKind::Binder(kind, var, list, body) => {
+                self.binder(cx, *kind, var, list, body, e.span)
+            }
         }
     }
 
@@ -215,25 +278,43 @@ impl Checker<'_> {
         if got.fits(want) {
             return true;
         }
-        let mut diag = Diag::error("type-mismatch", span, format!("{what}; this is {got}")).label(format!("{got}"));
+        let mut diag = Diag::error("type-mismatch", span, format!("{what}; this is {got}"))
+            .label(format!("{got}"));
         diag = match got {
-            Type::Optional(_) => diag.help("the data may leave this out: use value_or(field, fallback)"),
-            Type::Text | Type::Choice(_) if *want == Type::Number => diag.help("write numbers without quotes"),
-            Type::List(_) if *want == Type::Number => diag.help("count(list) counts it; sum(list) adds it up"),
+            Type::Optional(_) => {
+                diag.help("the data may leave this out: use value_or(field, fallback)")
+            }
+            Type::Text | Type::Choice(_) if *want == Type::Number => {
+                diag.help("write numbers without quotes")
+            }
+            Type::List(_) if *want == Type::Number => {
+                diag.help("count(list) counts it; sum(list) adds it up")
+            }
             _ => diag.help(format!("this needs {want}")),
         };
         self.error(diag);
         false
     }
 
-    pub(super) fn join(&mut self, a: &Type, b: &Type, a_span: Span, b_span: Span, what: &str) -> Type {
+    pub(super) fn join(
+        &mut self,
+        a: &Type,
+        b: &Type,
+        a_span: Span,
+        b_span: Span,
+        what: &str,
+    ) -> Type {
         match a.join(b) {
             Some(t) => t,
             None => {
-                let diag = Diag::error("type-mismatch", b_span, format!("{what} have different types: {a} and {b}"))
-                    .label(format!("{b}"))
-                    .also(a_span, format!("{a}"))
-                    .help("make both the same type");
+                let diag = Diag::error(
+                    "type-mismatch",
+                    b_span,
+                    format!("{what} have different types: {a} and {b}"),
+                )
+                .label(format!("{b}"))
+                .also(a_span, format!("{a}"))
+                .help("make both the same type");
                 self.error(diag);
                 Type::Error
             }
@@ -243,7 +324,14 @@ impl Checker<'_> {
     fn name(&mut self, cx: &mut Ctx, name: &str, span: Span) -> Typed {
         for local in cx.locals.iter().rev() {
             match local {
-                Local::Var { name: n, ty, slot } if n == name => return (Expr::Local(*slot), ty.clone()),
+                Local::Var { name: n, ty, slot } if n == name => {
+                    return (Expr::Local(*slot), ty.clone());
+                }
+                Local::Alias {
+                    name: n,
+                    ty,
+                    global,
+                } if n == name => return (Expr::Global(*global), ty.clone()),
                 Local::Element { ty, slot } => {
                     if name == "it" {
                         return (Expr::Local(*slot), ty.clone());
@@ -267,19 +355,30 @@ impl Checker<'_> {
                 (Expr::Global(id), ty)
             }
             Some(Symbol::Function(f)) => {
-                let params = self.fn_decls[f.0 as usize].1.params.as_ref().map_or(0, Vec::len);
+                let params = self.fn_decls[f.0 as usize]
+                    .1
+                    .params
+                    .as_ref()
+                    .map_or(0, Vec::len);
                 self.error(
                     Diag::error("not-a-value", span, format!("`{name}` is a function"))
                         .label("needs arguments")
-                        .help(format!("call it with {params} argument{}: {name}(...)", if params == 1 { "" } else { "s" })),
+                        .help(format!(
+                            "call it with {params} argument{}: {name}(...)",
+                            if params == 1 { "" } else { "s" }
+                        )),
                 );
                 error_expr()
             }
             Some(Symbol::Template(_)) => {
                 self.error(
-                    Diag::error("not-a-value", span, format!("`{name}` is a template of designations"))
-                        .label("not a value")
-                        .help(format!("use it as `designation \"Name\" = {name}(...)`")),
+                    Diag::error(
+                        "not-a-value",
+                        span,
+                        format!("`{name}` is a template of designations"),
+                    )
+                    .label("not a value")
+                    .help(format!("use it as `designation \"Name\" = {name}(...)`")),
                 );
                 error_expr()
             }
@@ -291,26 +390,38 @@ impl Checker<'_> {
     }
 
     pub(super) fn unknown_name(&mut self, cx: &Ctx, name: &str, span: Span) {
-        let mut candidates: Vec<String> = self.visible_names(cx.file).into_iter().map(str::to_string).collect();
+        let mut candidates: Vec<String> = self
+            .visible_names(cx.file)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         for local in &cx.locals {
             match local {
-                Local::Var { name, .. } => candidates.push(name.clone()),
+                Local::Var { name, .. } | Local::Alias { name, .. } => {
+                    candidates.push(name.clone())
+                }
                 Local::Element { ty, .. } => candidates.extend(self.field_names(ty)),
             }
         }
         let element = cx.locals.iter().rev().find_map(|l| match l {
-            Local::Element { ty: Type::Record(id, _), .. } => Some(*id),
+            Local::Element {
+                ty: Type::Record(id, _),
+                ..
+            } => Some(*id),
             _ => None,
         });
         let suggestion = suggest(name, candidates.iter().map(String::as_str));
-        let mut diag = Diag::error("unknown-name", span, format!("unknown name `{name}`")).label("not defined");
+        let mut diag = Diag::error("unknown-name", span, format!("unknown name `{name}`"))
+            .label("not defined");
         diag = match (element, suggestion) {
             // Inside `list where ...`, a name is most likely a field the data has and the rules
             // do not declare.
             (Some(id), s) if s.is_none_or(|s| self.program.record(id).field(s).is_some()) => {
                 let record = self.program.record(id);
                 let file = &self.loaded.sources.get(record.span.file).name;
-                let prefix = s.map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
+                let prefix = s
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
                 diag.label(format!("not a field of {}", record.name)).help(format!(
                     "{prefix}{} has no field `{name}`; if the data has it, declare it in `record {}` ({file})",
                     record.name, record.name
@@ -324,7 +435,13 @@ impl Checker<'_> {
 
     fn field_names(&self, ty: &Type) -> Vec<String> {
         match ty {
-            Type::Record(id, _) => self.program.record(*id).fields.iter().map(|f| f.name.clone()).collect(),
+            Type::Record(id, _) => self
+                .program
+                .record(*id)
+                .fields
+                .iter()
+                .map(|f| f.name.clone())
+                .collect(),
             Type::Struct(fields) => fields.iter().map(|(n, _)| n.clone()).collect(),
             _ => Vec::new(),
         }
@@ -338,7 +455,10 @@ impl Checker<'_> {
                 let index = record.field(name)?;
                 Some((index as u32, self.full_field_type(&record.fields[index])))
             }
-            Type::Struct(fields) => fields.iter().position(|(n, _)| n == name).map(|i| (i as u32, fields[i].1.clone())),
+            Type::Struct(fields) => fields
+                .iter()
+                .position(|(n, _)| n == name)
+                .map(|i| (i as u32, fields[i].1.clone())),
             _ => None,
         }
     }
@@ -356,7 +476,16 @@ impl Checker<'_> {
             exprs.push(expr);
         }
         if exprs.iter().all(|e| matches!(e, Expr::Const(_))) {
-            let values = exprs.into_iter().map(|e| if let Expr::Const(v) = e { v } else { unreachable!() }).collect();
+            let values = exprs
+                .into_iter()
+                .map(|e| {
+                    if let Expr::Const(v) = e {
+                        v
+                    } else {
+                        unreachable!()
+                    }
+                })
+                .collect();
             return (Expr::Const(Value::list(values)), Type::list(ty));
         }
         (Expr::List(exprs), Type::list(ty))
@@ -388,7 +517,12 @@ impl Checker<'_> {
             );
             return error_expr();
         }
-        let mut diag = Diag::error("unknown-field", field.span, format!("{record_ty} has no field `{}`", field.name)).label("not declared");
+        let mut diag = Diag::error(
+            "unknown-field",
+            field.span,
+            format!("{record_ty} has no field `{}`", field.name),
+        )
+        .label("not declared");
         let help = match did_you_mean(&field.name, names.iter().map(String::as_str)) {
             Some(h) => h,
             None => format!("the fields of {record_ty} are: {}", names.join(", ")),
@@ -396,7 +530,10 @@ impl Checker<'_> {
         if let Type::Record(id, _) = &record_ty {
             let record = self.program.record(*id);
             let file = &self.loaded.sources.get(record.span.file).name;
-            diag = diag.help(format!("{help}; if the data has this field, declare it in `record {}` ({file})", record.name));
+            diag = diag.help(format!(
+                "{help}; if the data has this field, declare it in `record {}` ({file})",
+                record.name
+            ));
         } else {
             diag = diag.help(help);
         }
@@ -411,9 +548,13 @@ impl Checker<'_> {
             Type::Error => Type::Error,
             other => {
                 self.error(
-                    Diag::error("type-mismatch", list.span, format!("`where` filters a list; this is {other}"))
-                        .label(format!("{other}"))
-                        .help("write `list where condition`"),
+                    Diag::error(
+                        "type-mismatch",
+                        list.span,
+                        format!("`where` filters a list; this is {other}"),
+                    )
+                    .label(format!("{other}"))
+                    .help("write `list where condition`"),
                 );
                 Type::Error
             }
@@ -421,33 +562,65 @@ impl Checker<'_> {
         let slot = cx.push(|slot| Local::Element { ty: element, slot });
         let (cond_expr, cond_ty) = self.lower(cx, condition);
         cx.pop();
-        self.expect(&cond_ty, &Type::Bool, condition.span, "the condition after `where` is true or false");
-        (Expr::Filter { list: Box::new(list_expr), slot, condition: Box::new(cond_expr) }, list_ty)
+        self.expect(
+            &cond_ty,
+            &Type::Bool,
+            condition.span,
+            "the condition after `where` is true or false",
+        );
+        (
+            Expr::Filter {
+                list: Box::new(list_expr),
+                slot,
+                condition: Box::new(cond_expr),
+            },
+            list_ty,
+        )
     }
 
-    fn binder(&mut self, cx: &mut Ctx, kind: BinderKind, var: &ast::Ident, list: &ast::Expr, body: &ast::Expr, span: Span) -> Typed {
+    fn binder(
+        &mut self,
+        cx: &mut Ctx,
+        kind: BinderKind,
+        var: &ast::Ident,
+        list: &ast::Expr,
+        body: &ast::Expr,
+        span: Span,
+    ) -> Typed {
         let (list_expr, list_ty) = self.lower(cx, list);
         let element = match &list_ty {
             Type::List(e) => e.as_ref().clone(),
             Type::Error => Type::Error,
             Type::Map(..) => {
                 self.error(
-                    Diag::error("type-mismatch", list.span, format!("`{}` goes over a list; this is a map", kind.word()))
-                        .label("a map")
-                        .help("go over its keys: keys(map)"),
+                    Diag::error(
+                        "type-mismatch",
+                        list.span,
+                        format!("`{}` goes over a list; this is a map", kind.word()),
+                    )
+                    .label("a map")
+                    .help("go over its keys: keys(map)"),
                 );
                 Type::Error
             }
             other => {
                 self.error(
-                    Diag::error("type-mismatch", list.span, format!("`{}` goes over a list; this is {other}", kind.word()))
-                        .label(format!("{other}"))
-                        .help(format!("write `{} x in list: ...`", kind.word())),
+                    Diag::error(
+                        "type-mismatch",
+                        list.span,
+                        format!("`{}` goes over a list; this is {other}", kind.word()),
+                    )
+                    .label(format!("{other}"))
+                    .help(format!("write `{} x in list: ...`", kind.word())),
                 );
                 Type::Error
             }
         };
-        let slot = cx.push(|slot| Local::Var { name: var.name.clone(), ty: element.clone(), slot });
+        let slot = cx.push(|slot| Local::Var {
+            name: var.name.clone(),
+            ty: element.clone(),
+            slot,
+        });
         let (body_expr, body_ty) = self.lower(cx, body);
         cx.pop();
         let ty = match kind {
@@ -456,7 +629,12 @@ impl Checker<'_> {
                 Type::Number
             }
             BinderKind::All | BinderKind::Any => {
-                self.expect(&body_ty, &Type::Bool, body.span, &format!("`{}` needs a condition", kind.word()));
+                self.expect(
+                    &body_ty,
+                    &Type::Bool,
+                    body.span,
+                    &format!("`{}` needs a condition", kind.word()),
+                );
                 Type::Bool
             }
             BinderKind::Each => Type::list(body_ty),
@@ -464,18 +642,45 @@ impl Checker<'_> {
             BinderKind::Lowest | BinderKind::Min | BinderKind::Max => {
                 if !ordered(&body_ty) {
                     self.error(
-                        Diag::error("type-mismatch", body.span, format!("`{}` compares numbers, months or dates; this is {body_ty}", kind.word()))
-                            .label(format!("{body_ty}"))
-                            .help("give an expression that can be ordered"),
+                        Diag::error(
+                            "type-mismatch",
+                            body.span,
+                            format!(
+                                "`{}` compares numbers, months or dates; this is {body_ty}",
+                                kind.word()
+                            ),
+                        )
+                        .label(format!("{body_ty}"))
+                        .help("give an expression that can be ordered"),
                     );
                 }
-                if kind == BinderKind::Lowest { element } else { body_ty }
+                if kind == BinderKind::Lowest {
+                    element
+                } else {
+                    body_ty
+                }
             }
         };
-        (Expr::Binder { kind, slot, list: Box::new(list_expr), body: Box::new(body_expr), span }, ty)
+        (
+            Expr::Binder {
+                kind,
+                slot,
+                list: Box::new(list_expr),
+                body: Box::new(body_expr),
+                span,
+            },
+            ty,
+        )
     }
 
-    fn case(&mut self, cx: &mut Ctx, subject: &ast::Expr, arms: &[(ast::Expr, ast::Expr)], otherwise: Option<&ast::Expr>, span: Span) -> Typed {
+    fn case(
+        &mut self,
+        cx: &mut Ctx,
+        subject: &ast::Expr,
+        arms: &[(ast::Expr, ast::Expr)],
+        otherwise: Option<&ast::Expr>,
+        span: Span,
+    ) -> Typed {
         let (subject_expr, subject_ty) = self.lower(cx, subject);
         let mut lowered = Vec::new();
         let mut result: Option<(Type, Span)> = None;
@@ -483,19 +688,39 @@ impl Checker<'_> {
         let errors_before = self.diags.0.len();
         for (when, then) in arms {
             let (when_expr, when_ty) = self.lower(cx, when);
-            if self.join(&subject_ty, &when_ty, subject.span, when.span, "`case` and its `when`").is_error() {
+            if self
+                .join(
+                    &subject_ty,
+                    &when_ty,
+                    subject.span,
+                    when.span,
+                    "`case` and its `when`",
+                )
+                .is_error()
+            {
                 // reported
             } else if let Expr::Const(Value::Text(t)) = &when_expr {
                 self.check_literal(&subject_ty, t, when.span);
                 if covered.contains(&t.to_string()) {
-                    self.error(Diag::warning("duplicate-entry", when.span, format!("\"{t}\" has a `when` already")).label("never used").help("remove this `when`"));
+                    self.error(
+                        Diag::warning(
+                            "duplicate-entry",
+                            when.span,
+                            format!("\"{t}\" has a `when` already"),
+                        )
+                        .label("never used")
+                        .help("remove this `when`"),
+                    );
                 }
                 covered.push(t.to_string());
             }
             let (then_expr, then_ty) = self.lower(cx, then);
             result = Some(match result {
                 None => (then_ty, then.span),
-                Some((t, s)) => (self.join(&t, &then_ty, s, then.span, "the results of `case`"), s),
+                Some((t, s)) => (
+                    self.join(&t, &then_ty, s, then.span, "the results of `case`"),
+                    s,
+                ),
             });
             lowered.push((when_expr, then_expr));
         }
@@ -511,34 +736,63 @@ impl Checker<'_> {
         if otherwise.is_none() && !arms_have_errors {
             match &subject_ty {
                 Type::Choice(choice) => {
-                    let missing: Vec<String> = choice.values.iter().filter(|v| !covered.contains(v)).map(|v| format!("\"{v}\"")).collect();
+                    let missing: Vec<String> = choice
+                        .values
+                        .iter()
+                        .filter(|v| !covered.contains(v))
+                        .map(|v| format!("\"{v}\""))
+                        .collect();
                     if !missing.is_empty() {
                         self.error(
-                            Diag::error("incomplete-case", span, format!("`case` has no `when` for {}", missing.join(", ")))
-                                .label("not every value is covered")
-                                .help("add a `when` for each value, or an `else`"),
+                            Diag::error(
+                                "incomplete-case",
+                                span,
+                                format!("`case` has no `when` for {}", missing.join(", ")),
+                            )
+                            .label("not every value is covered")
+                            .help("add a `when` for each value, or an `else`"),
                         );
                     }
                 }
                 Type::Bool | Type::Error => {}
                 other => self.error(
-                    Diag::error("incomplete-case", span, format!("`case` on {other} needs an `else`"))
-                        .label("values without a `when` have no result")
-                        .help("add `else ...` after the last `when`"),
+                    Diag::error(
+                        "incomplete-case",
+                        span,
+                        format!("`case` on {other} needs an `else`"),
+                    )
+                    .label("values without a `when` have no result")
+                    .help("add `else ...` after the last `when`"),
                 ),
             }
         }
         let ty = result.map_or(Type::Error, |(t, _)| t);
-        (Expr::Case { subject: Box::new(subject_expr), arms: lowered, otherwise: otherwise_expr, span }, ty)
+        (
+            Expr::Case {
+                subject: Box::new(subject_expr),
+                arms: lowered,
+                otherwise: otherwise_expr,
+                span,
+            },
+            ty,
+        )
     }
 
     /// A text written in the rules, compared with a value that can only be some texts.
     pub(super) fn check_literal(&mut self, ty: &Type, text: &str, span: Span) {
         if let Type::Choice(choice) = ty {
             if choice.values.len() > 1 && !choice.values.contains(text) {
-                let values: Vec<String> = choice.values.iter().map(|v| format!("\"{v}\"")).collect();
-                let mut diag = Diag::error("impossible-value", span, format!("\"{text}\" is never a value here: it is one of {}", values.join(", ")))
-                    .label("no such value");
+                let values: Vec<String> =
+                    choice.values.iter().map(|v| format!("\"{v}\"")).collect();
+                let mut diag = Diag::error(
+                    "impossible-value",
+                    span,
+                    format!(
+                        "\"{text}\" is never a value here: it is one of {}",
+                        values.join(", ")
+                    ),
+                )
+                .label("no such value");
                 diag = match suggest(text, choice.values.iter().map(String::as_str)) {
                     Some(s) => diag.help(format!("did you mean \"{s}\"?")),
                     None => diag.help(format!("use one of {}", values.join(", "))),
@@ -548,7 +802,14 @@ impl Checker<'_> {
         }
     }
 
-    fn binary(&mut self, cx: &mut Ctx, op: BinaryOp, a: &ast::Expr, b: &ast::Expr, span: Span) -> Typed {
+    fn binary(
+        &mut self,
+        cx: &mut Ctx,
+        op: BinaryOp,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        span: Span,
+    ) -> Typed {
         let (a_expr, a_ty) = self.lower(cx, a);
         let (b_expr, b_ty) = self.lower(cx, b);
         let (a_box, b_box) = (Box::new(a_expr), Box::new(b_expr));
@@ -557,23 +818,46 @@ impl Checker<'_> {
         }
         for (ty, s) in [(&a_ty, a.span), (&b_ty, b.span)] {
             if matches!(ty, Type::Optional(_)) {
-                self.expect(ty, &Type::Error, s, "this value may be missing from the data");
+                self.expect(
+                    ty,
+                    &Type::Error,
+                    s,
+                    "this value may be missing from the data",
+                );
                 return error_expr();
             }
         }
         match op {
             BinaryOp::And | BinaryOp::Or => {
-                self.expect(&a_ty, &Type::Bool, a.span, &format!("`{}` joins conditions", op.symbol()));
-                self.expect(&b_ty, &Type::Bool, b.span, &format!("`{}` joins conditions", op.symbol()));
-                let expr = if op == BinaryOp::And { Expr::And(a_box, b_box) } else { Expr::Or(a_box, b_box) };
+                self.expect(
+                    &a_ty,
+                    &Type::Bool,
+                    a.span,
+                    &format!("`{}` joins conditions", op.symbol()),
+                );
+                self.expect(
+                    &b_ty,
+                    &Type::Bool,
+                    b.span,
+                    &format!("`{}` joins conditions", op.symbol()),
+                );
+                let expr = if op == BinaryOp::And {
+                    Expr::And(a_box, b_box)
+                } else {
+                    Expr::Or(a_box, b_box)
+                };
                 (expr, Type::Bool)
             }
             BinaryOp::Eq | BinaryOp::Ne => {
                 if a_ty.join(&b_ty).is_none() {
                     self.error(
-                        Diag::error("type-mismatch", span, format!("compares {a_ty} with {b_ty}: they are never equal"))
-                            .label("different types")
-                            .help("compare values of the same type"),
+                        Diag::error(
+                            "type-mismatch",
+                            span,
+                            format!("compares {a_ty} with {b_ty}: they are never equal"),
+                        )
+                        .label("different types")
+                        .help("compare values of the same type"),
                     );
                     return error_expr();
                 }
@@ -582,7 +866,11 @@ impl Checker<'_> {
                         self.check_literal(other, t, s);
                     }
                 }
-                let cmp = if op == BinaryOp::Eq { Compare::Eq } else { Compare::Ne };
+                let cmp = if op == BinaryOp::Eq {
+                    Compare::Eq
+                } else {
+                    Compare::Ne
+                };
                 (Expr::Compare(cmp, a_box, b_box), Type::Bool)
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
@@ -609,15 +897,33 @@ impl Checker<'_> {
                     _ => false,
                 };
                 if !fits {
-                    let help = if matches!(b_ty, Type::Map(..)) { "for a map, ask `key in keys(map)`" } else { "write `value in list`, with a list of values of the same type" };
+                    let help = if matches!(b_ty, Type::Map(..)) {
+                        "for a map, ask `key in keys(map)`"
+                    } else {
+                        "write `value in list`, with a list of values of the same type"
+                    };
                     self.error(
-                        Diag::error("type-mismatch", span, format!("`{}` looks for {a_ty} in a list; this is {b_ty}", op.symbol()))
-                            .label("not a list of those")
-                            .help(help),
+                        Diag::error(
+                            "type-mismatch",
+                            span,
+                            format!(
+                                "`{}` looks for {a_ty} in a list; this is {b_ty}",
+                                op.symbol()
+                            ),
+                        )
+                        .label("not a list of those")
+                        .help(help),
                     );
                     return error_expr();
                 }
-                (Expr::In { item: a_box, list: b_box, negated: op == BinaryOp::NotIn }, Type::Bool)
+                (
+                    Expr::In {
+                        item: a_box,
+                        list: b_box,
+                        negated: op == BinaryOp::NotIn,
+                    },
+                    Type::Bool,
+                )
             }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
                 let arith = match (op, &a_ty, &b_ty) {
@@ -625,26 +931,50 @@ impl Checker<'_> {
                     (BinaryOp::Sub, Type::Number, Type::Number) => Some((Arith::Sub, Type::Number)),
                     (BinaryOp::Mul, Type::Number, Type::Number) => Some((Arith::Mul, Type::Number)),
                     (BinaryOp::Div, Type::Number, Type::Number) => Some((Arith::Div, Type::Number)),
-                    (BinaryOp::Add, Type::Month, Type::Number) | (BinaryOp::Add, Type::Number, Type::Month) => Some((Arith::MonthPlus, Type::Month)),
-                    (BinaryOp::Sub, Type::Month, Type::Number) => Some((Arith::MonthMinus, Type::Month)),
-                    (BinaryOp::Sub, Type::Month, Type::Month) => Some((Arith::MonthsBetween, Type::Number)),
-                    (BinaryOp::Add, Type::Date, Type::Number) | (BinaryOp::Add, Type::Number, Type::Date) => Some((Arith::DatePlus, Type::Date)),
-                    (BinaryOp::Sub, Type::Date, Type::Number) => Some((Arith::DateMinus, Type::Date)),
-                    (BinaryOp::Sub, Type::Date, Type::Date) => Some((Arith::DaysBetween, Type::Number)),
+                    (BinaryOp::Add, Type::Month, Type::Number)
+                    | (BinaryOp::Add, Type::Number, Type::Month) => {
+                        Some((Arith::MonthPlus, Type::Month))
+                    }
+                    (BinaryOp::Sub, Type::Month, Type::Number) => {
+                        Some((Arith::MonthMinus, Type::Month))
+                    }
+                    (BinaryOp::Sub, Type::Month, Type::Month) => {
+                        Some((Arith::MonthsBetween, Type::Number))
+                    }
+                    (BinaryOp::Add, Type::Date, Type::Number)
+                    | (BinaryOp::Add, Type::Number, Type::Date) => {
+                        Some((Arith::DatePlus, Type::Date))
+                    }
+                    (BinaryOp::Sub, Type::Date, Type::Number) => {
+                        Some((Arith::DateMinus, Type::Date))
+                    }
+                    (BinaryOp::Sub, Type::Date, Type::Date) => {
+                        Some((Arith::DaysBetween, Type::Number))
+                    }
                     _ => None,
                 };
                 match arith {
                     Some((arith, ty)) => (Expr::Arith(arith, a_box, b_box, span), ty),
                     None => {
                         let help = match (&a_ty, &b_ty) {
-                            (Type::List(_), _) | (_, Type::List(_)) => "add up a list with sum(list) or `sum x in list: ...`",
-                            (t, _) | (_, t) if t.is_textual() => "texts cannot be computed with; write numbers without quotes",
-                            _ => "numbers combine with + - * /; months and dates take + and - of a number",
+                            (Type::List(_), _) | (_, Type::List(_)) => {
+                                "add up a list with sum(list) or `sum x in list: ...`"
+                            }
+                            (t, _) | (_, t) if t.is_textual() => {
+                                "texts cannot be computed with; write numbers without quotes"
+                            }
+                            _ => {
+                                "numbers combine with + - * /; months and dates take + and - of a number"
+                            }
                         };
                         self.error(
-                            Diag::error("type-mismatch", span, format!("`{}` does not apply to {a_ty} and {b_ty}", op.symbol()))
-                                .label("no such operation")
-                                .help(help),
+                            Diag::error(
+                                "type-mismatch",
+                                span,
+                                format!("`{}` does not apply to {a_ty} and {b_ty}", op.symbol()),
+                            )
+                            .label("no such operation")
+                            .help(help),
                         );
                         error_expr()
                     }
@@ -666,39 +996,85 @@ impl Checker<'_> {
             (Type::Error, _) => error_expr(),
             (Type::Map(key_ty, value_ty), _) => {
                 if lowered.len() != 1 {
-                    self.error(Diag::error("arity", span, format!("a map is read with one key; {} given", lowered.len())).label("one key").help("write map[key]"));
+                    self.error(
+                        Diag::error(
+                            "arity",
+                            span,
+                            format!("a map is read with one key; {} given", lowered.len()),
+                        )
+                        .label("one key")
+                        .help("write map[key]"),
+                    );
                     return error_expr();
                 }
                 let (key, ty, key_span) = lowered.into_iter().next().expect("one key");
-                self.expect(&ty, key_ty, key_span, &format!("the keys of this map are {key_ty}"));
+                self.expect(
+                    &ty,
+                    key_ty,
+                    key_span,
+                    &format!("the keys of this map are {key_ty}"),
+                );
                 if let Expr::Const(Value::Text(t)) = &key {
                     self.check_literal(key_ty, t, key_span);
                 }
-                (Expr::MapGet { map: Box::new(base_expr), key: Box::new(key), span }, value_ty.as_ref().clone())
+                (
+                    Expr::MapGet {
+                        map: Box::new(base_expr),
+                        key: Box::new(key),
+                        span,
+                    },
+                    value_ty.as_ref().clone(),
+                )
             }
             (Type::Table(table), _) => {
                 let table = *table;
                 if lowered.len() != 2 {
                     self.error(
-                        Diag::error("arity", span, format!("a table is read with a row and a column; {} given", lowered.len()))
-                            .label("two keys")
-                            .help("write table[row, column]"),
+                        Diag::error(
+                            "arity",
+                            span,
+                            format!(
+                                "a table is read with a row and a column; {} given",
+                                lowered.len()
+                            ),
+                        )
+                        .label("two keys")
+                        .help("write table[row, column]"),
                     );
                     return error_expr();
                 }
                 let mut keys = lowered.into_iter();
                 let (row, row_ty, row_span) = keys.next().expect("row");
                 let (column, column_ty, column_span) = keys.next().expect("column");
-                for (key, ty, key_span, rows) in [(&row, &row_ty, row_span, true), (&column, &column_ty, column_span, false)] {
+                for (key, ty, key_span, rows) in [
+                    (&row, &row_ty, row_span, true),
+                    (&column, &column_ty, column_span, false),
+                ] {
                     let axis = self.axis_type(table, rows);
                     match key {
                         Expr::Const(Value::Text(t)) => self.check_label(&axis, t, key_span),
                         _ => {
-                            self.expect(ty, &axis, key_span, &format!("the {} of this table are {axis}", if rows { "rows" } else { "columns" }));
+                            self.expect(
+                                ty,
+                                &axis,
+                                key_span,
+                                &format!(
+                                    "the {} of this table are {axis}",
+                                    if rows { "rows" } else { "columns" }
+                                ),
+                            );
                         }
                     }
                 }
-                (Expr::TableGet { table, row: Box::new(row), column: Box::new(column), span }, Type::Number)
+                (
+                    Expr::TableGet {
+                        table,
+                        row: Box::new(row),
+                        column: Box::new(column),
+                        span,
+                    },
+                    Type::Number,
+                )
             }
             (Type::List(_), _) => {
                 self.error(
@@ -710,9 +1086,13 @@ impl Checker<'_> {
             }
             (other, _) => {
                 self.error(
-                    Diag::error("type-mismatch", span, format!("{other} cannot be read with [...]"))
-                        .label("not a map or table")
-                        .help("maps are read as map[key], tables as table[row, column]"),
+                    Diag::error(
+                        "type-mismatch",
+                        span,
+                        format!("{other} cannot be read with [...]"),
+                    )
+                    .label("not a map or table")
+                    .help("maps are read as map[key], tables as table[row, column]"),
                 );
                 error_expr()
             }
@@ -724,7 +1104,15 @@ impl Checker<'_> {
         if let Type::Choice(choice) = axis {
             if !choice.values.contains(text) {
                 let known: Vec<&str> = choice.values.iter().map(String::as_str).collect();
-                let mut diag = Diag::error("unknown-label", span, format!("\"{text}\" is not a {}", choice.name.as_deref().unwrap_or("label"))).label("no such label");
+                let mut diag = Diag::error(
+                    "unknown-label",
+                    span,
+                    format!(
+                        "\"{text}\" is not a {}",
+                        choice.name.as_deref().unwrap_or("label")
+                    ),
+                )
+                .label("no such label");
                 diag = match suggest(text, known.iter().copied()) {
                     Some(s) => diag.help(format!("did you mean \"{s}\"?")),
                     None => diag.help(format!("known: {}", known.join(", "))),
@@ -736,5 +1124,8 @@ impl Checker<'_> {
 }
 
 pub(super) fn ordered(ty: &Type) -> bool {
-    matches!(ty, Type::Number | Type::Month | Type::Date | Type::Error | Type::Nothing)
+    matches!(
+        ty,
+        Type::Number | Type::Month | Type::Date | Type::Error | Type::Nothing
+    )
 }

@@ -9,6 +9,7 @@ mod builtins;
 mod designations;
 mod lints;
 mod lower;
+mod memo;
 mod shapes;
 
 use std::collections::HashMap;
@@ -36,7 +37,10 @@ pub(crate) enum Symbol {
 pub(crate) enum TypeSymbol {
     Record(RecordId),
     /// The row (or column) labels of a table.
-    Axis { table: GlobalId, rows: bool },
+    Axis {
+        table: GlobalId,
+        rows: bool,
+    },
 }
 
 /// Progress of a let's or function's type inference, to find definitions that use themselves.
@@ -78,17 +82,26 @@ pub struct Failed {
 pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Failed> {
     let mut checker = Checker::new(&loaded);
     checker.run();
-    let Checker { mut program, mut diags, uses, .. } = checker;
+    let Checker {
+        mut program,
+        mut diags,
+        uses,
+        ..
+    } = checker;
     let lints = Lints::run(&loaded, &program, &uses);
     diags.extend(lints.0.0);
     diags.extend(earlier.0);
     let ok = !diags.has_errors();
     let sorted = diags.sorted();
     if ok {
+        memo::memoize(&mut program);
         program.sources = loaded.sources;
         Ok((program, sorted))
     } else {
-        Err(Failed { sources: loaded.sources, diags: sorted })
+        Err(Failed {
+            sources: loaded.sources,
+            diags: sorted,
+        })
     }
 }
 
@@ -144,9 +157,13 @@ impl<'a> Checker<'a> {
                         let id = FnId(self.fn_decls.len() as u32);
                         if let Some((_, from_span)) = l.from {
                             self.error(
-                                Diag::error("dated-function", from_span, "a function cannot have dated versions")
-                                    .label("here")
-                                    .help("date the values the function reads instead"),
+                                Diag::error(
+                                    "dated-function",
+                                    from_span,
+                                    "a function cannot have dated versions",
+                                )
+                                .label("here")
+                                .help("date the values the function reads instead"),
                             );
                         }
                         self.fn_decls.push((file.id, l));
@@ -157,9 +174,16 @@ impl<'a> Checker<'a> {
                             params: Vec::new(),
                             ret: Type::Error,
                             notes: l.notes.clone(),
-                            body: crate::ir::Body { expr: crate::ir::Expr::Const(crate::eval::value::Value::Absent), frame: 0 },
+                            body: crate::ir::Body {
+                                expr: crate::ir::Expr::Const(crate::eval::value::Value::Absent),
+                                frame: 0,
+                            },
                         });
-                        own.entry(file.id).or_default().push((l.name.name.clone(), Symbol::Function(id), l.name.span));
+                        own.entry(file.id).or_default().push((
+                            l.name.name.clone(),
+                            Symbol::Function(id),
+                            l.name.span,
+                        ));
                     }
                     Item::Let(l) => match lets.iter_mut().find(|(n, _)| *n == l.name.name) {
                         Some((_, variants)) => variants.push(l),
@@ -172,21 +196,39 @@ impl<'a> Checker<'a> {
                     Item::Template(t) => {
                         let index = self.templates.len();
                         self.templates.push((file.id, t));
-                        own.entry(file.id).or_default().push((t.name.name.clone(), Symbol::Template(index), t.name.span));
+                        own.entry(file.id).or_default().push((
+                            t.name.name.clone(),
+                            Symbol::Template(index),
+                            t.name.span,
+                        ));
                     }
                     _ => {}
                 }
             }
             for (name, variants) in lets {
-                let variants = self.order_variants(name.as_str(), variants, |l| (l.from, l.name.span));
-                let id = self.new_global(&name, variants[0].name.span, crate::ir::GlobalDef::Let(Vec::new()));
+                let variants =
+                    self.order_variants(name.as_str(), variants, |l| (l.from, l.name.span));
+                let id = self.new_global(
+                    &name,
+                    variants[0].name.span,
+                    crate::ir::GlobalDef::Let(Vec::new()),
+                );
                 self.let_decls.insert(id, (file.id, variants));
-                own.entry(file.id).or_default().push((name, Symbol::Global(id), self.program.global(id).span));
+                own.entry(file.id).or_default().push((
+                    name,
+                    Symbol::Global(id),
+                    self.program.global(id).span,
+                ));
             }
             for (name, variants) in tables {
-                let variants = self.order_variants(name.as_str(), variants, |t| (t.from, t.name.span));
+                let variants =
+                    self.order_variants(name.as_str(), variants, |t| (t.from, t.name.span));
                 let id = self.table_global(&variants);
-                own.entry(file.id).or_default().push((name, Symbol::Global(id), self.program.global(id).span));
+                own.entry(file.id).or_default().push((
+                    name,
+                    Symbol::Global(id),
+                    self.program.global(id).span,
+                ));
             }
         }
         own
@@ -215,10 +257,16 @@ impl<'a> Checker<'a> {
                     None => "without a date".to_string(),
                 };
                 self.error(
-                    Diag::error("overlapping-variants", b.0.map_or(b.1, |(_, s)| s), format!("`{name}` has two versions in force {when}"))
-                        .label("second version")
-                        .also(a.0.map_or(a.1, |(_, s)| s), "first version")
-                        .help("give each version of a dated value a different `from` date, or remove one"),
+                    Diag::error(
+                        "overlapping-variants",
+                        b.0.map_or(b.1, |(_, s)| s),
+                        format!("`{name}` has two versions in force {when}"),
+                    )
+                    .label("second version")
+                    .also(a.0.map_or(a.1, |(_, s)| s), "first version")
+                    .help(
+                        "give each version of a dated value a different `from` date, or remove one",
+                    ),
                 );
             }
         }
@@ -227,7 +275,13 @@ impl<'a> Checker<'a> {
 
     fn new_global(&mut self, name: &str, span: Span, def: crate::ir::GlobalDef) -> GlobalId {
         let id = GlobalId(self.program.globals.len() as u32);
-        self.program.globals.push(crate::ir::Global { name: name.to_string(), span, ty: Type::Error, def });
+        self.program.globals.push(crate::ir::Global {
+            name: name.to_string(),
+            span,
+            ty: Type::Error,
+            def,
+            hidden: false,
+        });
         self.global_state.push(State::Pending);
         id
     }
@@ -242,13 +296,17 @@ impl<'a> Checker<'a> {
             for dep in loaded.closure(file.id) {
                 for (name, symbol, span) in own.get(&dep).map_or(&[][..], Vec::as_slice) {
                     if let Some((other, other_span)) = scope.get(name) {
-                        if other != symbol && !reported.contains(&(*span, *other_span)) && !reported.contains(&(*other_span, *span)) {
+                        if other != symbol
+                            && !reported.contains(&(*span, *other_span))
+                            && !reported.contains(&(*other_span, *span))
+                        {
                             reported.push((*span, *other_span));
-                            let (first, second) = if (other_span.file, other_span.start) < (span.file, span.start) {
-                                (*other_span, *span)
-                            } else {
-                                (*span, *other_span)
-                            };
+                            let (first, second) =
+                                if (other_span.file, other_span.start) < (span.file, span.start) {
+                                    (*other_span, *span)
+                                } else {
+                                    (*span, *other_span)
+                                };
                             self.error(
                                 Diag::error("duplicate-name", second, format!("`{name}` is defined twice"))
                                     .label("second definition")
@@ -266,12 +324,18 @@ impl<'a> Checker<'a> {
     }
 
     pub(crate) fn lookup(&self, file: FileId, name: &str) -> Option<Symbol> {
-        self.scopes.get(&file).and_then(|s| s.get(name)).map(|(sym, _)| *sym)
+        self.scopes
+            .get(&file)
+            .and_then(|s| s.get(name))
+            .map(|(sym, _)| *sym)
     }
 
     /// Every name a file can see, for "did you mean".
     pub(crate) fn visible_names(&self, file: FileId) -> Vec<&str> {
-        self.scopes.get(&file).map(|s| s.keys().map(String::as_str).collect()).unwrap_or_default()
+        self.scopes
+            .get(&file)
+            .map(|s| s.keys().map(String::as_str).collect())
+            .unwrap_or_default()
     }
 
     /// A file's rules read the input declared in the files it imports; two inputs are an error.
@@ -289,7 +353,10 @@ impl<'a> Checker<'a> {
         }
         for file in &loaded.files {
             let closure = loaded.closure(file.id);
-            let inputs: Vec<&(FileId, &ast::ShapeDecl)> = input_files.iter().filter(|(f, _)| closure.contains(f)).collect();
+            let inputs: Vec<&(FileId, &ast::ShapeDecl)> = input_files
+                .iter()
+                .filter(|(f, _)| closure.contains(f))
+                .collect();
             if inputs.len() > 1 {
                 let span = inputs[1].1.name.span;
                 self.error(

@@ -47,13 +47,18 @@ pub fn run(args: EvalArgs) -> u8 {
             Some(i) => Some(KindId(i as u32)),
             None => {
                 let names: Vec<&str> = program.kinds.iter().map(|k| k.name.as_str()).collect();
-                eprintln!("tally: the rules declare no input `{name}`; they declare: {}", names.join(", "));
+                eprintln!(
+                    "tally: the rules declare no input `{name}`; they declare: {}",
+                    names.join(", ")
+                );
                 return USAGE;
             }
         },
     };
     if let Some(jobs) = args.jobs {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global();
     }
     let mut records = match Records::open(&args.data) {
         Ok(r) => r,
@@ -101,7 +106,10 @@ pub fn run(args: EvalArgs) -> u8 {
     }
     let _ = out.flush();
     if failed > 0 {
-        eprintln!("tally: {failed} record{} not evaluated, {evaluated} evaluated", if failed == 1 { "" } else { "s" });
+        eprintln!(
+            "tally: {failed} record{} not evaluated, {evaluated} evaluated",
+            if failed == 1 { "" } else { "s" }
+        );
         return FAILED;
     }
     if evaluated == 0 {
@@ -112,18 +120,31 @@ pub fn run(args: EvalArgs) -> u8 {
 }
 
 /// Why a record has no result, rendered for stderr.
-fn problem(program: &Program, record: &RawRecord, error: RecordError, renderer: &Renderer) -> String {
+fn problem(
+    program: &Program,
+    record: &RawRecord,
+    error: RecordError,
+    renderer: &Renderer,
+) -> String {
     match error {
         RecordError::Data { id, errors } => {
             let mut text = String::new();
             for error in &errors {
-                text.push_str(&renderer.field_error(&record.origin, id.as_deref(), &record.text, error));
+                text.push_str(&renderer.field_error(
+                    &record.origin,
+                    id.as_deref(),
+                    &record.text,
+                    error,
+                ));
             }
             text
         }
         RecordError::Rule { id, error } => {
             let who = id.map(|i| format!(" for {i}")).unwrap_or_default();
-            let mut diag = crate::diagnostic::Diag::general("rule-failed", format!("a rule failed{who} ({}): {}", record.origin, error.message));
+            let mut diag = crate::diagnostic::Diag::general(
+                "rule-failed",
+                format!("a rule failed{who} ({}): {}", record.origin, error.message),
+            );
             diag.span = error.span;
             diag.label = "while evaluating this".into();
             diag.help = error.help.clone();

@@ -64,11 +64,18 @@ pub fn main() -> ExitCode {
 }
 
 fn default_rules(rules: Vec<PathBuf>) -> Vec<PathBuf> {
-    if rules.is_empty() { vec![PathBuf::from("rules")] } else { rules }
+    if rules.is_empty() {
+        vec![PathBuf::from("rules")]
+    } else {
+        rules
+    }
 }
 
 /// Loads and checks rules; on failure prints every problem and gives the exit code.
-fn load_rules(paths: &[PathBuf], renderer: &Renderer) -> Result<(Program, Vec<crate::diagnostic::Diag>), u8> {
+fn load_rules(
+    paths: &[PathBuf],
+    renderer: &Renderer,
+) -> Result<(Program, Vec<crate::diagnostic::Diag>), u8> {
     match crate::load_rules(paths) {
         Ok(loaded) => Ok(loaded),
         Err(Failed { sources, diags }) => {
@@ -76,7 +83,10 @@ fn load_rules(paths: &[PathBuf], renderer: &Renderer) -> Result<(Program, Vec<cr
             for diag in &diags {
                 eprint!("{}", renderer.diag(diag, &sources));
             }
-            eprintln!("tally: the rules have {errors} error{}", if errors == 1 { "" } else { "s" });
+            eprintln!(
+                "tally: the rules have {errors} error{}",
+                if errors == 1 { "" } else { "s" }
+            );
             Err(USAGE)
         }
     }

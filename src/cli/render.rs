@@ -22,8 +22,16 @@ impl Renderer {
     }
 
     pub fn new(color: bool, width: usize) -> Renderer {
-        let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-        Renderer { handler: GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false) }
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        Renderer {
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_width(width)
+                .with_links(false),
+        }
     }
 
     pub fn diag(&self, diag: &Diag, sources: &SourceMap) -> String {
@@ -33,9 +41,17 @@ impl Renderer {
     }
 
     /// One problem of a record's data, with the JSON around it when that is short enough to show.
-    pub fn field_error(&self, origin: &Origin, id: Option<&str>, text: &str, error: &FieldError) -> String {
+    pub fn field_error(
+        &self,
+        origin: &Origin,
+        id: Option<&str>,
+        text: &str,
+        error: &FieldError,
+    ) -> String {
         let mut out = String::new();
-        let _ = self.handler.render_report(&mut out, &DataProblem::new(origin, id, text, error));
+        let _ = self
+            .handler
+            .render_report(&mut out, &DataProblem::new(origin, id, text, error));
         out
     }
 }
@@ -60,7 +76,11 @@ impl DataProblem {
             };
         }
         let who = id.map(|i| format!(" ({i})")).unwrap_or_default();
-        let at = if path.is_empty() { String::new() } else { format!(" at {path}") };
+        let at = if path.is_empty() {
+            String::new()
+        } else {
+            format!(" at {path}")
+        };
         let message = format!("{place}{who}{at}: {}", error.message);
         // A pretty-printed file is shown around the problem; a long JSON line is not.
         let showable = text.lines().count() > 1 || text.len() < 240;
@@ -69,12 +89,20 @@ impl DataProblem {
                 let len = token_len(&text[offset.min(text.len())..]);
                 (
                     Some(NamedSource::new(origin.file.clone(), Arc::from(text))),
-                    Some(LabeledSpan::new_primary_with_span(Some(label_for(error)), (offset, len))),
+                    Some(LabeledSpan::new_primary_with_span(
+                        Some(label_for(error)),
+                        (offset, len),
+                    )),
                 )
             }
             _ => (None, None),
         };
-        DataProblem { message, help: error.help.clone(), source, label }
+        DataProblem {
+            message,
+            help: error.help.clone(),
+            source,
+            label,
+        }
     }
 }
 
@@ -91,7 +119,10 @@ fn token_len(rest: &str) -> usize {
     match bytes.first() {
         Some(b'"') => rest[1..].find('"').map_or(1, |i| i + 2),
         Some(b'{') | Some(b'[') => 1,
-        Some(_) => rest.find([',', '}', ']', '\n']).unwrap_or(rest.len()).max(1),
+        Some(_) => rest
+            .find([',', '}', ']', '\n'])
+            .unwrap_or(rest.len())
+            .max(1),
         None => 0,
     }
 }
@@ -110,7 +141,9 @@ impl miette::Diagnostic for DataProblem {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -118,6 +151,8 @@ impl miette::Diagnostic for DataProblem {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.label.clone().map(|l| Box::new(std::iter::once(l)) as Box<dyn Iterator<Item = LabeledSpan>>)
+        self.label
+            .clone()
+            .map(|l| Box::new(std::iter::once(l)) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
 }

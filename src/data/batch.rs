@@ -18,7 +18,11 @@ pub struct RawRecord {
 
 enum Current {
     None,
-    Lines { reader: Box<dyn BufRead + Send>, file: String, line: usize },
+    Lines {
+        reader: Box<dyn BufRead + Send>,
+        file: String,
+        line: usize,
+    },
 }
 
 /// Reads records from the paths given to `--data`.
@@ -32,7 +36,11 @@ impl Records {
     /// `-` is standard input (JSON Lines, or one JSON document); a folder holds `*.json` and
     /// `*.jsonl` files, read in name order.
     pub fn open(path: &Path) -> io::Result<Records> {
-        let mut records = Records { pending: VecDeque::new(), current: Current::None, stdin: false };
+        let mut records = Records {
+            pending: VecDeque::new(),
+            current: Current::None,
+            stdin: false,
+        };
         if path == Path::new("-") {
             records.stdin = true;
         } else if path.is_dir() {
@@ -42,13 +50,19 @@ impl Records {
                 .collect();
             files.sort();
             if files.is_empty() {
-                return Err(io::Error::new(io::ErrorKind::NotFound, format!("{}: no *.json or *.jsonl files", path.display())));
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("{}: no *.json or *.jsonl files", path.display()),
+                ));
             }
             records.pending.extend(files);
         } else if path.is_file() {
             records.pending.push_back(path.to_path_buf());
         } else {
-            return Err(io::Error::new(io::ErrorKind::NotFound, format!("{}: no such file or folder", path.display())));
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("{}: no such file or folder", path.display()),
+            ));
         }
         Ok(records)
     }
@@ -76,7 +90,10 @@ impl Records {
                     }
                     *line += 1;
                     if !text.trim().is_empty() {
-                        let origin = Origin { file: file.clone(), line: Some(*line) };
+                        let origin = Origin {
+                            file: file.clone(),
+                            line: Some(*line),
+                        };
                         return Ok(Some(RawRecord { origin, text }));
                     }
                 }
@@ -89,15 +106,31 @@ impl Records {
                 }
                 continue;
             }
-            let Some(path) = self.pending.pop_front() else { return Ok(None) };
+            let Some(path) = self.pending.pop_front() else {
+                return Ok(None);
+            };
             let name = display_path(&path);
-            if path.extension().is_some_and(|e| e == "jsonl" || e == "ndjson") {
+            if path
+                .extension()
+                .is_some_and(|e| e == "jsonl" || e == "ndjson")
+            {
                 let reader = Box::new(BufReader::with_capacity(1 << 20, File::open(&path)?));
-                self.current = Current::Lines { reader, file: name, line: 0 };
+                self.current = Current::Lines {
+                    reader,
+                    file: name,
+                    line: 0,
+                };
                 continue;
             }
-            let text = std::fs::read_to_string(&path).map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))?;
-            return Ok(Some(RawRecord { origin: Origin { file: name, line: None }, text }));
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))?;
+            return Ok(Some(RawRecord {
+                origin: Origin {
+                    file: name,
+                    line: None,
+                },
+                text,
+            }));
         }
     }
 
@@ -118,17 +151,34 @@ impl Records {
             }
         }
         if serde_json::from_str::<serde::de::IgnoredAny>(&first).is_ok() {
-            self.current = Current::Lines { reader: Box::new(reader), file: "<stdin>".into(), line: skipped };
-            let origin = Origin { file: "<stdin>".into(), line: Some(skipped) };
-            return Ok(Some(RawRecord { origin, text: first }));
+            self.current = Current::Lines {
+                reader: Box::new(reader),
+                file: "<stdin>".into(),
+                line: skipped,
+            };
+            let origin = Origin {
+                file: "<stdin>".into(),
+                line: Some(skipped),
+            };
+            return Ok(Some(RawRecord {
+                origin,
+                text: first,
+            }));
         }
         let mut text = "\n".repeat(skipped - 1);
         text.push_str(&first);
         reader.read_to_string(&mut text)?;
-        Ok(Some(RawRecord { origin: Origin { file: "<stdin>".into(), line: None }, text }))
+        Ok(Some(RawRecord {
+            origin: Origin {
+                file: "<stdin>".into(),
+                line: None,
+            },
+            text,
+        }))
     }
 }
 
 fn is_data_file(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "json" || e == "jsonl" || e == "ndjson")
+    path.extension()
+        .is_some_and(|e| e == "json" || e == "jsonl" || e == "ndjson")
 }

@@ -5,7 +5,10 @@ use super::Step;
 
 /// The byte offset of the value (or, with `key`, of the key) at `path` in `text`.
 pub fn locate(text: &str, path: &[Step], key: bool) -> Option<usize> {
-    let mut s = Scanner { bytes: text.as_bytes(), pos: 0 };
+    let mut s = Scanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
     s.ws();
     for (i, step) in path.iter().enumerate() {
         let last = i + 1 == path.len();
@@ -25,7 +28,10 @@ pub fn locate(text: &str, path: &[Step], key: bool) -> Option<usize> {
 /// The keys of the top-level object, one at a time, without reading the values: `f` is called
 /// with each key until it returns `false`. Returns `None` when the text is not an object.
 pub fn top_level_keys(text: &str, mut f: impl FnMut(&str) -> bool) -> Option<()> {
-    let mut s = Scanner { bytes: text.as_bytes(), pos: 0 };
+    let mut s = Scanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
     s.ws();
     if s.peek()? != b'{' {
         return None;

@@ -27,7 +27,10 @@ pub fn path_text(steps: &[Step]) -> String {
                 out.push_str(name);
             }
             Step::Index(i) => out.push_str(&format!("[{i}]")),
-            Step::Key(k) => out.push_str(&format!("[{}]", serde_json::to_string(k).unwrap_or_default())),
+            Step::Key(k) => out.push_str(&format!(
+                "[{}]",
+                serde_json::to_string(k).unwrap_or_default()
+            )),
         }
     }
     out
@@ -49,7 +52,14 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(path: Vec<Step>, message: impl Into<String>) -> FieldError {
-        FieldError { path, message: message.into(), help: None, at_key: false, position: None, offset: None }
+        FieldError {
+            path,
+            message: message.into(),
+            help: None,
+            at_key: false,
+            position: None,
+            offset: None,
+        }
     }
 
     pub fn help(mut self, help: impl Into<String>) -> FieldError {
@@ -61,7 +71,11 @@ impl FieldError {
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = path_text(&self.path);
-        if path.is_empty() { f.write_str(&self.message) } else { write!(f, "{path}: {}", self.message) }
+        if path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{path}: {}", self.message)
+        }
     }
 }
 

@@ -20,11 +20,23 @@ use crate::ir::{FieldShape, GlobalDef, KindId, Program, RecordShape, ShapeType};
 use crate::types::RecordId;
 
 /// Reads the JSON text of one record of `kind`. Returns the record, or every problem in it.
-pub fn read_record(program: &Program, kind: KindId, text: &str) -> Result<Arc<RecordValue>, Vec<FieldError>> {
+pub fn read_record(
+    program: &Program,
+    kind: KindId,
+    text: &str,
+) -> Result<Arc<RecordValue>, Vec<FieldError>> {
     let record = program.kind(kind).record;
-    let mut cx = ReadCx { program, errors: Vec::new() };
+    let mut cx = ReadCx {
+        program,
+        errors: Vec::new(),
+    };
     let mut de = serde_json::Deserializer::from_str(text);
-    let result = RecordSeed { cx: &mut cx, record }.deserialize(&mut de).and_then(|v| de.end().map(|_| v));
+    let result = RecordSeed {
+        cx: &mut cx,
+        record,
+    }
+    .deserialize(&mut de)
+    .and_then(|v| de.end().map(|_| v));
     let value = match result {
         Ok(value) => value,
         Err(e) => {
@@ -40,7 +52,11 @@ pub fn read_record(program: &Program, kind: KindId, text: &str) -> Result<Arc<Re
     if cx.errors.is_empty() {
         cross_check(&mut cx, kind, &record_value);
     }
-    if cx.errors.is_empty() { Ok(record_value) } else { Err(with_positions(text, cx.errors)) }
+    if cx.errors.is_empty() {
+        Ok(record_value)
+    } else {
+        Err(with_positions(text, cx.errors))
+    }
 }
 
 /// The identifier of a record whose text could not be read in full, for the error report.
@@ -57,11 +73,14 @@ pub fn detect_kind(program: &Program, text: &str) -> Result<KindId, FieldError> 
     if program.kinds.len() == 1 {
         return Ok(KindId(0));
     }
-    let declares = |kind: &crate::ir::InputKind, key: &str| program.record(kind.record).field(key).is_some();
+    let declares =
+        |kind: &crate::ir::InputKind, key: &str| program.record(kind.record).field(key).is_some();
     let mut decided = None;
     let mut scores = vec![0usize; program.kinds.len()];
     let parsed = super::locate::top_level_keys(text, |key| {
-        let owners: Vec<usize> = (0..program.kinds.len()).filter(|&i| declares(&program.kinds[i], key)).collect();
+        let owners: Vec<usize> = (0..program.kinds.len())
+            .filter(|&i| declares(&program.kinds[i], key))
+            .collect();
         for &i in &owners {
             scores[i] += 1;
         }
@@ -80,9 +99,17 @@ pub fn detect_kind(program: &Program, text: &str) -> Result<KindId, FieldError> 
     let names: Vec<&str> = program.kinds.iter().map(|k| k.name.as_str()).collect();
     let best = scores.iter().copied().max().unwrap_or(0);
     match scores.iter().filter(|&&s| s == best).count() {
-        1 if best > 0 => Ok(KindId(scores.iter().position(|&s| s == best).unwrap_or(0) as u32)),
-        _ => Err(FieldError::new(Vec::new(), format!("cannot tell which input this is: it matches none of {} better than the others", names.join(", ")))
-            .help("check the top-level field names against the input declarations in the rules")),
+        1 if best > 0 => Ok(KindId(
+            scores.iter().position(|&s| s == best).unwrap_or(0) as u32
+        )),
+        _ => Err(FieldError::new(
+            Vec::new(),
+            format!(
+                "cannot tell which input this is: it matches none of {} better than the others",
+                names.join(", ")
+            ),
+        )
+        .help("check the top-level field names against the input declarations in the rules")),
     }
 }
 
@@ -96,8 +123,11 @@ fn not_an_object(text: &str) -> FieldError {
                 Some(b'"') => "a text",
                 _ => "a single value",
             };
-            FieldError::new(Vec::new(), format!("expected a JSON object (one record), found {found}"))
-                .help("each record is one JSON object; a batch is a JSON Lines file or a folder")
+            FieldError::new(
+                Vec::new(),
+                format!("expected a JSON object (one record), found {found}"),
+            )
+            .help("each record is one JSON object; a batch is a JSON Lines file or a folder")
         }
     };
     with_positions(text, vec![error]).remove(0)
@@ -110,13 +140,34 @@ fn json_error(e: &serde_json::Error) -> FieldError {
         None => text,
     };
     let (message, help) = match e.classify() {
-        serde_json::error::Category::Eof => (format!("the JSON ends too early ({message})"), "a `}` or `]` may be missing"),
-        serde_json::error::Category::Syntax => (format!("not valid JSON: {message}"), "check the JSON syntax near this place"),
+        serde_json::error::Category::Eof => (
+            format!("the JSON ends too early ({message})"),
+            "a `}` or `]` may be missing",
+        ),
+        serde_json::error::Category::Syntax => (
+            format!("not valid JSON: {message}"),
+            "check the JSON syntax near this place",
+        ),
         _ if message.starts_with("invalid type") => {
-            let found = match message.trim_start_matches("invalid type: ").split(',').next().unwrap_or("") { "sequence" => "a list", "map" => "an object", other => other };
-            (format!("expected a JSON object (one record), found {found}"), "each record is one JSON object; a batch is a JSON Lines file or a folder")
+            let found = match message
+                .trim_start_matches("invalid type: ")
+                .split(',')
+                .next()
+                .unwrap_or("")
+            {
+                "sequence" => "a list",
+                "map" => "an object",
+                other => other,
+            };
+            (
+                format!("expected a JSON object (one record), found {found}"),
+                "each record is one JSON object; a batch is a JSON Lines file or a folder",
+            )
         }
-        _ => (message, "each record is one JSON object with the fields the rules declare"),
+        _ => (
+            message,
+            "each record is one JSON object with the fields the rules declare",
+        ),
     };
     let mut error = FieldError::new(Vec::new(), message).help(help);
     if e.line() > 0 {
@@ -142,7 +193,11 @@ fn with_positions(text: &str, mut errors: Vec<FieldError>) -> Vec<FieldError> {
 
 /// The byte offset of a 1-based line and column (as serde_json counts them).
 fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
-    let start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
     Some((start + column.saturating_sub(1)).min(text.len()))
 }
 
@@ -196,7 +251,10 @@ struct Limits {
 
 impl Limits {
     fn of(field: &FieldShape) -> Limits {
-        Limits { at_least: field.at_least, at_most: field.at_most }
+        Limits {
+            at_least: field.at_least,
+            at_most: field.at_most,
+        }
     }
 }
 
@@ -210,7 +268,13 @@ impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_> {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         let ty = ShapeType::Record(self.record);
-        d.deserialize_any(ValueVisitor { cx: self.cx, ty: &ty, limits: Limits::default(), default: None, field: None })
+        d.deserialize_any(ValueVisitor {
+            cx: self.cx,
+            ty: &ty,
+            limits: Limits::default(),
+            default: None,
+            field: None,
+        })
     }
 }
 
@@ -248,27 +312,46 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_> {
 fn read_number(cx: &mut ReadCx<'_>, text: &str, whole: bool, limits: Limits) -> Value {
     let first = text.as_bytes().first().copied().unwrap_or(b' ');
     if !(first == b'-' || first.is_ascii_digit()) {
-        cx.error(format!("expected a number, found {}", json_kind(text)), Some("write the number without quotes, for example 812.57".into()));
+        cx.error(
+            format!("expected a number, found {}", json_kind(text)),
+            Some("write the number without quotes, for example 812.57".into()),
+        );
         return Value::Absent;
     }
-    let parsed = if text.bytes().any(|b| b == b'e' || b == b'E') { Decimal::from_scientific(text) } else { Decimal::from_str_exact(text) };
+    let parsed = if text.bytes().any(|b| b == b'e' || b == b'E') {
+        Decimal::from_scientific(text)
+    } else {
+        Decimal::from_str_exact(text)
+    };
     let Ok(n) = parsed else {
-        cx.error(format!("{text} is too large or too precise"), Some("numbers may have up to 28 significant digits".into()));
+        cx.error(
+            format!("{text} is too large or too precise"),
+            Some("numbers may have up to 28 significant digits".into()),
+        );
         return Value::Absent;
     };
     if whole && !n.fract().is_zero() {
-        cx.error(format!("expected a whole number, found {text}"), Some("counts and levels are whole numbers".into()));
+        cx.error(
+            format!("expected a whole number, found {text}"),
+            Some("counts and levels are whole numbers".into()),
+        );
         return Value::Absent;
     }
     if let Some(min) = limits.at_least {
         if n < min {
-            cx.error(format!("{text} is below the minimum of {min}"), Some(format!("the rules declare this value at least {min}")));
+            cx.error(
+                format!("{text} is below the minimum of {min}"),
+                Some(format!("the rules declare this value at least {min}")),
+            );
             return Value::Absent;
         }
     }
     if let Some(max) = limits.at_most {
         if n > max {
-            cx.error(format!("{text} is above the maximum of {max}"), Some(format!("the rules declare this value at most {max}")));
+            cx.error(
+                format!("{text} is above the maximum of {max}"),
+                Some(format!("the rules declare this value at most {max}")),
+            );
             return Value::Absent;
         }
     }
@@ -280,7 +363,7 @@ fn json_kind(raw: &str) -> String {
         Some(b'"') => format!("a text ({raw})"),
         Some(b'{') => "an object".into(),
         Some(b'[') => "a list".into(),
-        Some(b't' | b'f') => format!("{raw}"),
+        Some(b't' | b'f') => raw.to_string(),
         Some(b'n') => "null".into(),
         _ => raw.to_string(),
     }
@@ -301,7 +384,8 @@ impl ValueVisitor<'_, '_, '_> {
             Some(name) => format!("the rules declare `{name}` as {want}"),
             None => format!("the rules declare {want} here"),
         };
-        self.cx.error(format!("expected {want}, found {found}"), Some(help));
+        self.cx
+            .error(format!("expected {want}, found {found}"), Some(help));
         Value::Absent
     }
 }
@@ -350,21 +434,30 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_> {
                     let help = crate::diagnostic::suggest(s, values.iter().map(String::as_str))
                         .map(|v| format!("did you mean \"{v}\"?"))
                         .unwrap_or_else(|| format!("use one of {}", quoted.join(", ")));
-                    self.cx.error(format!("\"{s}\" is not one of {}", quoted.join(", ")), Some(help));
+                    self.cx.error(
+                        format!("\"{s}\" is not one of {}", quoted.join(", ")),
+                        Some(help),
+                    );
                     Value::Absent
                 }
             },
             ShapeType::Date => match parse_date(s) {
                 Some(d) => Value::Date(d),
                 None => {
-                    self.cx.error(format!("\"{s}\" is not a date"), Some("dates are written YYYY-MM-DD, and the day must exist".into()));
+                    self.cx.error(
+                        format!("\"{s}\" is not a date"),
+                        Some("dates are written YYYY-MM-DD, and the day must exist".into()),
+                    );
                     Value::Absent
                 }
             },
             ShapeType::Month => match Month::parse(s) {
                 Some(m) => Value::Month(m),
                 None => {
-                    self.cx.error(format!("\"{s}\" is not a month"), Some("months are written YYYY-MM, from 01 to 12".into()));
+                    self.cx.error(
+                        format!("\"{s}\" is not a month"),
+                        Some("months are written YYYY-MM, from 01 to 12".into()),
+                    );
                     Value::Absent
                 }
             },
@@ -381,7 +474,13 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_> {
         let mut i = 0;
         loop {
             let before = self.cx.errors.len();
-            let item = seq.next_element_seed(ValueSeed { cx: self.cx, ty: element, limits: self.limits, default: None, field: None })?;
+            let item = seq.next_element_seed(ValueSeed {
+                cx: self.cx,
+                ty: element,
+                limits: self.limits,
+                default: None,
+                field: None,
+            })?;
             self.cx.prefix(before, || Step::Index(i));
             match item {
                 Some(v) => items.push(v),
@@ -401,7 +500,13 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_> {
                     let key = key.as_str();
                     let before = self.cx.errors.len();
                     let key_value = read_key(self.cx, key_ty, key);
-                    let value = map.next_value_seed(ValueSeed { cx: self.cx, ty: value_ty, limits: self.limits, default: None, field: None })?;
+                    let value = map.next_value_seed(ValueSeed {
+                        cx: self.cx,
+                        ty: value_ty,
+                        limits: self.limits,
+                        default: None,
+                        field: None,
+                    })?;
                     entries.push((key_value, value));
                     self.cx.prefix(before, || Step::Key(key.to_string()));
                 }
@@ -409,11 +514,14 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_> {
                 for pair in map.entries.windows(2) {
                     if pair[0].0 == pair[1].0 && !matches!(pair[0].0, Value::Absent) {
                         let key = pair[0].0.to_string();
-                        self.cx.error_at_key(format!("the key \"{key}\" appears twice"), Some("each key appears once in a map".into()));
+                        self.cx.error_at_key(
+                            format!("the key \"{key}\" appears twice"),
+                            Some("each key appears once in a map".into()),
+                        );
                         self.cx.prefix(self.cx.errors.len() - 1, || Step::Key(key));
                     }
                 }
-                return Ok(Value::Map(Arc::new(map)));
+                Ok(Value::Map(Arc::new(map)))
             }
             _ => {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
@@ -426,16 +534,25 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_> {
 fn read_key(cx: &mut ReadCx<'_>, ty: &ShapeType, key: &str) -> Value {
     match ty {
         ShapeType::Month => Month::parse(key).map(Value::Month).unwrap_or_else(|| {
-            cx.error_at_key(format!("\"{key}\" is not a month"), Some("months are written YYYY-MM, from 01 to 12".into()));
+            cx.error_at_key(
+                format!("\"{key}\" is not a month"),
+                Some("months are written YYYY-MM, from 01 to 12".into()),
+            );
             Value::Absent
         }),
         ShapeType::Date => parse_date(key).map(Value::Date).unwrap_or_else(|| {
-            cx.error_at_key(format!("\"{key}\" is not a date"), Some("dates are written YYYY-MM-DD, and the day must exist".into()));
+            cx.error_at_key(
+                format!("\"{key}\" is not a date"),
+                Some("dates are written YYYY-MM-DD, and the day must exist".into()),
+            );
             Value::Absent
         }),
         ShapeType::Choice(values) if !values.iter().any(|v| v == key) => {
             let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
-            cx.error_at_key(format!("\"{key}\" is not one of {}", quoted.join(", ")), did_you_mean(key, values.iter().map(String::as_str)));
+            cx.error_at_key(
+                format!("\"{key}\" is not one of {}", quoted.join(", ")),
+                did_you_mean(key, values.iter().map(String::as_str)),
+            );
             Value::Absent
         }
         _ => Value::text(key),
@@ -495,7 +612,11 @@ impl<'de> DeserializeSeed<'de> for OptionalSeed<'_, '_, '_> {
     }
 }
 
-fn read_record_fields<'de, A: MapAccess<'de>>(cx: &mut ReadCx<'_>, id: RecordId, mut map: A) -> Result<Value, A::Error> {
+fn read_record_fields<'de, A: MapAccess<'de>>(
+    cx: &mut ReadCx<'_>,
+    id: RecordId,
+    mut map: A,
+) -> Result<Value, A::Error> {
     let program = cx.program;
     let shape: &RecordShape = program.record(id);
     let mut fields: Vec<Option<Value>> = vec![None; shape.fields.len()];
@@ -504,8 +625,14 @@ fn read_record_fields<'de, A: MapAccess<'de>>(cx: &mut ReadCx<'_>, id: RecordId,
         let Some(index) = shape.field(key) else {
             let names: Vec<&str> = shape.fields.iter().map(|f| f.name.as_str()).collect();
             let help = match crate::diagnostic::suggest(key, names.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`? A misspelt field would otherwise be ignored"),
-                None => format!("the fields of {} are: {}; if the export gained this field, declare it in the rules", shape.name, names.join(", ")),
+                Some(s) => {
+                    format!("did you mean `{s}`? A misspelt field would otherwise be ignored")
+                }
+                None => format!(
+                    "the fields of {} are: {}; if the export gained this field, declare it in the rules",
+                    shape.name,
+                    names.join(", ")
+                ),
             };
             cx.key_error(key, format!("unknown field `{key}`"), Some(help));
             map.next_value::<IgnoredAny>()?;
@@ -513,7 +640,11 @@ fn read_record_fields<'de, A: MapAccess<'de>>(cx: &mut ReadCx<'_>, id: RecordId,
         };
         let field = &shape.fields[index];
         if fields[index].is_some() {
-            cx.key_error(key, format!("the field `{key}` appears twice"), Some("give each field once".into()));
+            cx.key_error(
+                key,
+                format!("the field `{key}` appears twice"),
+                Some("give each field once".into()),
+            );
             map.next_value::<IgnoredAny>()?;
             continue;
         }
@@ -522,8 +653,18 @@ fn read_record_fields<'de, A: MapAccess<'de>>(cx: &mut ReadCx<'_>, id: RecordId,
             ShapeType::Map(..) => field.default.as_ref(),
             _ => None,
         };
-        let seed = ValueSeed { cx, ty: &field.ty, limits: Limits::of(field), default, field: Some(&field.name) };
-        let value = if field.optional { map.next_value_seed(OptionalSeed(seed))? } else { map.next_value_seed(seed)? };
+        let seed = ValueSeed {
+            cx,
+            ty: &field.ty,
+            limits: Limits::of(field),
+            default,
+            field: Some(&field.name),
+        };
+        let value = if field.optional {
+            map.next_value_seed(OptionalSeed(seed))?
+        } else {
+            map.next_value_seed(seed)?
+        };
         if let Some(key_field) = field.unique_by {
             check_unique(cx, &value, key_field);
         }
@@ -537,19 +678,29 @@ fn read_record_fields<'de, A: MapAccess<'de>>(cx: &mut ReadCx<'_>, id: RecordId,
             None => match (&field.default, field.optional, &field.ty) {
                 (Some(d), _, ty) if !matches!(ty, ShapeType::Map(..)) => d.clone(),
                 (_, true, ShapeType::List(_)) => Value::list(Vec::new()),
-                (default, true, ShapeType::Map(..)) => Value::Map(Arc::new(MapValue::new(Vec::new(), default.clone()))),
+                (default, true, ShapeType::Map(..)) => {
+                    Value::Map(Arc::new(MapValue::new(Vec::new(), default.clone())))
+                }
                 (_, true, _) => Value::Absent,
                 _ => {
                     cx.error(
                         format!("missing field `{}`", field.name),
-                        Some(format!("{} requires `{}` ({})", shape.name, field.name, crate::check::describe_expected(&program.records, &field.ty))),
+                        Some(format!(
+                            "{} requires `{}` ({})",
+                            shape.name,
+                            field.name,
+                            crate::check::describe_expected(&program.records, &field.ty)
+                        )),
                     );
                     Value::Absent
                 }
             },
         });
     }
-    Ok(Value::Record(Arc::new(RecordValue { layout: shape.layout.clone(), fields: values })))
+    Ok(Value::Record(Arc::new(RecordValue {
+        layout: shape.layout.clone(),
+        fields: values,
+    })))
 }
 
 fn check_unique(cx: &mut ReadCx<'_>, list: &Value, key_field: u32) {
@@ -586,7 +737,11 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
     if !(digits(0..4) && digits(5..7) && digits(8..10)) {
         return None;
     }
-    NaiveDate::from_ymd_opt(s[0..4].parse().ok()?, s[5..7].parse().ok()?, s[8..10].parse().ok()?)
+    NaiveDate::from_ymd_opt(
+        s[0..4].parse().ok()?,
+        s[5..7].parse().ok()?,
+        s[8..10].parse().ok()?,
+    )
 }
 
 /// Checks that need the whole record: references between lists (`refers to`), and keys that
@@ -594,11 +749,18 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 fn cross_check(cx: &mut ReadCx<'_>, kind: KindId, record: &RecordValue) {
     let program = cx.program;
     let input = program.kind(kind);
-    let date = input.evaluation_date.and_then(|i| match &record.fields[i as usize] {
-        Value::Date(d) => Some(*d),
-        _ => None,
-    });
-    let mut walker = Walker { cx, root: record, date, keys: Vec::new() };
+    let date = input
+        .evaluation_date
+        .and_then(|i| match &record.fields[i as usize] {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        });
+    let mut walker = Walker {
+        cx,
+        root: record,
+        date,
+        keys: Vec::new(),
+    };
     walker.record(input.record, record);
 }
 
@@ -620,10 +782,17 @@ impl Walker<'_, '_, '_> {
             let before = self.cx.errors.len();
             if let Some(reference) = &field.refers_to {
                 if let Value::Text(t) = v {
-                    if !self.references(reference.list_field, reference.key_field).contains(&**t) {
+                    if !self
+                        .references(reference.list_field, reference.key_field)
+                        .contains(&**t)
+                    {
                         self.cx.error(
                             format!("\"{t}\" is not a {}", reference.text),
-                            Some(format!("it must be the `{}` of an element of `{}`", reference.text.split('.').nth(1).unwrap_or(""), reference.text.split('.').next().unwrap_or(""))),
+                            Some(format!(
+                                "it must be the `{}` of an element of `{}`",
+                                reference.text.split('.').nth(1).unwrap_or(""),
+                                reference.text.split('.').next().unwrap_or("")
+                            )),
                         );
                     }
                 }
@@ -655,23 +824,38 @@ impl Walker<'_, '_, '_> {
                 }
             }
             (ShapeType::Axis { table, rows, name }, Value::Text(label)) => {
-                let GlobalDef::Table(variants) = &self.cx.program.global(*table).def else { return };
+                let GlobalDef::Table(variants) = &self.cx.program.global(*table).def else {
+                    return;
+                };
                 let Some(variant) = in_force(variants, self.date) else {
-                    let first = variants.first().and_then(|v| v.from).map(|d| d.to_string()).unwrap_or_default();
+                    let first = variants
+                        .first()
+                        .and_then(|v| v.from)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default();
                     self.cx.error(
-                        format!("no `{}` is in force on {}", self.cx.program.global(*table).name, self.date.map(|d| d.to_string()).unwrap_or_default()),
+                        format!(
+                            "no `{}` is in force on {}",
+                            self.cx.program.global(*table).name,
+                            self.date.map(|d| d.to_string()).unwrap_or_default()
+                        ),
                         Some(format!("the first takes effect on {first}")),
                     );
                     return;
                 };
-                let labels = if *rows { &variant.value.rows } else { &variant.value.columns };
+                let labels = if *rows {
+                    &variant.value.rows
+                } else {
+                    &variant.value.columns
+                };
                 if !labels.iter().any(|l| **l == **label) {
                     let known: Vec<&str> = labels.iter().map(|l| &**l).collect();
                     let mut help = format!("known {name}s: {}", known.join(", "));
                     if let Some(s) = crate::diagnostic::suggest(label, known.iter().copied()) {
                         help = format!("did you mean \"{s}\"? {help}");
                     }
-                    self.cx.error(format!("unknown {name} \"{label}\""), Some(help));
+                    self.cx
+                        .error(format!("unknown {name} \"{label}\""), Some(help));
                 }
             }
             _ => {}
@@ -679,7 +863,11 @@ impl Walker<'_, '_, '_> {
     }
 
     fn references(&mut self, list_field: u32, key_field: u32) -> &HashSet<String> {
-        let position = match self.keys.iter().position(|(k, _)| *k == (list_field, key_field)) {
+        let position = match self
+            .keys
+            .iter()
+            .position(|(k, _)| *k == (list_field, key_field))
+        {
             Some(p) => p,
             None => {
                 let mut set = HashSet::new();

@@ -32,36 +32,111 @@ pub enum Builtin {
 /// Name, then how it is called, for the language reference and "did you mean".
 pub const BUILTINS: [(&str, Builtin, &str); 18] = [
     ("count", Builtin::Count, "count(list): how many elements"),
-    ("sum", Builtin::Sum, "sum(list of numbers): their total (0 for an empty list)"),
-    ("unique", Builtin::Unique, "unique(list): the list without repeated elements, first ones kept"),
-    ("min", Builtin::Min, "min(a, b, ...) or min(list): the least"),
-    ("max", Builtin::Max, "max(a, b, ...) or max(list): the greatest"),
-    ("clamp", Builtin::Clamp, "clamp(x, low, high): x, but at least low and at most high"),
-    ("floor", Builtin::Floor, "floor(x): x rounded down to a whole number"),
-    ("ceil", Builtin::Ceil, "ceil(x): x rounded up to a whole number"),
-    ("round", Builtin::Round, "round(x, places): x rounded half away from zero to `places` decimals"),
+    (
+        "sum",
+        Builtin::Sum,
+        "sum(list of numbers): their total (0 for an empty list)",
+    ),
+    (
+        "unique",
+        Builtin::Unique,
+        "unique(list): the list without repeated elements, first ones kept",
+    ),
+    (
+        "min",
+        Builtin::Min,
+        "min(a, b, ...) or min(list): the least",
+    ),
+    (
+        "max",
+        Builtin::Max,
+        "max(a, b, ...) or max(list): the greatest",
+    ),
+    (
+        "clamp",
+        Builtin::Clamp,
+        "clamp(x, low, high): x, but at least low and at most high",
+    ),
+    (
+        "floor",
+        Builtin::Floor,
+        "floor(x): x rounded down to a whole number",
+    ),
+    (
+        "ceil",
+        Builtin::Ceil,
+        "ceil(x): x rounded up to a whole number",
+    ),
+    (
+        "round",
+        Builtin::Round,
+        "round(x, places): x rounded half away from zero to `places` decimals",
+    ),
     ("abs", Builtin::Abs, "abs(x): x without its sign"),
-    ("month_of", Builtin::MonthOf, "month_of(date): the month a date is in"),
-    ("months", Builtin::Months, "months(first, last): the months from first to last, both included"),
-    ("keys", Builtin::Keys, "keys(map): the keys of a map, in order"),
-    ("values", Builtin::Values, "values(map): the values of a map, in the order of its keys"),
-    ("rows", Builtin::Rows, "rows(table): the row labels of a table"),
-    ("columns", Builtin::Columns, "columns(table): the column labels of a table"),
-    ("text", Builtin::Text, "text(number, \"0.00\"): the number as text with that many decimals"),
-    ("value_or", Builtin::ValueOr, "value_or(optional, fallback): the value, or the fallback when the data leaves it out"),
+    (
+        "month_of",
+        Builtin::MonthOf,
+        "month_of(date): the month a date is in",
+    ),
+    (
+        "months",
+        Builtin::Months,
+        "months(first, last): the months from first to last, both included",
+    ),
+    (
+        "keys",
+        Builtin::Keys,
+        "keys(map): the keys of a map, in order",
+    ),
+    (
+        "values",
+        Builtin::Values,
+        "values(map): the values of a map, in the order of its keys",
+    ),
+    (
+        "rows",
+        Builtin::Rows,
+        "rows(table): the row labels of a table",
+    ),
+    (
+        "columns",
+        Builtin::Columns,
+        "columns(table): the column labels of a table",
+    ),
+    (
+        "text",
+        Builtin::Text,
+        "text(number, \"0.00\"): the number as text with that many decimals",
+    ),
+    (
+        "value_or",
+        Builtin::ValueOr,
+        "value_or(optional, fallback): the value, or the fallback when the data leaves it out",
+    ),
 ];
 
 impl Builtin {
     pub fn from_name(name: &str) -> Option<Builtin> {
-        BUILTINS.iter().find(|(n, _, _)| *n == name).map(|(_, b, _)| *b)
+        BUILTINS
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, b, _)| *b)
     }
 
     pub fn name(self) -> &'static str {
-        BUILTINS.iter().find(|(_, b, _)| *b == self).map(|(n, _, _)| *n).unwrap_or("?")
+        BUILTINS
+            .iter()
+            .find(|(_, b, _)| *b == self)
+            .map(|(n, _, _)| *n)
+            .unwrap_or("?")
     }
 
     pub fn usage(self) -> &'static str {
-        BUILTINS.iter().find(|(_, b, _)| *b == self).map(|(_, _, u)| *u).unwrap_or("")
+        BUILTINS
+            .iter()
+            .find(|(_, b, _)| *b == self)
+            .map(|(_, _, u)| *u)
+            .unwrap_or("")
     }
 }
 
@@ -69,7 +144,9 @@ impl Builtin {
 pub fn format_places(format: &str) -> Option<u32> {
     match format.split_once('.') {
         None if format == "0" => Some(0),
-        Some(("0", zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => Some(zeros.len() as u32),
+        Some(("0", zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => {
+            Some(zeros.len() as u32)
+        }
         _ => None,
     }
 }
@@ -84,7 +161,9 @@ pub(super) fn call(builtin: Builtin, args: Vec<Value>) -> Result<Value, EvalErro
         Sum => {
             let mut total = Decimal::ZERO;
             for item in args[0].as_list() {
-                total = total.checked_add(item.as_number()).ok_or_else(EvalError::overflow)?;
+                total = total
+                    .checked_add(item.as_number())
+                    .ok_or_else(EvalError::overflow)?;
             }
             Value::Number(total)
         }
@@ -108,7 +187,11 @@ pub(super) fn call(builtin: Builtin, args: Vec<Value>) -> Result<Value, EvalErro
             Value::list(out)
         }
         Min | Max => {
-            let items: &[Value] = if args.len() == 1 { args[0].as_list() } else { &args };
+            let items: &[Value] = if args.len() == 1 {
+                args[0].as_list()
+            } else {
+                &args
+            };
             let mut best = items.first().ok_or_else(|| {
                 EvalError::new(format!("{}() of an empty list", builtin.name()))
                     .help("the list has no elements, so it has no least or greatest; check that the list can be empty first")
@@ -127,7 +210,9 @@ pub(super) fn call(builtin: Builtin, args: Vec<Value>) -> Result<Value, EvalErro
         Clamp => {
             let (x, low, high) = (number(0), number(1), number(2));
             if low > high {
-                return Err(EvalError::new(format!("clamp() with a low bound {low} above its high bound {high}")));
+                return Err(EvalError::new(format!(
+                    "clamp() with a low bound {low} above its high bound {high}"
+                )));
             }
             Value::Number(x.max(low).min(high))
         }
@@ -135,7 +220,9 @@ pub(super) fn call(builtin: Builtin, args: Vec<Value>) -> Result<Value, EvalErro
         Ceil => Value::Number(number(0).ceil()),
         Round => {
             let places = places(number(1))?;
-            Value::Number(number(0).round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
+            Value::Number(
+                number(0).round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero),
+            )
         }
         Abs => Value::Number(number(0).abs()),
         MonthOf => match &args[0] {
@@ -161,9 +248,11 @@ pub(super) fn call(builtin: Builtin, args: Vec<Value>) -> Result<Value, EvalErro
         },
         Rows | Columns => unreachable!("rows() and columns() are lowered to TableLabels"),
         Text => {
-            let places = format_places(args[1].as_text())
-                .ok_or_else(|| EvalError::new(format!("`{}` is not a number format", args[1].as_text())))?;
-            let rounded = number(0).round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
+            let places = format_places(args[1].as_text()).ok_or_else(|| {
+                EvalError::new(format!("`{}` is not a number format", args[1].as_text()))
+            })?;
+            let rounded =
+                number(0).round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
             let mut fixed = rounded;
             fixed.rescale(places);
             Value::Text(Arc::from(fixed.to_string()))
@@ -179,7 +268,9 @@ fn places(n: Decimal) -> Result<u32, EvalError> {
     if n.fract().is_zero() && n >= Decimal::ZERO && n <= Decimal::from(28) {
         Ok(n.try_into().unwrap_or(0))
     } else {
-        Err(EvalError::new(format!("{n} is not a number of decimal places (0 to 28)")))
+        Err(EvalError::new(format!(
+            "{n} is not a number of decimal places (0 to 28)"
+        )))
     }
 }
 

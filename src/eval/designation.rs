@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::value::{RecordValue, Value};
 use super::{EvalError, Evaluation, compare};
-use crate::ast::{BinderKind, NoteKind};
+use crate::ast::BinderKind;
 use crate::ir::{self, Compare, Expr};
 
 #[derive(Debug, Clone)]
@@ -21,17 +21,17 @@ pub struct DesignationResult {
     pub max: Option<Decimal>,
     pub attained: bool,
     pub subcategories: Vec<SubcategoryResult>,
-    /// The requirements that are not met, each with what falls short.
+    /// The requirements that are not met, each with what falls short (when reasons were asked for).
     pub unmet: Vec<Unmet>,
 }
 
 #[derive(Debug, Clone)]
 pub struct SubcategoryResult {
-    pub category: String,
-    pub name: String,
+    pub category: Arc<str>,
+    pub name: Arc<str>,
     pub points: Decimal,
     pub max: Decimal,
-    pub source: Option<String>,
+    pub source: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone)]
@@ -45,11 +45,10 @@ impl Evaluation<'_> {
         self.with_frame(d.frame, |ev| ev.designation_in_frame(d))
     }
 
-    fn designation_in_frame(&mut self, d: &ir::Designation) -> Result<DesignationResult, EvalError> {
-        for (i, arg) in d.args.iter().enumerate() {
-            let value = self.eval(arg)?;
-            self.set_local(ir::SLOT_FIRST_PARAM + i as u32, value);
-        }
+    fn designation_in_frame(
+        &mut self,
+        d: &ir::Designation,
+    ) -> Result<DesignationResult, EvalError> {
         let path = match &d.path {
             Some(e) => Some(self.eval(e)?),
             None => None,
@@ -74,7 +73,7 @@ impl Evaluation<'_> {
                     name: sub.name.clone(),
                     points,
                     max: sub.max,
-                    source: sources(&sub.notes),
+                    source: sub.source.clone(),
                 });
             }
         }
@@ -84,8 +83,8 @@ impl Evaluation<'_> {
                 Value::Record(Arc::new(RecordValue {
                     layout: d.subcategory_layout.clone(),
                     fields: vec![
-                        Value::text(&s.category),
-                        Value::text(&s.name),
+                        Value::Text(s.category.clone()),
+                        Value::Text(s.name.clone()),
                         Value::Number(s.points),
                         Value::Number(s.max),
                     ],
@@ -93,16 +92,27 @@ impl Evaluation<'_> {
             })
             .collect();
         self.set_local(ir::SLOT_TOTAL, Value::Number(total));
-        self.set_local(ir::SLOT_THRESHOLD, threshold.map_or(Value::Absent, Value::Number));
+        self.set_local(
+            ir::SLOT_THRESHOLD,
+            threshold.map_or(Value::Absent, Value::Number),
+        );
         self.set_local(ir::SLOT_SUBCATEGORIES, Value::list(records));
         self.set_local(ir::SLOT_PATH, path.clone().unwrap_or(Value::Absent));
         let mut unmet = Vec::new();
         for require in &d.requires {
             if !self.eval(&require.condition)?.as_bool() {
                 let mut details = Vec::new();
-                self.shortfall(&require.condition, &mut details)?;
-                let requirement = require.label.clone().unwrap_or_else(|| "a requirement".to_string());
-                unmet.push(Unmet { requirement, details });
+                if self.reasons {
+                    self.shortfall(&require.condition, &mut details)?;
+                }
+                let requirement = require
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| "a requirement".to_string());
+                unmet.push(Unmet {
+                    requirement,
+                    details,
+                });
             }
         }
         Ok(DesignationResult {
@@ -132,15 +142,28 @@ impl Evaluation<'_> {
             Expr::Compare(op, a, b) => {
                 let (x, y) = (self.eval(a)?, self.eval(b)?);
                 let mut text = format!("{} is {x}, needs {} {y}", describe(self, a), op_words(*op));
-                if let (Compare::Ge | Compare::Gt, Value::Number(x), Value::Number(y)) = (op, &x, &y) {
-                    let short = *y - *x + if *op == Compare::Gt { Decimal::ONE } else { Decimal::ZERO };
+                if let (Compare::Ge | Compare::Gt, Value::Number(x), Value::Number(y)) =
+                    (op, &x, &y)
+                {
+                    let short = *y - *x
+                        + if *op == Compare::Gt {
+                            Decimal::ONE
+                        } else {
+                            Decimal::ZERO
+                        };
                     text.push_str(&format!(" ({} short)", short.normalize()));
                 }
                 if !compare(*op, &x, &y) {
                     out.push(text);
                 }
             }
-            Expr::Binder { kind: BinderKind::All, slot, list, body, .. } => {
+            Expr::Binder {
+                kind: BinderKind::All,
+                slot,
+                list,
+                body,
+                ..
+            } => {
                 let list = self.eval(list)?;
                 for item in list.as_list() {
                     self.set_local(*slot, item.clone());
@@ -165,19 +188,16 @@ impl Evaluation<'_> {
 /// mistake in the rule, reported rather than capped.
 fn check_points(name: &str, points: Decimal, max: Decimal) -> Result<(), EvalError> {
     if !points.fract().is_zero() {
-        return Err(EvalError::new(format!("the points of {name} are {points}, not a whole number"))
-            .help("round the points expression with floor(), ceil() or round(x, 0)"));
+        return Err(EvalError::new(format!(
+            "the points of {name} are {points}, not a whole number"
+        ))
+        .help("round the points expression with floor(), ceil() or round(x, 0)"));
     }
     if points < Decimal::ZERO || points > max {
         return Err(EvalError::new(format!("the points of {name} are {points}, outside 0 to {max}"))
             .help("bound the points expression with clamp(), min() or max() so it stays within the subcategory's max"));
     }
     Ok(())
-}
-
-fn sources(notes: &[crate::ast::Note]) -> Option<String> {
-    let texts: Vec<&str> = notes.iter().filter(|n| n.kind == NoteKind::Source).map(|n| n.text.as_str()).collect();
-    (!texts.is_empty()).then(|| texts.join("; "))
 }
 
 fn element_name(item: &Value) -> String {

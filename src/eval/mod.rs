@@ -5,6 +5,7 @@
 
 pub mod builtins;
 pub mod designation;
+mod expr;
 pub mod value;
 pub mod why;
 
@@ -13,23 +14,44 @@ use std::sync::Arc;
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::ast::BinderKind;
-use crate::ir::{Arith, Compare, Expr, GlobalDef, KindId, Program, Variant};
+use crate::ir::{Arith, Compare, GlobalDef, KindId, Program, Variant};
 use crate::source::Span;
 use crate::types::GlobalId;
 use value::{Month, RecordValue, Value};
 
 /// A rule that failed on this data: a division by zero, an overflow, a missing map entry.
+/// Boxed, so that the results every expression returns stay small.
 #[derive(Debug, Clone)]
-pub struct EvalError {
+pub struct EvalError(Box<Failure>);
+
+#[derive(Debug, Clone)]
+pub struct Failure {
     pub message: String,
     pub help: Option<String>,
     pub span: Option<Span>,
 }
 
+impl std::ops::Deref for EvalError {
+    type Target = Failure;
+
+    fn deref(&self) -> &Failure {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for EvalError {
+    fn deref_mut(&mut self) -> &mut Failure {
+        &mut self.0
+    }
+}
+
 impl EvalError {
     pub fn new(message: impl Into<String>) -> EvalError {
-        EvalError { message: message.into(), help: None, span: None }
+        EvalError(Box::new(Failure {
+            message: message.into(),
+            help: None,
+            span: None,
+        }))
     }
 
     pub fn help(mut self, help: impl Into<String>) -> EvalError {
@@ -37,12 +59,12 @@ impl EvalError {
         self
     }
 
-    fn at(mut self, span: Span) -> EvalError {
+    pub(crate) fn at(mut self, span: Span) -> EvalError {
         self.span.get_or_insert(span);
         self
     }
 
-    fn overflow() -> EvalError {
+    pub(crate) fn overflow() -> EvalError {
         EvalError::new("a number is too large (more than 28 digits)")
             .help("check the data for an absurd amount, or the rule for a runaway multiplication")
     }
@@ -52,7 +74,10 @@ impl EvalError {
 pub fn in_force<T>(variants: &[Variant<T>], date: Option<NaiveDate>) -> Option<&Variant<T>> {
     match date {
         None => variants.last(),
-        Some(date) => variants.iter().rev().find(|v| v.from.is_none_or(|from| from <= date)),
+        Some(date) => variants
+            .iter()
+            .rev()
+            .find(|v| v.from.is_none_or(|from| from <= date)),
     }
 }
 
@@ -64,17 +89,21 @@ pub struct Evaluation<'p> {
     pub date: Option<NaiveDate>,
     /// Whether results say why (the path's reason); tables want it, batches of JSON do not.
     pub reasons: bool,
-    memo: Vec<Option<Value>>,
+    pub(crate) memo: Vec<Option<Value>>,
     stack: Vec<Value>,
     base: usize,
 }
 
 impl<'p> Evaluation<'p> {
     pub fn new(program: &'p Program, kind: KindId, input: Arc<RecordValue>) -> Evaluation<'p> {
-        let date = program.kind(kind).evaluation_date.and_then(|i| match &input.fields[i as usize] {
-            Value::Date(d) => Some(*d),
-            _ => None,
-        });
+        let date =
+            program
+                .kind(kind)
+                .evaluation_date
+                .and_then(|i| match &input.fields[i as usize] {
+                    Value::Date(d) => Some(*d),
+                    _ => None,
+                });
         Evaluation {
             program,
             kind,
@@ -97,7 +126,8 @@ impl<'p> Evaluation<'p> {
         let value = match &global.def {
             GlobalDef::Input { field, .. } => self.input.fields[*field as usize].clone(),
             GlobalDef::Let(variants) => {
-                let variant = in_force(variants, self.date).ok_or_else(|| not_in_force(&global.name, variants, self.date))?;
+                let variant = in_force(variants, self.date)
+                    .ok_or_else(|| not_in_force(&global.name, variants, self.date))?;
                 self.with_frame(variant.value.frame, |ev| ev.eval(&variant.value.expr))?
             }
             GlobalDef::Table(_) => unreachable!("tables are read through TableGet"),
@@ -125,199 +155,7 @@ impl<'p> Evaluation<'p> {
         &self.stack[self.base + slot as usize]
     }
 
-    pub fn eval(&mut self, expr: &Expr) -> Result<Value, EvalError> {
-        Ok(match expr {
-            Expr::Const(v) => v.clone(),
-            Expr::Global(id) => self.global(*id)?,
-            Expr::Local(slot) => self.local(*slot).clone(),
-            Expr::Field(record, index) => match self.eval(record)? {
-                Value::Record(r) => r.fields[*index as usize].clone(),
-                other => unreachable!("a field of a non-record {other:?}"),
-            },
-            Expr::Project(list, index) => {
-                let list = self.eval(list)?;
-                let items = list
-                    .as_list()
-                    .iter()
-                    .map(|item| match item {
-                        Value::Record(r) => r.fields[*index as usize].clone(),
-                        other => unreachable!("a field of a non-record {other:?}"),
-                    })
-                    .collect();
-                Value::list(items)
-            }
-            Expr::MapGet { map, key, span } => {
-                let map = self.eval(map)?;
-                let key = self.eval(key)?;
-                match &map {
-                    Value::Map(m) => m.get(&key).cloned().ok_or_else(|| {
-                        EvalError::new(format!("the map has no entry for {key}"))
-                            .help("give the map's field a `default` in the input shape, or check with `in keys(...)` first")
-                            .at(*span)
-                    })?,
-                    other => unreachable!("indexing a non-map {other:?}"),
-                }
-            }
-            Expr::TableGet { table, row, column, span } => {
-                let row = self.eval(row)?;
-                let column = self.eval(column)?;
-                let data = self.table(*table)?;
-                let (row, column) = (row.as_text(), column.as_text());
-                Value::Number(data.get(row, column).ok_or_else(|| {
-                    let name = &self.program.global(*table).name;
-                    let (axis, label, known) = if data.rows.iter().any(|r| &**r == row) {
-                        (&data.column_axis, column, &data.columns)
-                    } else {
-                        (&data.row_axis, row, &data.rows)
-                    };
-                    EvalError::new(format!("table {name} has no {axis} `{label}`"))
-                        .help(format!("known: {}", known.iter().map(|l| &**l).collect::<Vec<_>>().join(", ")))
-                        .at(*span)
-                })?)
-            }
-            Expr::TableLabels { table, rows } => {
-                let data = self.table(*table)?;
-                let labels = if *rows { &data.rows } else { &data.columns };
-                Value::list(labels.iter().map(|l| Value::Text(l.clone())).collect())
-            }
-            Expr::Not(e) => Value::Bool(!self.eval(e)?.as_bool()),
-            Expr::Neg(e, _) => Value::Number(-self.eval(e)?.as_number()),
-            Expr::And(a, b) => Value::Bool(self.eval(a)?.as_bool() && self.eval(b)?.as_bool()),
-            Expr::Or(a, b) => Value::Bool(self.eval(a)?.as_bool() || self.eval(b)?.as_bool()),
-            Expr::Compare(op, a, b) => {
-                let (a, b) = (self.eval(a)?, self.eval(b)?);
-                Value::Bool(compare(*op, &a, &b))
-            }
-            Expr::Arith(op, a, b, span) => {
-                let (a, b) = (self.eval(a)?, self.eval(b)?);
-                arith(*op, &a, &b).map_err(|e| e.at(*span))?
-            }
-            Expr::In { item, list, negated } => {
-                let item = self.eval(item)?;
-                let list = self.eval(list)?;
-                Value::Bool(list.as_list().contains(&item) != *negated)
-            }
-            Expr::If(c, a, b) => {
-                if self.eval(c)?.as_bool() {
-                    self.eval(a)?
-                } else {
-                    self.eval(b)?
-                }
-            }
-            Expr::Case { subject, arms, otherwise, span } => {
-                let subject = self.eval(subject)?;
-                for (when, then) in arms {
-                    if self.eval(when)? == subject {
-                        return self.eval(then);
-                    }
-                }
-                match otherwise {
-                    Some(e) => self.eval(e)?,
-                    None => {
-                        return Err(EvalError::new(format!("no `when` matches {subject}"))
-                            .help("add a `when` for this value, or an `else`")
-                            .at(*span));
-                    }
-                }
-            }
-            Expr::Filter { list, slot, condition } => {
-                let list = self.eval(list)?;
-                let mut kept = Vec::new();
-                for item in list.as_list() {
-                    self.set_local(*slot, item.clone());
-                    if self.eval(condition)?.as_bool() {
-                        kept.push(item.clone());
-                    }
-                }
-                Value::list(kept)
-            }
-            Expr::Binder { kind, slot, list, body, span } => {
-                let list = self.eval(list)?;
-                self.binder(*kind, *slot, list.as_list(), body).map_err(|e| e.at(*span))?
-            }
-            Expr::List(items) => Value::list(items.iter().map(|e| self.eval(e)).collect::<Result<_, _>>()?),
-            Expr::Record(layout, fields) => Value::Record(Arc::new(RecordValue {
-                layout: layout.clone(),
-                fields: fields.iter().map(|e| self.eval(e)).collect::<Result<_, _>>()?,
-            })),
-            Expr::Call { builtin, args, span } => {
-                let args = args.iter().map(|e| self.eval(e)).collect::<Result<Vec<_>, _>>()?;
-                builtins::call(*builtin, args).map_err(|e| e.at(*span))?
-            }
-            Expr::CallFn { function, args, span } => {
-                let function = self.program.function(*function);
-                let args = args.iter().map(|e| self.eval(e)).collect::<Result<Vec<_>, _>>()?;
-                self.with_frame(function.body.frame, |ev| {
-                    for (slot, arg) in args.into_iter().enumerate() {
-                        ev.set_local(slot as u32, arg);
-                    }
-                    ev.eval(&function.body.expr)
-                })
-                .map_err(|e| e.at(*span))?
-            }
-        })
-    }
-
-    fn binder(&mut self, kind: BinderKind, slot: u32, items: &[Value], body: &Expr) -> Result<Value, EvalError> {
-        match kind {
-            BinderKind::Sum => {
-                let mut total = Decimal::ZERO;
-                for item in items {
-                    self.set_local(slot, item.clone());
-                    total = total.checked_add(self.eval(body)?.as_number()).ok_or_else(EvalError::overflow)?;
-                }
-                Ok(Value::Number(total))
-            }
-            BinderKind::All | BinderKind::Any => {
-                let want = kind == BinderKind::Any;
-                for item in items {
-                    self.set_local(slot, item.clone());
-                    if self.eval(body)?.as_bool() == want {
-                        return Ok(Value::Bool(want));
-                    }
-                }
-                Ok(Value::Bool(!want))
-            }
-            BinderKind::Each => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    self.set_local(slot, item.clone());
-                    out.push(self.eval(body)?);
-                }
-                Ok(Value::list(out))
-            }
-            BinderKind::Per => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    self.set_local(slot, item.clone());
-                    out.push((item.clone(), self.eval(body)?));
-                }
-                Ok(builtins::map_of(out))
-            }
-            BinderKind::Lowest | BinderKind::Min | BinderKind::Max => {
-                let mut best: Option<(Value, Value)> = None;
-                for item in items {
-                    self.set_local(slot, item.clone());
-                    let value = self.eval(body)?;
-                    let better = match &best {
-                        None => true,
-                        Some((_, b)) if kind == BinderKind::Max => value.cmp_key(b).is_gt(),
-                        Some((_, b)) => value.cmp_key(b).is_lt(),
-                    };
-                    if better {
-                        best = Some((item.clone(), value));
-                    }
-                }
-                let (item, value) = best.ok_or_else(|| {
-                    EvalError::new(format!("`{}` over an empty list", kind.word()))
-                        .help("an empty list has no lowest or highest element")
-                })?;
-                Ok(if kind == BinderKind::Lowest { item } else { value })
-            }
-        }
-    }
-
-    fn table(&self, id: GlobalId) -> Result<Arc<crate::ir::TableData>, EvalError> {
+    pub(crate) fn table(&self, id: GlobalId) -> Result<Arc<crate::ir::TableData>, EvalError> {
         let global = self.program.global(id);
         match &global.def {
             GlobalDef::Table(variants) => in_force(variants, self.date)
@@ -335,7 +173,9 @@ fn not_in_force<T>(name: &str, variants: &[Variant<T>], date: Option<NaiveDate>)
         date.map_or("the evaluation date".to_string(), |d| d.to_string())
     ));
     if let Some(first) = first {
-        error = error.help(format!("the first version takes effect on {first}; evaluate a later date"));
+        error = error.help(format!(
+            "the first version takes effect on {first}; evaluate a later date"
+        ));
     }
     if let Some(v) = variants.first() {
         error = error.at(v.span);
@@ -354,37 +194,57 @@ pub(crate) fn compare(op: Compare, a: &Value, b: &Value) -> bool {
     }
 }
 
-fn arith(op: Arith, a: &Value, b: &Value) -> Result<Value, EvalError> {
+pub(crate) fn arith(op: Arith, a: &Value, b: &Value) -> Result<Value, EvalError> {
     let whole = |n: Decimal| -> Result<i64, EvalError> {
         if n.fract().is_zero() {
             i64::try_from(n).map_err(|_| EvalError::overflow())
         } else {
-            Err(EvalError::new(format!("{n} is not a whole number of months or days")))
+            Err(EvalError::new(format!(
+                "{n} is not a whole number of months or days"
+            )))
         }
     };
     Ok(match (op, a, b) {
-        (Arith::Add, Value::Number(x), Value::Number(y)) => Value::Number(x.checked_add(*y).ok_or_else(EvalError::overflow)?),
-        (Arith::Sub, Value::Number(x), Value::Number(y)) => Value::Number(x.checked_sub(*y).ok_or_else(EvalError::overflow)?),
-        (Arith::Mul, Value::Number(x), Value::Number(y)) => Value::Number(x.checked_mul(*y).ok_or_else(EvalError::overflow)?),
+        (Arith::Add, Value::Number(x), Value::Number(y)) => {
+            Value::Number(x.checked_add(*y).ok_or_else(EvalError::overflow)?)
+        }
+        (Arith::Sub, Value::Number(x), Value::Number(y)) => {
+            Value::Number(x.checked_sub(*y).ok_or_else(EvalError::overflow)?)
+        }
+        (Arith::Mul, Value::Number(x), Value::Number(y)) => {
+            Value::Number(x.checked_mul(*y).ok_or_else(EvalError::overflow)?)
+        }
         (Arith::Div, Value::Number(x), Value::Number(y)) => {
             if y.is_zero() {
-                return Err(EvalError::new(format!("division by zero ({} / 0)", x.normalize()))
-                    .help("guard the division: `if divisor = 0 then ... else ...`"));
+                return Err(
+                    EvalError::new(format!("division by zero ({} / 0)", x.normalize()))
+                        .help("guard the division: `if divisor = 0 then ... else ...`"),
+                );
             }
             Value::Number(x.checked_div(*y).ok_or_else(EvalError::overflow)?)
         }
-        (Arith::MonthPlus, Value::Month(m), Value::Number(n)) | (Arith::MonthPlus, Value::Number(n), Value::Month(m)) => {
-            Value::Month(Month(m.0.checked_add(i32::try_from(whole(*n)?).map_err(|_| EvalError::overflow())?).ok_or_else(EvalError::overflow)?))
+        (Arith::MonthPlus, Value::Month(m), Value::Number(n))
+        | (Arith::MonthPlus, Value::Number(n), Value::Month(m)) => Value::Month(Month(
+            m.0.checked_add(i32::try_from(whole(*n)?).map_err(|_| EvalError::overflow())?)
+                .ok_or_else(EvalError::overflow)?,
+        )),
+        (Arith::MonthMinus, Value::Month(m), Value::Number(n)) => Value::Month(Month(
+            m.0.checked_sub(i32::try_from(whole(*n)?).map_err(|_| EvalError::overflow())?)
+                .ok_or_else(EvalError::overflow)?,
+        )),
+        (Arith::MonthsBetween, Value::Month(x), Value::Month(y)) => {
+            Value::Number(Decimal::from(x.0 - y.0))
         }
-        (Arith::MonthMinus, Value::Month(m), Value::Number(n)) => {
-            Value::Month(Month(m.0.checked_sub(i32::try_from(whole(*n)?).map_err(|_| EvalError::overflow())?).ok_or_else(EvalError::overflow)?))
-        }
-        (Arith::MonthsBetween, Value::Month(x), Value::Month(y)) => Value::Number(Decimal::from(x.0 - y.0)),
-        (Arith::DatePlus, Value::Date(d), Value::Number(n)) | (Arith::DatePlus, Value::Number(n), Value::Date(d)) => {
+        (Arith::DatePlus, Value::Date(d), Value::Number(n))
+        | (Arith::DatePlus, Value::Number(n), Value::Date(d)) => {
             Value::Date(shift_days(*d, whole(*n)?)?)
         }
-        (Arith::DateMinus, Value::Date(d), Value::Number(n)) => Value::Date(shift_days(*d, -whole(*n)?)?),
-        (Arith::DaysBetween, Value::Date(x), Value::Date(y)) => Value::Number(Decimal::from((*x - *y).num_days())),
+        (Arith::DateMinus, Value::Date(d), Value::Number(n)) => {
+            Value::Date(shift_days(*d, -whole(*n)?)?)
+        }
+        (Arith::DaysBetween, Value::Date(x), Value::Date(y)) => {
+            Value::Number(Decimal::from((*x - *y).num_days()))
+        }
         (op, a, b) => unreachable!("the checker allows no {op:?} on {a:?} and {b:?}"),
     })
 }

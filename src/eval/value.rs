@@ -18,7 +18,9 @@ impl Month {
     }
 
     pub fn new(year: i32, month: u32) -> Option<Month> {
-        (1..=12).contains(&month).then(|| Month(year * 12 + month as i32 - 1))
+        (1..=12)
+            .contains(&month)
+            .then(|| Month(year * 12 + month as i32 - 1))
     }
 
     /// Reads `YYYY-MM`.
@@ -66,26 +68,68 @@ pub struct MapValue {
     /// What a missing key reads as, when the input shape gives a `default`.
     pub default: Option<Value>,
     sorted: bool,
+    /// For a map keyed by months (a customer's ACR): the entry of each month from the first,
+    /// so a month is found without a search.
+    by_month: Option<(i32, Vec<u32>)>,
 }
+
+const NO_ENTRY: u32 = u32::MAX;
 
 impl MapValue {
     pub fn new(mut entries: Vec<(Value, Value)>, default: Option<Value>) -> MapValue {
         entries.sort_by(|a, b| a.0.cmp_key(&b.0));
-        MapValue { entries, default, sorted: true }
+        let by_month = month_index(&entries);
+        MapValue {
+            entries,
+            default,
+            sorted: true,
+            by_month,
+        }
     }
 
     pub fn in_order(entries: Vec<(Value, Value)>) -> MapValue {
-        MapValue { entries, default: None, sorted: false }
+        MapValue {
+            entries,
+            default: None,
+            sorted: false,
+            by_month: None,
+        }
     }
 
     pub fn get(&self, key: &Value) -> Option<&Value> {
-        let found = if self.sorted {
-            self.entries.binary_search_by(|(k, _)| k.cmp_key(key)).ok()
-        } else {
-            self.entries.iter().position(|(k, _)| k == key)
+        let found = match (&self.by_month, key) {
+            (Some((first, slots)), Value::Month(m)) => {
+                let i = m.0 - first;
+                if i >= 0 && (i as usize) < slots.len() && slots[i as usize] != NO_ENTRY {
+                    Some(slots[i as usize] as usize)
+                } else {
+                    None
+                }
+            }
+            _ if self.sorted => self.entries.binary_search_by(|(k, _)| k.cmp_key(key)).ok(),
+            _ => self.entries.iter().position(|(k, _)| k == key),
         };
         found.map(|i| &self.entries[i].1).or(self.default.as_ref())
     }
+}
+
+/// An index by month for sorted entries whose keys are all months, when they are not spread
+/// too thin.
+fn month_index(entries: &[(Value, Value)]) -> Option<(i32, Vec<u32>)> {
+    let (Value::Month(first), Value::Month(last)) = (&entries.first()?.0, &entries.last()?.0)
+    else {
+        return None;
+    };
+    let span = (last.0 - first.0) as usize + 1;
+    if span > entries.len() * 4 + 32 {
+        return None;
+    }
+    let mut slots = vec![NO_ENTRY; span];
+    for (i, (k, _)) in entries.iter().enumerate() {
+        let Value::Month(m) = k else { return None };
+        slots[(m.0 - first.0) as usize] = i as u32;
+    }
+    Some((first.0, slots))
 }
 
 #[derive(Clone, Debug)]
@@ -147,9 +191,12 @@ impl Value {
             (Value::Month(a), Value::Month(b)) => a.cmp(b),
             (Value::Date(a), Value::Date(b)) => a.cmp(b),
             (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
-            (Value::List(a), Value::List(b)) => {
-                a.iter().zip(b.iter()).map(|(x, y)| x.cmp_key(y)).find(|o| o.is_ne()).unwrap_or(a.len().cmp(&b.len()))
-            }
+            (Value::List(a), Value::List(b)) => a
+                .iter()
+                .zip(b.iter())
+                .map(|(x, y)| x.cmp_key(y))
+                .find(|o| o.is_ne())
+                .unwrap_or(a.len().cmp(&b.len())),
             _ => Ordering::Equal,
         }
     }

@@ -11,9 +11,13 @@ impl Evaluation<'_> {
         match expr {
             Expr::Global(id) => {
                 let program = self.program;
-                let GlobalDef::Let(variants) = &program.global(*id).def else { return Ok(None) };
+                let GlobalDef::Let(variants) = &program.global(*id).def else {
+                    return Ok(None);
+                };
                 match in_force(variants, self.date) {
-                    Some(variant) => self.with_frame(variant.value.frame, |ev| ev.reason(&variant.value.expr)),
+                    Some(variant) => {
+                        self.with_frame(variant.value.frame, |ev| ev.reason(&variant.value.expr))
+                    }
                     None => Ok(None),
                 }
             }
@@ -48,8 +52,17 @@ impl Evaluation<'_> {
             Expr::Not(inner) => self.condition(inner, !holds)?,
             Expr::Compare(op, a, b) => {
                 let (x, y) = (self.eval(a)?, self.eval(b)?);
-                let shown = if compare(*op, &x, &y) { *op } else { negate(*op) };
-                format!("{} {} {}", self.operand(a, &x), symbol(shown), self.operand(b, &y))
+                let shown = if compare(*op, &x, &y) {
+                    *op
+                } else {
+                    negate(*op)
+                };
+                format!(
+                    "{} {} {}",
+                    self.operand(a, &x),
+                    symbol(shown),
+                    self.operand(b, &y)
+                )
             }
             _ => format!("the condition is {holds}"),
         })

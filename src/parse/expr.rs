@@ -42,14 +42,24 @@ fn pratt(cx: &mut Cx<'_>, pairs: Pairs<'_, Rule>) -> Option<Expr> {
     let diags = std::cell::RefCell::new(std::mem::take(cx.diags));
     let result = PRATT
         .map_primary(|p| {
-            let mut inner_cx = Cx { file, diags: &mut diags.borrow_mut() };
+            let mut inner_cx = Cx {
+                file,
+                diags: &mut diags.borrow_mut(),
+            };
             postfix_expr(&mut inner_cx, p)
         })
         .map_prefix(|op, rhs| {
             let rhs = rhs?;
             let op_span = crate::source::Span::from_pest(file, op.as_span());
-            let unary = if op.as_rule() == Rule::neg { UnaryOp::Neg } else { UnaryOp::Not };
-            Some(Expr { span: op_span.to(rhs.span), kind: ExprKind::Unary(unary, Box::new(rhs)) })
+            let unary = if op.as_rule() == Rule::neg {
+                UnaryOp::Neg
+            } else {
+                UnaryOp::Not
+            };
+            Some(Expr {
+                span: op_span.to(rhs.span),
+                kind: ExprKind::Unary(unary, Box::new(rhs)),
+            })
         })
         .map_infix(|lhs, op, rhs| {
             let (lhs, rhs) = (lhs?, rhs?);
@@ -94,12 +104,24 @@ pub(super) fn postfix_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr
         base = match post.as_rule() {
             Rule::field_access => {
                 let name = post.into_inner().next()?;
-                let ident = Ident { name: name.as_str().to_string(), span: cx.span(&name) };
-                Expr { kind: ExprKind::Field(Box::new(base), ident), span }
+                let ident = Ident {
+                    name: name.as_str().to_string(),
+                    span: cx.span(&name),
+                };
+                Expr {
+                    kind: ExprKind::Field(Box::new(base), ident),
+                    span,
+                }
             }
             Rule::index => {
-                let keys = post.into_inner().map(|p| expr(cx, p)).collect::<Option<Vec<_>>>()?;
-                Expr { kind: ExprKind::Index(Box::new(base), keys), span }
+                let keys = post
+                    .into_inner()
+                    .map(|p| expr(cx, p))
+                    .collect::<Option<Vec<_>>>()?;
+                Expr {
+                    kind: ExprKind::Index(Box::new(base), keys),
+                    span,
+                }
             }
             rule => unreachable!("the grammar has no postfix {rule:?}"),
         };
@@ -117,13 +139,20 @@ fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
         Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
         Rule::name => ExprKind::Name(pair.as_str().to_string()),
         Rule::expr => return expr(cx, pair).map(|e| Expr { span, ..e }),
-        Rule::list => ExprKind::List(pair.into_inner().map(|p| expr(cx, p)).collect::<Option<_>>()?),
+        Rule::list => ExprKind::List(
+            pair.into_inner()
+                .map(|p| expr(cx, p))
+                .collect::<Option<_>>()?,
+        ),
         Rule::record => {
             let mut fields = Vec::new();
             for field in pair.into_inner() {
                 let mut parts = field.into_inner();
                 let name = parts.next()?;
-                let ident = Ident { name: name.as_str().to_string(), span: cx.span(&name) };
+                let ident = Ident {
+                    name: name.as_str().to_string(),
+                    span: cx.span(&name),
+                };
                 fields.push((ident, expr(cx, parts.next()?)?));
             }
             ExprKind::Record(fields)
@@ -131,7 +160,10 @@ fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
         Rule::call => {
             let mut parts = pair.into_inner();
             let name = parts.next()?;
-            let ident = Ident { name: name.as_str().to_string(), span: cx.span(&name) };
+            let ident = Ident {
+                name: name.as_str().to_string(),
+                span: cx.span(&name),
+            };
             let args = parts.map(|p| expr(cx, p)).collect::<Option<_>>()?;
             ExprKind::Call(ident, args)
         }
@@ -173,7 +205,10 @@ fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
                 _ => BinderKind::Max,
             };
             let var = parts.next()?;
-            let var = Ident { name: var.as_str().to_string(), span: cx.span(&var) };
+            let var = Ident {
+                name: var.as_str().to_string(),
+                span: cx.span(&var),
+            };
             let mut exprs = parts.filter(|p| matches!(p.as_rule(), Rule::expr | Rule::body_expr));
             let list = expr(cx, exprs.next()?)?;
             let body = expr(cx, exprs.next()?)?;
@@ -187,7 +222,10 @@ fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
 /// The text of a `string` pair, escapes resolved.
 pub(crate) fn string_value(pair: &Pair<'_, Rule>) -> String {
     let raw = pair.as_str();
-    let raw = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
+    let raw = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(raw);
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {

@@ -26,13 +26,23 @@ pub(super) fn item(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Item> {
 }
 
 fn ident(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Ident {
-    Ident { name: pair.as_str().to_string(), span: cx.span(&pair) }
+    Ident {
+        name: pair.as_str().to_string(),
+        span: cx.span(&pair),
+    }
 }
 
 fn import(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Import {
     let span = cx.span(&pair);
-    let path = pair.into_inner().find(|p| p.as_rule() == Rule::string).expect("import has a path");
-    Import { path: string_value(&path), path_span: cx.span(&path), span }
+    let path = pair
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::string)
+        .expect("import has a path");
+    Import {
+        path: string_value(&path),
+        path_span: cx.span(&path),
+        span,
+    }
 }
 
 fn note(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Note {
@@ -50,7 +60,14 @@ fn shape(cx: &mut Cx<'_>, pair: Pair<'_, Rule>, is_input: bool) -> ShapeDecl {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1);
     let name = ident(cx, inner.next().expect("a shape has a name"));
-    let mut decl = ShapeDecl { is_input, name, title: None, notes: Vec::new(), fields: Vec::new(), span };
+    let mut decl = ShapeDecl {
+        is_input,
+        name,
+        title: None,
+        notes: Vec::new(),
+        fields: Vec::new(),
+        span,
+    };
     for part in inner {
         match part.as_rule() {
             Rule::string => decl.title = Some(string_value(&part)),
@@ -76,17 +93,29 @@ fn field(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> FieldDecl {
             modifiers.extend(modifier(cx, part));
         }
     }
-    FieldDecl { name, ty, modifiers, notes, span }
+    FieldDecl {
+        name,
+        ty,
+        modifiers,
+        notes,
+        span,
+    }
 }
 
 pub(super) fn type_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> TypeExpr {
     let span = cx.span(&pair);
     let inner = pair.into_inner().next().expect("a type has one form");
     let kind = match inner.as_rule() {
-        Rule::optional_type => TypeExprKind::Optional(Box::new(type_expr(cx, first(inner, Rule::type_expr)))),
-        Rule::list_type => TypeExprKind::List(Box::new(type_expr(cx, first(inner, Rule::type_expr)))),
+        Rule::optional_type => {
+            TypeExprKind::Optional(Box::new(type_expr(cx, first(inner, Rule::type_expr))))
+        }
+        Rule::list_type => {
+            TypeExprKind::List(Box::new(type_expr(cx, first(inner, Rule::type_expr))))
+        }
         Rule::map_type => {
-            let mut types = inner.into_inner().filter(|p| p.as_rule() == Rule::type_expr);
+            let mut types = inner
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::type_expr);
             let key = type_expr(cx, types.next().expect("a map has a key type"));
             let value = type_expr(cx, types.next().expect("a map has a value type"));
             TypeExprKind::Map(Box::new(key), Box::new(value))
@@ -99,14 +128,18 @@ pub(super) fn type_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> TypeExpr {
                 .collect(),
         ),
         Rule::whole_type => TypeExprKind::Whole,
-        Rule::named_type => TypeExprKind::Named(ident(cx, inner.into_inner().next().expect("a named type"))),
+        Rule::named_type => {
+            TypeExprKind::Named(ident(cx, inner.into_inner().next().expect("a named type")))
+        }
         rule => unreachable!("the grammar has no type {rule:?}"),
     };
     TypeExpr { kind, span }
 }
 
 fn first(pair: Pair<'_, Rule>, rule: Rule) -> Pair<'_, Rule> {
-    pair.into_inner().find(|p| p.as_rule() == rule).expect("the grammar guarantees this part")
+    pair.into_inner()
+        .find(|p| p.as_rule() == rule)
+        .expect("the grammar guarantees this part")
 }
 
 fn modifier(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Modifier> {
@@ -150,9 +183,13 @@ pub(super) fn number(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Decimal> {
         Ok(value) => Some(value.normalize()),
         Err(_) => {
             cx.diags.push(
-                Diag::error("number-too-large", cx.span(&pair), format!("`{}` is too large or too precise", pair.as_str()))
-                    .label("not representable")
-                    .help("numbers may have up to 28 significant digits"),
+                Diag::error(
+                    "number-too-large",
+                    cx.span(&pair),
+                    format!("`{}` is too large or too precise", pair.as_str()),
+                )
+                .label("not representable")
+                .help("numbers may have up to 28 significant digits"),
             );
             None
         }
@@ -166,8 +203,12 @@ pub(super) fn percent(cx: &mut Cx<'_>, pair: &Pair<'_, Rule>) -> Option<Decimal>
         Ok(value) => Some((value / Decimal::ONE_HUNDRED).normalize()),
         Err(_) => {
             cx.diags.push(
-                Diag::error("number-too-large", cx.span(pair), format!("`{}` is too large or too precise", pair.as_str()))
-                    .label("not representable"),
+                Diag::error(
+                    "number-too-large",
+                    cx.span(pair),
+                    format!("`{}` is too large or too precise", pair.as_str()),
+                )
+                .label("not representable"),
             );
             None
         }
@@ -179,9 +220,13 @@ pub(super) fn date(cx: &mut Cx<'_>, pair: &Pair<'_, Rule>) -> Option<NaiveDate> 
         Ok(d) => Some(d),
         Err(_) => {
             cx.diags.push(
-                Diag::error("bad-date", cx.span(pair), format!("`{}` is not a date", pair.as_str()))
-                    .label("no such day")
-                    .help("dates are written YYYY-MM-DD, for example 2025-02-01"),
+                Diag::error(
+                    "bad-date",
+                    cx.span(pair),
+                    format!("`{}` is not a date", pair.as_str()),
+                )
+                .label("no such day")
+                .help("dates are written YYYY-MM-DD, for example 2025-02-01"),
             );
             None
         }
@@ -205,7 +250,14 @@ fn let_decl(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<LetDecl> {
             _ => {}
         }
     }
-    Some(LetDecl { name: name?, params: params_out, from, body: body?, notes, span })
+    Some(LetDecl {
+        name: name?,
+        params: params_out,
+        from,
+        body: body?,
+        notes,
+        span,
+    })
 }
 
 fn table(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TableDecl> {
@@ -238,7 +290,11 @@ fn table(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TableDecl> {
                     };
                     values.push((value, cell_span));
                 }
-                rows.push(TableRow { label, cells: values, span: row_span });
+                rows.push(TableRow {
+                    label,
+                    cells: values,
+                    span: row_span,
+                });
             }
             _ => {}
         }
@@ -246,14 +302,26 @@ fn table(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TableDecl> {
     let mut header = header?.into_iter();
     let row_axis = header.next()?;
     let column_axis = header.next()?;
-    Some(TableDecl { name, from, notes, row_axis, column_axis, columns: header.collect(), rows, span })
+    Some(TableDecl {
+        name,
+        from,
+        notes,
+        row_axis,
+        column_axis,
+        columns: header.collect(),
+        rows,
+        span,
+    })
 }
 
 fn designation(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Designation> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1).peekable();
     let name_pair = inner.next()?;
-    let form = if inner.peek().is_some_and(|p| p.as_rule() == Rule::designation_use) {
+    let form = if inner
+        .peek()
+        .is_some_and(|p| p.as_rule() == Rule::designation_use)
+    {
         let use_pair = inner.next()?;
         let use_span = cx.span(&use_pair);
         let mut template = None;
@@ -272,11 +340,21 @@ fn designation(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Designation> {
                 _ => {}
             }
         }
-        DesignationForm::FromTemplate { template: template?, args, notes, span: use_span }
+        DesignationForm::FromTemplate {
+            template: template?,
+            args,
+            notes,
+            span: use_span,
+        }
     } else {
         DesignationForm::Written(designation_body(cx, inner))
     };
-    Some(Designation { name: string_value(&name_pair), name_span: cx.span(&name_pair), form, span })
+    Some(Designation {
+        name: string_value(&name_pair),
+        name_span: cx.span(&name_pair),
+        form,
+        span,
+    })
 }
 
 fn template(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TemplateDecl> {
@@ -285,7 +363,12 @@ fn template(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TemplateDecl> {
     let name = ident(cx, inner.next()?);
     let params = params(cx, inner.next()?);
     let body = designation_body(cx, inner);
-    Some(TemplateDecl { name, params, body, span })
+    Some(TemplateDecl {
+        name,
+        params,
+        body,
+        span,
+    })
 }
 
 fn params(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Vec<Param> {
@@ -299,7 +382,10 @@ fn params(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Vec<Param> {
         .collect()
 }
 
-fn designation_body<'i>(cx: &mut Cx<'_>, parts: impl Iterator<Item = Pair<'i, Rule>>) -> DesignationBody {
+fn designation_body<'i>(
+    cx: &mut Cx<'_>,
+    parts: impl Iterator<Item = Pair<'i, Rule>>,
+) -> DesignationBody {
     let mut d = DesignationBody::default();
     for part in parts {
         let part_span = cx.span(&part);
@@ -315,7 +401,13 @@ fn designation_body<'i>(cx: &mut Cx<'_>, parts: impl Iterator<Item = Pair<'i, Ru
             }
             Rule::max_prop => {
                 let value = number(cx, first(part, Rule::number));
-                set_once(cx, &mut d.max, value.map(|v| (v, part_span)), part_span, "max");
+                set_once(
+                    cx,
+                    &mut d.max,
+                    value.map(|v| (v, part_span)),
+                    part_span,
+                    "max",
+                );
             }
             Rule::category => d.categories.extend(category(cx, part)),
             Rule::require => d.requires.extend(require(cx, part)),
@@ -329,12 +421,24 @@ fn first_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
     expr(cx, first(pair, Rule::expr))
 }
 
-fn set_once<T>(cx: &mut Cx<'_>, slot: &mut Option<T>, value: Option<T>, span: crate::source::Span, what: &str) {
+fn set_once<T>(
+    cx: &mut Cx<'_>,
+    slot: &mut Option<T>,
+    value: Option<T>,
+    span: crate::source::Span,
+    what: &str,
+) {
     if slot.is_some() {
         cx.diags.push(
-            Diag::error("duplicate-property", span, format!("`{what}` is given twice"))
-                .label("second one")
-                .help(format!("a designation has one `{what}`; remove one of them")),
+            Diag::error(
+                "duplicate-property",
+                span,
+                format!("`{what}` is given twice"),
+            )
+            .label("second one")
+            .help(format!(
+                "a designation has one `{what}`; remove one of them"
+            )),
         );
     } else {
         *slot = value;
@@ -414,7 +518,12 @@ fn require(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Require> {
             _ => {}
         }
     }
-    Some(Require { label, condition: condition?, notes, span })
+    Some(Require {
+        label,
+        condition: condition?,
+        notes,
+        span,
+    })
 }
 
 fn output(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<OutputDecl> {
@@ -429,13 +538,21 @@ fn output(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<OutputDecl> {
                 let mut inner = part.into_inner();
                 let name = ident(cx, inner.next()?);
                 if let Some(value) = expr(cx, inner.next()?) {
-                    fields.push(OutputField { name, value, span: field_span });
+                    fields.push(OutputField {
+                        name,
+                        value,
+                        span: field_span,
+                    });
                 }
             }
             _ => {}
         }
     }
-    Some(OutputDecl { notes, fields, span })
+    Some(OutputDecl {
+        notes,
+        fields,
+        span,
+    })
 }
 
 fn test(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TestDecl> {
@@ -459,15 +576,36 @@ fn test(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TestDecl> {
                 let mut t = target_pair.into_inner();
                 let name = string_value(&t.next()?);
                 let field = t.next().and_then(|f| f.into_inner().next()).map(|f| {
-                    let value = if f.as_rule() == Rule::string { string_value(&f) } else { f.as_str().to_string() };
+                    let value = if f.as_rule() == Rule::string {
+                        string_value(&f)
+                    } else {
+                        f.as_str().to_string()
+                    };
                     (value, cx.span(&f))
                 });
-                ExpectTarget::Designation { name, field, span: target_span }
+                ExpectTarget::Designation {
+                    name,
+                    field,
+                    span: target_span,
+                }
             }
-            _ => ExpectTarget::Value(super::expr::postfix_expr(cx, target_pair.into_inner().next()?)?),
+            _ => ExpectTarget::Value(super::expr::postfix_expr(
+                cx,
+                target_pair.into_inner().next()?,
+            )?),
         };
         let value = expr(cx, parts.next()?)?;
-        expectations.push(Expectation { target, value, span: exp_span });
+        expectations.push(Expectation {
+            target,
+            value,
+            span: exp_span,
+        });
     }
-    Some(TestDecl { name: string_value(&name_pair), name_span: cx.span(&name_pair), data, expectations, span })
+    Some(TestDecl {
+        name: string_value(&name_pair),
+        name_span: cx.span(&name_pair),
+        data,
+        expectations,
+        span,
+    })
 }

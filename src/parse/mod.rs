@@ -45,8 +45,12 @@ pub fn parse_expr(id: FileId, text: &str, offset: usize, diags: &mut Diags) -> O
             if pair.as_span().end() != padded.len() {
                 let at = pair.as_span().end();
                 cx.diags.push(
-                    Diag::error("syntax", Span::new(id, at, padded.len()), "unexpected text after the expression")
-                        .label("not part of the expression"),
+                    Diag::error(
+                        "syntax",
+                        Span::new(id, at, padded.len()),
+                        "unexpected text after the expression",
+                    )
+                    .label("not part of the expression"),
                 );
                 return None;
             }
@@ -100,12 +104,17 @@ fn recover(cx: &mut Cx<'_>, text: &str, first: pest::error::Error<Rule>) -> Vec<
             }
             Err(error) => {
                 let error = detailed_error(Rule::single_item, &chunk).unwrap_or(error);
-                cx.diags.push(syntax_error_in(cx.file, text, &chunk, start, error));
+                cx.diags
+                    .push(syntax_error_in(cx.file, text, &chunk, start, error));
                 reported = true;
             }
         }
     }
-    if starts.first().is_none_or(|&s| !text[..s].trim().is_empty() && !only_comments(&text[..s])) || !reported {
+    if starts
+        .first()
+        .is_none_or(|&s| !text[..s].trim().is_empty() && !only_comments(&text[..s]))
+        || !reported
+    {
         cx.diags.push(syntax_error(cx.file, text, 0, first));
     }
     items
@@ -118,8 +127,17 @@ fn only_comments(text: &str) -> bool {
     })
 }
 
-const ITEM_WORDS: [&str; 9] =
-    ["import", "input", "record", "let", "table", "template", "designation", "output", "test"];
+const ITEM_WORDS: [&str; 9] = [
+    "import",
+    "input",
+    "record",
+    "let",
+    "table",
+    "template",
+    "designation",
+    "output",
+    "test",
+];
 
 fn item_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::new();
@@ -127,7 +145,10 @@ fn item_starts(text: &str) -> Vec<usize> {
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
-        let word: String = trimmed.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let word: String = trimmed
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         if ITEM_WORDS.contains(&word.as_str()) {
             starts.push(offset + indent);
         }
@@ -137,12 +158,23 @@ fn item_starts(text: &str) -> Vec<usize> {
 }
 
 /// A pest error as a diagnostic: "expected X, found Y" at the exact place.
-fn syntax_error(file: FileId, text: &str, min_start: usize, error: pest::error::Error<Rule>) -> Diag {
+fn syntax_error(
+    file: FileId,
+    text: &str,
+    min_start: usize,
+    error: pest::error::Error<Rule>,
+) -> Diag {
     syntax_error_in(file, text, text, min_start, error)
 }
 
 /// As [`syntax_error`], for an error found in `parsed`, a part of the whole `text`.
-fn syntax_error_in(file: FileId, text: &str, parsed: &str, min_start: usize, error: pest::error::Error<Rule>) -> Diag {
+fn syntax_error_in(
+    file: FileId,
+    text: &str,
+    parsed: &str,
+    min_start: usize,
+    error: pest::error::Error<Rule>,
+) -> Diag {
     use pest::error::{ErrorVariant, InputLocation};
     let pos = match error.location {
         InputLocation::Pos(p) => p,
@@ -150,10 +182,18 @@ fn syntax_error_in(file: FileId, text: &str, parsed: &str, min_start: usize, err
     }
     .max(min_start);
     let cut_short = pos >= parsed.len() && pos < text.len();
-    let pos = if cut_short { pos + (text.len() - pos - text[pos..].trim_start().len()) } else { pos };
+    let pos = if cut_short {
+        pos + (text.len() - pos - text[pos..].trim_start().len())
+    } else {
+        pos
+    };
     let found = found_at(text, pos);
     let span = Span::new(file, pos, pos + found.len());
-    let found_text = if found.is_empty() { "the end of the file".to_string() } else { format!("`{found}`") };
+    let found_text = if found.is_empty() {
+        "the end of the file".to_string()
+    } else {
+        format!("`{found}`")
+    };
     let attempts = error.parse_attempts();
     match error.variant {
         ErrorVariant::ParsingError { positives, .. } => {
@@ -164,13 +204,24 @@ fn syntax_error_in(file: FileId, text: &str, parsed: &str, min_start: usize, err
                 .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_punctuation()))
                 .collect();
             let expected = expected_list(&positives, &punctuation);
-            let mut diag = Diag::error("syntax", span, format!("expected {expected}, found {found_text}"))
-                .label(format!("expected {expected}"));
+            let mut diag = Diag::error(
+                "syntax",
+                span,
+                format!("expected {expected}, found {found_text}"),
+            )
+            .label(format!("expected {expected}"));
             let help = if cut_short {
                 Some("the declaration before this one is unfinished: a `{`, `(` or `[` may not be closed".to_string())
             } else {
                 let after_equals = pos > 0 && text.as_bytes()[pos - 1] == b'=';
-                syntax_help(if after_equals && found == "=" { "==" } else { found }, &positives)
+                syntax_help(
+                    if after_equals && found == "=" {
+                        "=="
+                    } else {
+                        found
+                    },
+                    &positives,
+                )
             };
             if let Some(help) = help {
                 diag = diag.help(help);
@@ -184,12 +235,19 @@ fn syntax_error_in(file: FileId, text: &str, parsed: &str, min_start: usize, err
 /// The token at `pos`: a word, a quoted text, or one character.
 fn found_at(text: &str, pos: usize) -> &str {
     let rest = &text[pos.min(text.len())..];
-    let Some(first) = rest.chars().next() else { return "" };
+    let Some(first) = rest.chars().next() else {
+        return "";
+    };
     let len = if first.is_ascii_alphanumeric() || first == '_' {
-        rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len())
+        rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len())
     } else if first == '"' {
         rest[1..].find(['"', '\n']).map_or(rest.len(), |i| i + 2)
-    } else if rest.starts_with("==") || rest.starts_with("!=") || rest.starts_with("<=") || rest.starts_with(">=") {
+    } else if rest.starts_with("==")
+        || rest.starts_with("!=")
+        || rest.starts_with("<=")
+        || rest.starts_with(">=")
+    {
         2
     } else {
         first.len_utf8()
@@ -225,7 +283,9 @@ fn is_operator(rule: Rule) -> bool {
 }
 
 fn expected_list(positives: &[Rule], punctuation: &[String]) -> String {
-    let wants_expression = positives.iter().any(|r| matches!(r, Rule::expr | Rule::body_expr | Rule::postfix_expr));
+    let wants_expression = positives
+        .iter()
+        .any(|r| matches!(r, Rule::expr | Rule::body_expr | Rule::postfix_expr));
     let wants_operator = positives.iter().any(|r| is_operator(*r));
     // Closing and separating marks say most; opening ones are part of "an expression".
     let quoted: Vec<String> = punctuation
@@ -266,18 +326,44 @@ fn expected_list(positives: &[Rule], punctuation: &[String]) -> String {
 /// A hint for the mistakes people make most.
 fn syntax_help(found: &str, positives: &[Rule]) -> Option<String> {
     let keywords = [
-        "import", "input", "record", "let", "table", "template", "designation", "category", "subcategory",
-        "output", "test", "source", "assumption", "if", "then", "else", "case", "when", "and", "or", "not", "in",
-        "where", "true", "false",
+        "import",
+        "input",
+        "record",
+        "let",
+        "table",
+        "template",
+        "designation",
+        "category",
+        "subcategory",
+        "output",
+        "test",
+        "source",
+        "assumption",
+        "if",
+        "then",
+        "else",
+        "case",
+        "when",
+        "and",
+        "or",
+        "not",
+        "in",
+        "where",
+        "true",
+        "false",
     ];
     if found == "==" {
         return Some("tally compares with a single `=`".into());
     }
     if found.is_empty() && positives.iter().any(|r| !is_operator(*r)) {
-        return Some("a `{`, `(` or `[` may not be closed, or the last declaration is unfinished".into());
+        return Some(
+            "a `{`, `(` or `[` may not be closed, or the last declaration is unfinished".into(),
+        );
     }
     if positives.contains(&Rule::ident) && keywords.contains(&found) {
-        return Some(format!("`{found}` is a word of the language; choose another name"));
+        return Some(format!(
+            "`{found}` is a word of the language; choose another name"
+        ));
     }
     if found.starts_with('\'') {
         return Some("texts are written in double quotes: \"like this\"".into());
@@ -286,9 +372,11 @@ fn syntax_help(found: &str, positives: &[Rule]) -> Option<String> {
         return Some("write numbers without thousands separators (1000000 or 1_000_000)".into());
     }
     if positives.contains(&Rule::annotation) || positives.iter().any(|r| is_operator(*r)) {
-        return Some("each declaration starts on its own line with `let`, `table`, `designation`, ...; \
+        return Some(
+            "each declaration starts on its own line with `let`, `table`, `designation`, ...; \
                      `source \"...\"` and `assumption \"...\"` may follow it"
-            .into());
+                .into(),
+        );
     }
     None
 }

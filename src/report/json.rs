@@ -83,14 +83,17 @@ fn designation(out: &mut String, d: &DesignationResult) {
         }
         out.push_str("{\"requirement\":");
         string(out, &u.requirement);
-        out.push_str(",\"details\":[");
-        for (j, detail) in u.details.iter().enumerate() {
-            if j > 0 {
-                out.push(',');
+        if !u.details.is_empty() {
+            out.push_str(",\"details\":[");
+            for (j, detail) in u.details.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                string(out, detail);
             }
-            string(out, detail);
+            out.push(']');
         }
-        out.push_str("]}");
+        out.push('}');
     }
     out.push_str("]}");
 }

@@ -1,0 +1,375 @@
+//! Evaluating expressions. `eval` only dispatches; each kind of node has its own small
+//! function, so the recursion through a deep expression stays cheap.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::value::{RecordValue, Value};
+use super::{EvalError, Evaluation, arith, builtins, compare};
+use crate::ast::BinderKind;
+use crate::ir::{Arith, Compare, Expr};
+use crate::source::Span;
+use crate::types::GlobalId;
+
+type Result<T> = std::result::Result<T, EvalError>;
+
+impl Evaluation<'_> {
+    pub fn eval(&mut self, expr: &Expr) -> Result<Value> {
+        match expr {
+            Expr::Const(v) => Ok(v.clone()),
+            Expr::Local(slot) => Ok(self.local(*slot).clone()),
+            Expr::Global(id) => match &self.memo[id.0 as usize] {
+                Some(v) => Ok(v.clone()),
+                None => self.global(*id),
+            },
+            Expr::Field(..) => self.field(expr),
+            Expr::MapGet { map, key, span } => self.map_get(map, key, *span),
+            Expr::Compare(op, a, b) => self.compare(*op, a, b),
+            Expr::Arith(op, a, b, span) => self.arith(*op, a, b, *span),
+            Expr::And(a, b) => Ok(Value::Bool(self.test(a)? && self.test(b)?)),
+            Expr::Or(a, b) => Ok(Value::Bool(self.test(a)? || self.test(b)?)),
+            Expr::Not(e) => Ok(Value::Bool(!self.test(e)?)),
+            Expr::In {
+                item,
+                list,
+                negated,
+            } => self.contains(item, list, *negated),
+            Expr::If(c, a, b) => {
+                if self.test(c)? {
+                    self.eval(a)
+                } else {
+                    self.eval(b)
+                }
+            }
+            Expr::Filter {
+                list,
+                slot,
+                condition,
+            } => self.filter(list, *slot, condition),
+            Expr::Binder {
+                kind,
+                slot,
+                list,
+                body,
+                span,
+            } => self.binder(*kind, *slot, list, body, *span),
+            Expr::CallFn {
+                function,
+                args,
+                span,
+            } => self.call_fn(*function, args, *span),
+            _ => self.eval_other(expr),
+        }
+    }
+
+    /// A condition's value.
+    fn test(&mut self, expr: &Expr) -> Result<bool> {
+        Ok(self.eval(expr)?.as_bool())
+    }
+
+    /// A value that is already at hand (a local, a computed named value, or a field of one),
+    /// borrowed rather than computed or copied.
+    pub(super) fn place<'a>(&'a self, expr: &'a Expr) -> Option<&'a Value> {
+        match expr {
+            Expr::Const(v) => Some(v),
+            Expr::Local(slot) => Some(self.local(*slot)),
+            Expr::Global(id) => self.memo[id.0 as usize].as_ref(),
+            Expr::Field(inner, index) => match self.place(inner)? {
+                Value::Record(r) => Some(&r.fields[*index as usize]),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn field(&mut self, expr: &Expr) -> Result<Value> {
+        if let Some(value) = self.place(expr) {
+            return Ok(value.clone());
+        }
+        let Expr::Field(record, index) = expr else {
+            unreachable!("field() is called on fields")
+        };
+        match self.eval(record)? {
+            Value::Record(r) => Ok(r.fields[*index as usize].clone()),
+            other => unreachable!("a field of a non-record {other:?}"),
+        }
+    }
+
+    fn map_get(&mut self, map: &Expr, key: &Expr, span: Span) -> Result<Value> {
+        if let (Some(Value::Map(m)), Some(k)) = (self.place(map), self.place(key)) {
+            if let Some(found) = m.get(k) {
+                return Ok(found.clone());
+            }
+        }
+        let key = self.eval(key)?;
+        if let Some(Value::Map(m)) = self.place(map) {
+            if let Some(found) = m.get(&key) {
+                return Ok(found.clone());
+            }
+        }
+        match self.eval(map)? {
+            Value::Map(m) => m.get(&key).cloned().ok_or_else(|| {
+                EvalError::new(format!("the map has no entry for {key}"))
+                    .help("give the map's field a `default` in the input shape, or check with `in keys(...)` first")
+                    .at(span)
+            }),
+            other => unreachable!("indexing a non-map {other:?}"),
+        }
+    }
+
+    fn compare(&mut self, op: Compare, a: &Expr, b: &Expr) -> Result<Value> {
+        let a = self.eval(a)?;
+        if let Some(b) = self.place(b) {
+            return Ok(Value::Bool(compare(op, &a, b)));
+        }
+        let b = self.eval(b)?;
+        Ok(Value::Bool(compare(op, &a, &b)))
+    }
+
+    fn arith(&mut self, op: Arith, a: &Expr, b: &Expr, span: Span) -> Result<Value> {
+        let a = self.eval(a)?;
+        let b = self.eval(b)?;
+        if let (Value::Number(x), Value::Number(y)) = (&a, &b) {
+            let result = match op {
+                Arith::Add => x.checked_add(*y),
+                Arith::Sub => x.checked_sub(*y),
+                Arith::Mul => x.checked_mul(*y),
+                _ => None,
+            };
+            if let Some(n) = result {
+                return Ok(Value::Number(n));
+            }
+        }
+        arith(op, &a, &b).map_err(|e| e.at(span))
+    }
+
+    fn contains(&mut self, item: &Expr, list: &Expr, negated: bool) -> Result<Value> {
+        if let (Some(item), Some(Value::List(items))) = (self.place(item), self.place(list)) {
+            return Ok(Value::Bool(items.contains(item) != negated));
+        }
+        let item = self.eval(item)?;
+        if let Some(Value::List(items)) = self.place(list) {
+            return Ok(Value::Bool(items.contains(&item) != negated));
+        }
+        let list = self.eval(list)?;
+        Ok(Value::Bool(list.as_list().contains(&item) != negated))
+    }
+
+    fn filter(&mut self, list: &Expr, slot: u32, condition: &Expr) -> Result<Value> {
+        let list = self.eval(list)?;
+        let mut kept = Vec::with_capacity(list.as_list().len());
+        for item in list.as_list() {
+            self.set_local(slot, item.clone());
+            if self.test(condition)? {
+                kept.push(item.clone());
+            }
+        }
+        Ok(Value::list(kept))
+    }
+
+    /// Arguments are evaluated onto the top of the stack, where the callee's frame begins.
+    fn call_fn(&mut self, function: crate::ir::FnId, args: &[Expr], span: Span) -> Result<Value> {
+        let function = self.program.function(function);
+        let top = self.stack.len();
+        for arg in args {
+            match self.eval(arg) {
+                Ok(value) => self.stack.push(value),
+                Err(e) => {
+                    self.stack.truncate(top);
+                    return Err(e);
+                }
+            }
+        }
+        let saved = self.base;
+        self.base = top;
+        self.stack
+            .resize(top + function.body.frame as usize, Value::Absent);
+        let result = self.eval(&function.body.expr);
+        self.stack.truncate(top);
+        self.base = saved;
+        result.map_err(|e| e.at(span))
+    }
+
+    fn binder(
+        &mut self,
+        kind: BinderKind,
+        slot: u32,
+        list: &Expr,
+        body: &Expr,
+        span: Span,
+    ) -> Result<Value> {
+        let list = self.eval(list)?;
+        let items = list.as_list();
+        let result = match kind {
+            BinderKind::Sum => {
+                let mut total = Decimal::ZERO;
+                for item in items {
+                    self.set_local(slot, item.clone());
+                    let n = self.eval(body)?.as_number();
+                    total = total.checked_add(n).ok_or_else(EvalError::overflow)?;
+                }
+                Ok(Value::Number(total))
+            }
+            BinderKind::All | BinderKind::Any => {
+                let want = kind == BinderKind::Any;
+                for item in items {
+                    self.set_local(slot, item.clone());
+                    if self.test(body)? == want {
+                        return Ok(Value::Bool(want));
+                    }
+                }
+                Ok(Value::Bool(!want))
+            }
+            BinderKind::Each => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    self.set_local(slot, item.clone());
+                    out.push(self.eval(body)?);
+                }
+                Ok(Value::list(out))
+            }
+            BinderKind::Per => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    self.set_local(slot, item.clone());
+                    out.push((item.clone(), self.eval(body)?));
+                }
+                Ok(builtins::map_of(out))
+            }
+            BinderKind::Lowest | BinderKind::Min | BinderKind::Max => {
+                self.extreme(kind, slot, items, body)
+            }
+        };
+        result.map_err(|e| e.at(span))
+    }
+
+    fn extreme(
+        &mut self,
+        kind: BinderKind,
+        slot: u32,
+        items: &[Value],
+        body: &Expr,
+    ) -> Result<Value> {
+        let mut best: Option<(Value, Value)> = None;
+        for item in items {
+            self.set_local(slot, item.clone());
+            let value = self.eval(body)?;
+            let better = match &best {
+                None => true,
+                Some((_, b)) if kind == BinderKind::Max => value.cmp_key(b).is_gt(),
+                Some((_, b)) => value.cmp_key(b).is_lt(),
+            };
+            if better {
+                best = Some((item.clone(), value));
+            }
+        }
+        let (item, value) = best.ok_or_else(|| {
+            EvalError::new(format!("`{}` over an empty list", kind.word()))
+                .help("an empty list has no lowest or highest element")
+        })?;
+        Ok(if kind == BinderKind::Lowest {
+            item
+        } else {
+            value
+        })
+    }
+
+    /// The kinds of node that are rare in loops.
+    #[inline(never)]
+    fn eval_other(&mut self, expr: &Expr) -> Result<Value> {
+        Ok(match expr {
+            Expr::Project(list, index) => {
+                let list = self.eval(list)?;
+                let items = list
+                    .as_list()
+                    .iter()
+                    .map(|item| match item {
+                        Value::Record(r) => r.fields[*index as usize].clone(),
+                        other => unreachable!("a field of a non-record {other:?}"),
+                    })
+                    .collect();
+                Value::list(items)
+            }
+            Expr::TableGet {
+                table,
+                row,
+                column,
+                span,
+            } => self.table_get(*table, row, column, *span)?,
+            Expr::TableLabels { table, rows } => {
+                let data = self.table(*table)?;
+                let labels = if *rows { &data.rows } else { &data.columns };
+                Value::list(labels.iter().map(|l| Value::Text(l.clone())).collect())
+            }
+            Expr::Neg(e, _) => Value::Number(-self.eval(e)?.as_number()),
+            Expr::Case {
+                subject,
+                arms,
+                otherwise,
+                span,
+            } => {
+                let subject = self.eval(subject)?;
+                for (when, then) in arms {
+                    if self.eval(when)? == subject {
+                        return self.eval(then);
+                    }
+                }
+                match otherwise {
+                    Some(e) => self.eval(e)?,
+                    None => {
+                        return Err(EvalError::new(format!("no `when` matches {subject}"))
+                            .help("add a `when` for this value, or an `else`")
+                            .at(*span));
+                    }
+                }
+            }
+            Expr::List(items) => {
+                Value::list(items.iter().map(|e| self.eval(e)).collect::<Result<_>>()?)
+            }
+            Expr::Record(layout, fields) => Value::Record(Arc::new(RecordValue {
+                layout: layout.clone(),
+                fields: fields.iter().map(|e| self.eval(e)).collect::<Result<_>>()?,
+            })),
+            Expr::Call {
+                builtin,
+                args,
+                span,
+            } => {
+                let args = args
+                    .iter()
+                    .map(|e| self.eval(e))
+                    .collect::<Result<Vec<_>>>()?;
+                builtins::call(*builtin, args).map_err(|e| e.at(*span))?
+            }
+            other => return self.eval(other),
+        })
+    }
+
+    fn table_get(
+        &mut self,
+        table: GlobalId,
+        row: &Expr,
+        column: &Expr,
+        span: Span,
+    ) -> Result<Value> {
+        let row = self.eval(row)?;
+        let column = self.eval(column)?;
+        let data = self.table(table)?;
+        let (row, column) = (row.as_text(), column.as_text());
+        data.get(row, column).map(Value::Number).ok_or_else(|| {
+            let name = &self.program.global(table).name;
+            let (axis, label, known) = if data.rows.iter().any(|r| &**r == row) {
+                (&data.column_axis, column, &data.columns)
+            } else {
+                (&data.row_axis, row, &data.rows)
+            };
+            EvalError::new(format!("table {name} has no {axis} `{label}`"))
+                .help(format!(
+                    "known: {}",
+                    known.iter().map(|l| &**l).collect::<Vec<_>>().join(", ")
+                ))
+                .at(span)
+        })
+    }
+}
