@@ -142,7 +142,9 @@ pub struct Designation {
     pub notes: Vec<Note>,
     pub path: Option<Expr>,
     pub threshold: Option<Expr>,
+    pub threshold_span: Option<Span>,
     pub max: Option<Decimal>,
+    pub max_span: Option<Span>,
     pub categories: Vec<Category>,
     pub requires: Vec<Require>,
     pub frame: u32,
@@ -155,6 +157,7 @@ pub struct Category {
     pub name: Arc<str>,
     pub span: Span,
     pub max: Decimal,
+    pub max_span: Span,
     pub notes: Vec<Note>,
     pub subcategories: Vec<Subcategory>,
 }
@@ -164,6 +167,7 @@ pub struct Subcategory {
     pub name: Arc<str>,
     pub span: Span,
     pub max: Decimal,
+    pub max_span: Span,
     pub notes: Vec<Note>,
     /// The `source` notes, joined: what the result carries.
     pub source: Option<std::sync::Arc<str>>,

@@ -476,6 +476,20 @@ impl Checker<'_> {
             exprs.push(expr);
         }
         if exprs.iter().all(|e| matches!(e, Expr::Const(_))) {
+            for (i, e) in exprs.iter().enumerate() {
+                if let Some(first) = exprs[..i].iter().position(|earlier| earlier_equal(earlier, e)) {
+                    let Expr::Const(value) = e else { continue };
+                    let shown = match value {
+                        Value::Text(t) => format!("\"{t}\""),
+                        other => other.to_string(),
+                    };
+                    let diag = Diag::warning("duplicate-entry", items[i].span, format!("{shown} is listed twice"))
+                        .label("again")
+                        .also(items[first].span, "first here")
+                        .help("remove one of them; a list holds each entry once");
+                    self.error(diag);
+                }
+            }
             let values = exprs
                 .into_iter()
                 .map(|e| {
@@ -1121,6 +1135,10 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+fn earlier_equal(a: &Expr, b: &Expr) -> bool {
+    matches!((a, b), (Expr::Const(x), Expr::Const(y)) if x == y)
 }
 
 pub(super) fn ordered(ty: &Type) -> bool {

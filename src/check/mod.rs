@@ -6,10 +6,12 @@
 //! (`designations`), then consistency lints that need the whole program (`lints`).
 
 mod builtins;
+mod consistency;
 mod designations;
 mod lints;
 mod lower;
 mod memo;
+mod ranges;
 mod shapes;
 
 use std::collections::HashMap;
@@ -90,6 +92,9 @@ pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Fai
     } = checker;
     let lints = Lints::run(&loaded, &program, &uses);
     diags.extend(lints.0.0);
+    if !diags.has_errors() {
+        consistency::check(&loaded, &program, &mut diags);
+    }
     diags.extend(earlier.0);
     let ok = !diags.has_errors();
     let sorted = diags.sorted();

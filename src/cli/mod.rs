@@ -1,6 +1,7 @@
 //! The command line: `tally eval`, `check`, `fmt`, `test`, `diff`, `explain` and `doc`.
 //! Each command returns its exit code; `main` only parses the arguments.
 
+mod check;
 mod eval;
 pub mod render;
 
@@ -45,7 +46,16 @@ enum Command {
     /// Evaluate partners or scenarios against the rules
     #[command(after_help = EXIT_CODES)]
     Eval(eval::EvalArgs),
+    /// Check rule files without data: syntax, names, types, and that the numbers add up
+    #[command(after_help = CHECK_EXIT_CODES)]
+    Check(check::CheckArgs),
 }
+
+const CHECK_EXIT_CODES: &str = "\
+Exit codes:
+  0  no errors (and, with --deny-warnings, no warnings)
+  1  findings: errors, or warnings with --deny-warnings
+  2  a rule path does not exist, or the command line is wrong";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DataFormat {
@@ -59,6 +69,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Eval(args) => eval::run(args),
+        Command::Check(args) => check::run(args),
     };
     ExitCode::from(code)
 }

@@ -1,4 +1,5 @@
-//! Reports: outcomes as the data contract's JSON, and as tables for people.
+//! Reports: outcomes as the data contract's JSON and as tables for people; diagnostics for machines.
 
+pub mod findings;
 pub mod json;
 pub mod table;

@@ -1,0 +1,189 @@
+//! Whether the numbers of a designation add up: categories against their subcategories, the
+//! designation against its categories, a threshold that can be reached, points that can reach
+//! their maximum and never exceed it, and lists that one subcategory reads twice.
+
+use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
+
+use super::ranges::{Range, Ranges, describe, scenarios, visit};
+use crate::ast::{ExprKind, Item};
+use crate::diagnostic::{Diag, Diags};
+use crate::eval::value::Value;
+use crate::ir::{Designation, Expr, GlobalDef, Program};
+use crate::load::Loaded;
+use crate::source::Span;
+use crate::types::GlobalId;
+
+pub fn check(loaded: &Loaded, program: &Program, diags: &mut Diags) {
+    for kind in &program.kinds {
+        for d in &kind.designations {
+            maxima(d, diags);
+            threshold(program, d, diags);
+            for category in &d.categories {
+                for sub in &category.subcategories {
+                    points(program, d, sub, diags);
+                    shared_entries(loaded, program, d, sub, diags);
+                }
+            }
+        }
+    }
+}
+
+fn maxima(d: &Designation, diags: &mut Diags) {
+    for category in &d.categories {
+        let sum: Decimal = category.subcategories.iter().map(|s| s.max).sum();
+        if sum != category.max && !category.subcategories.is_empty() {
+            let parts: Vec<String> = category.subcategories.iter().map(|s| format!("{} {}", s.name, s.max)).collect();
+            diags.push(
+                Diag::error("maxima", category.max_span, format!("category \"{}\" has max {}, but its subcategories add up to {sum}", category.name, category.max))
+                    .label(format!("{} ≠ {}", category.max, parts.join(" + ")))
+                    .help("make the category's max the sum of its subcategories' maxima, or correct a subcategory's max"),
+            );
+        }
+    }
+    if let (Some(max), Some(span)) = (d.max, d.max_span) {
+        let sum: Decimal = d.categories.iter().map(|c| c.max).sum();
+        if sum != max {
+            let parts: Vec<String> = d.categories.iter().map(|c| format!("{} {}", c.name, c.max)).collect();
+            diags.push(
+                Diag::error("maxima", span, format!("\"{}\" has max {max}, but its categories add up to {sum}", d.name))
+                    .label(format!("{max} ≠ {}", parts.join(" + ")))
+                    .help("make the designation's max the sum of its categories' maxima, or correct a category's max"),
+            );
+        }
+    }
+}
+
+fn threshold(program: &Program, d: &Designation, diags: &mut Diags) {
+    let (Some(threshold), Some(span)) = (&d.threshold, d.threshold_span) else { return };
+    let reachable: Decimal = d.categories.iter().flat_map(|c| &c.subcategories).map(|s| s.max).sum();
+    for assumption in scenarios(program, threshold) {
+        let r = Ranges::new(program, &assumption).of(threshold);
+        if let Some(lo) = r.lo {
+            if lo > reachable {
+                diags.push(
+                    Diag::error("unreachable-threshold", span, format!("the threshold of \"{}\" is {} but its subcategories give at most {reachable} points", d.name, lo.normalize()))
+                        .label(format!("{} > {reachable}", lo.normalize()))
+                        .help("lower the threshold, or raise the maxima it is measured against"),
+                );
+                return;
+            }
+        }
+    }
+}
+
+fn points(program: &Program, d: &Designation, sub: &crate::ir::Subcategory, diags: &mut Diags) {
+    let mut reaches = false;
+    let mut best = Range { lo: None, hi: Some(Decimal::MIN) };
+    for assumption in scenarios(program, &sub.points) {
+        let r = Ranges::new(program, &assumption).of(&sub.points);
+        let when = describe_assumption(program, &assumption);
+        if r.lo.is_some_and(|lo| lo > sub.max) {
+            diags.push(
+                Diag::error("points-exceed-max", sub.points_span, format!("the points of \"{}\" in \"{}\" are always above its max of {}{when}", sub.name, d.name, sub.max))
+                    .label(describe(r))
+                    .help("cap the points at the subcategory's max, with min() or clamp()"),
+            );
+            return;
+        }
+        if r.hi.is_some_and(|hi| hi > sub.max) {
+            diags.push(
+                Diag::warning("points-may-exceed-max", sub.points_span, format!("the points of \"{}\" in \"{}\" can exceed its max of {}{when}", sub.name, d.name, sub.max))
+                    .label(describe(r))
+                    .help("cap the points with min() or clamp(); points above the max stop the evaluation with an error"),
+            );
+            return;
+        }
+        if r.lo.is_some_and(|lo| lo < Decimal::ZERO) {
+            diags.push(
+                Diag::warning("points-may-be-negative", sub.points_span, format!("the points of \"{}\" in \"{}\" can be negative{when}", sub.name, d.name))
+                    .label(describe(r))
+                    .help("bound the points below with max(..., 0) or clamp()"),
+            );
+            return;
+        }
+        reaches |= r.hi.is_none_or(|hi| hi >= sub.max);
+        best = best.union(r);
+    }
+    if !reaches {
+        diags.push(
+            Diag::warning("max-unreachable", sub.max_span, format!("\"{}\" in \"{}\" can never reach its max of {}: its points are {}", sub.name, d.name, sub.max, describe(best)))
+                .label(format!("at most {}", best.hi.map_or("?".into(), |h| h.normalize().to_string())))
+                .also(sub.points_span, "its points")
+                .help("lower the max to what the points can reach, or correct the points expression"),
+        );
+    }
+}
+
+fn describe_assumption(program: &Program, assumption: &[(GlobalId, String)]) -> String {
+    if assumption.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = assumption.iter().map(|(g, v)| format!("{} = \"{v}\"", program.global(*g).name)).collect();
+    format!(" when {}", parts.join(" and "))
+}
+
+/// Two lists of texts that one subcategory reads, sharing an entry: a certification both in
+/// a prerequisite list and a scoring list, say.
+fn shared_entries(loaded: &Loaded, program: &Program, d: &Designation, sub: &crate::ir::Subcategory, diags: &mut Diags) {
+    let lists = text_lists(program, &sub.points);
+    for (i, (a, a_items)) in lists.iter().enumerate() {
+        for (b, b_items) in &lists[i + 1..] {
+            for item in a_items.intersection(b_items) {
+                let (first, second) = (program.global(*a), program.global(*b));
+                let span = entry_span(loaded, program, *b, item).unwrap_or(second.span);
+                let mut diag = Diag::warning("shared-entry", span, format!("\"{item}\" is in both `{}` and `{}`, which \"{}\" of \"{}\" both read", first.name, second.name, sub.name, d.name))
+                    .label("also in the other list")
+                    .help("an entry usually belongs to one of the lists (a prerequisite or a scoring certification, say); remove it from the other");
+                if let Some(other) = entry_span(loaded, program, *a, item) {
+                    diag = diag.also(other, format!("in `{}`", first.name));
+                }
+                diags.push(diag);
+            }
+        }
+    }
+}
+
+/// The named lists of texts an expression reads, directly or through the values and
+/// functions it uses.
+fn text_lists(program: &Program, expr: &Expr) -> Vec<(GlobalId, BTreeSet<String>)> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut work = vec![expr];
+    let mut bodies: Vec<&Expr> = Vec::new();
+    while let Some(e) = work.pop() {
+        visit(e, &mut |node| match node {
+            Expr::Global(id) if seen.insert(*id) => {
+                if let GlobalDef::Let(variants) = &program.global(*id).def {
+                    for v in variants {
+                        match &v.value.expr {
+                            Expr::Const(Value::List(items)) if items.iter().all(|i| matches!(i, Value::Text(_))) => {
+                                if !program.global(*id).hidden {
+                                    out.push((*id, items.iter().map(|i| i.to_string()).collect()));
+                                }
+                            }
+                            other => bodies.push(other),
+                        }
+                    }
+                }
+            }
+            Expr::CallFn { function, .. } => bodies.push(&program.function(*function).body.expr),
+            _ => {}
+        });
+        work.append(&mut bodies);
+    }
+    out
+}
+
+/// Where an entry is written in the list `id` names.
+fn entry_span(loaded: &Loaded, program: &Program, id: GlobalId, item: &str) -> Option<Span> {
+    let name_span = program.global(id).span;
+    loaded.file(name_span.file).items.iter().find_map(|i| match i {
+        Item::Let(l) if l.name.span == name_span => match &l.body.kind {
+            ExprKind::List(items) => items.iter().find(|e| matches!(&e.kind, ExprKind::Text(t) if t == item)).map(|e| e.span),
+            _ => None,
+        },
+        _ => None,
+    })
+}

@@ -1,0 +1,78 @@
+//! `tally check`: everything that can be known about rule files without data.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::render::Renderer;
+use super::{FAILED, OK, USAGE, default_rules};
+use crate::check::Failed;
+use crate::diagnostic::Diag;
+use crate::report::findings;
+use crate::source::SourceMap;
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Rule files or folders of them
+    #[arg(default_value = "rules")]
+    rules: Vec<PathBuf>,
+    /// How to print the findings
+    #[arg(long, short, value_enum, default_value_t = FindingsFormat::Human)]
+    format: FindingsFormat,
+    /// Count warnings as findings too (exit 1)
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FindingsFormat {
+    /// Diagnostics with the source around them
+    Human,
+    /// A JSON array, one object per finding
+    Json,
+    /// GitHub Actions annotations (::error file=...,line=...::message)
+    Github,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+}
+
+pub fn run(args: CheckArgs) -> u8 {
+    let rules = default_rules(args.rules);
+    let (diags, sources) = match crate::load_rules(&rules) {
+        Ok((program, warnings)) => (warnings, program.sources),
+        Err(Failed { sources, diags }) => (diags, sources),
+    };
+    if diags.iter().any(|d| d.span.is_none() && d.is_error()) {
+        // A rule path that does not exist: a usage error, not a finding in the rules.
+        let renderer = Renderer::for_stderr();
+        for d in &diags {
+            eprint!("{}", renderer.diag(d, &sources));
+        }
+        return USAGE;
+    }
+    print(&diags, &sources, args.format);
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if args.format == FindingsFormat::Human {
+        eprintln!("tally check: {} file{}, {errors} error{}, {warnings} warning{}", sources.files().count(), plural(sources.files().count()), plural(errors), plural(warnings));
+    }
+    if errors > 0 || (args.deny_warnings && warnings > 0) { FAILED } else { OK }
+}
+
+fn print(diags: &[Diag], sources: &SourceMap, format: FindingsFormat) {
+    match format {
+        FindingsFormat::Human => {
+            let renderer = Renderer::for_stderr();
+            for d in diags {
+                eprint!("{}", renderer.diag(d, sources));
+            }
+        }
+        FindingsFormat::Json => print!("{}", findings::json(diags, sources)),
+        FindingsFormat::Github => print!("{}", findings::github(diags, sources)),
+        FindingsFormat::Sarif => print!("{}", findings::sarif(diags, sources)),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
