@@ -8,6 +8,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod eval;
 pub mod evaluate;
+pub mod format;
 pub mod ir;
 pub mod load;
 pub mod parse;

@@ -1,8 +1,10 @@
 //! Integration tests: one binary, a module per stage.
 
 mod bad_data;
+mod check;
 mod cli;
 mod diagnostics;
+mod fmt;
 mod partners;
 mod rules;
 mod scenarios;

@@ -120,8 +120,8 @@ fn a_changed_rate_changes_the_estimate() {
         &PathBuf::from("rules/copilot-studio"),
         &dir,
         "rates.tally",
-        "| classic_answer           | 0            | 1            |",
-        "| classic_answer           | 0            | 2            |",
+        "| classic_answer         | 0            | 1            |",
+        "| classic_answer         | 0            | 2            |",
     );
     let (program, _) = tally::load_rules(std::slice::from_ref(&dir)).expect("edited rules check");
     let after = eval_json(&program, &example);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::render::Renderer;
-use super::{FAILED, OK, USAGE, default_rules};
+use super::{FAILED, OK, USAGE, default_rules, emit};
 use crate::check::Failed;
 use crate::diagnostic::Diag;
 use crate::report::findings;
@@ -67,9 +67,9 @@ fn print(diags: &[Diag], sources: &SourceMap, format: FindingsFormat) {
                 eprint!("{}", renderer.diag(d, sources));
             }
         }
-        FindingsFormat::Json => print!("{}", findings::json(diags, sources)),
-        FindingsFormat::Github => print!("{}", findings::github(diags, sources)),
-        FindingsFormat::Sarif => print!("{}", findings::sarif(diags, sources)),
+        FindingsFormat::Json => emit(&findings::json(diags, sources)),
+        FindingsFormat::Github => emit(&findings::github(diags, sources)),
+        FindingsFormat::Sarif => emit(&findings::sarif(diags, sources)),
     }
 }
 

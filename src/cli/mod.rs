@@ -3,6 +3,7 @@
 
 mod check;
 mod eval;
+mod fmt;
 pub mod render;
 
 use std::path::PathBuf;
@@ -49,7 +50,16 @@ enum Command {
     /// Check rule files without data: syntax, names, types, and that the numbers add up
     #[command(after_help = CHECK_EXIT_CODES)]
     Check(check::CheckArgs),
+    /// Format rule files in the canonical layout (comments and line breaks are kept)
+    #[command(after_help = FMT_EXIT_CODES)]
+    Fmt(fmt::FmtArgs),
 }
+
+const FMT_EXIT_CODES: &str = "\
+Exit codes:
+  0  formatted (with --check: every file is formatted)
+  1  with --check: some files are not formatted
+  2  a file does not parse or cannot be written, or the command line is wrong";
 
 const CHECK_EXIT_CODES: &str = "\
 Exit codes:
@@ -70,8 +80,16 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Eval(args) => eval::run(args),
         Command::Check(args) => check::run(args),
+        Command::Fmt(args) => fmt::run(args),
     };
     ExitCode::from(code)
+}
+
+/// Writes to standard output. A reader that has gone away (`tally check | head`) is not worth
+/// a panic: the rest of the output is dropped.
+fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn default_rules(rules: Vec<PathBuf>) -> Vec<PathBuf> {

@@ -1,0 +1,81 @@
+//! `tally fmt`: idempotent, never changes a token, never changes a result.
+
+use std::path::{Path, PathBuf};
+
+use tally::format::{format, tokens};
+
+use crate::support::{eval_json, shipped_rules, temp_dir};
+
+fn tally_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("folder") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            tally_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "tally") {
+            out.push(path);
+        }
+    }
+}
+
+fn every_rule_file() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    tally_files(Path::new("rules"), &mut files);
+    tally_files(Path::new("tests/fixtures"), &mut files);
+    files.sort();
+    files
+}
+
+#[test]
+fn formatting_is_idempotent_and_keeps_every_token() {
+    for path in every_rule_file() {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let once = format(&text).unwrap_or_else(|| panic!("{} cannot be formatted", path.display()));
+        assert_eq!(format(&once).as_deref(), Some(once.as_str()), "{}: formatting twice changes it", path.display());
+        assert_eq!(tokens(&text), tokens(&once), "{}: formatting changed a token", path.display());
+    }
+}
+
+#[test]
+fn shipped_rules_are_formatted() {
+    let mut files = Vec::new();
+    tally_files(Path::new("rules"), &mut files);
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        assert_eq!(format(&text).as_deref(), Some(text.as_str()), "{} is not formatted: run `tally fmt`", path.display());
+    }
+}
+
+#[test]
+fn the_canonical_layout() {
+    let text = std::fs::read_to_string("tests/fixtures/fmt/unformatted.tally").expect("fixture");
+    insta::assert_snapshot!(format(&text).expect("formats"));
+}
+
+/// Every fixture evaluates the same with rules/ formatted from a scrambled layout.
+#[test]
+fn formatted_rules_evaluate_the_same() {
+    let original = shipped_rules();
+    let dir = temp_dir("fmt");
+    let mut files = Vec::new();
+    tally_files(Path::new("rules"), &mut files);
+    for path in &files {
+        // Scramble the layout first (indentation and spaces), so formatting has work to do.
+        let text = std::fs::read_to_string(path).expect("readable");
+        let scrambled: String = text.lines().map(|l| format!("\t {}\n", l.trim())).collect();
+        let formatted = format(&scrambled).expect("formats");
+        let target = dir.join(path.strip_prefix("rules").expect("under rules"));
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("folder");
+        std::fs::write(target, formatted).expect("write");
+    }
+    let (formatted, _) = tally::load_rules(std::slice::from_ref(&dir)).expect("formatted rules check");
+    for folder in ["tests/fixtures/partners", "tests/fixtures/scenarios"] {
+        for entry in std::fs::read_dir(folder).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let text = std::fs::read_to_string(&path).expect("fixture");
+                assert_eq!(eval_json(&original, &text), eval_json(&formatted, &text), "{}", path.display());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
