@@ -253,6 +253,7 @@ pub struct TestDecl {
     pub name: String,
     pub name_span: Span,
     pub data: TestData,
+    pub date: Option<(NaiveDate, Span)>,
     pub expectations: Vec<Expectation>,
     pub span: Span,
 }

@@ -24,6 +24,8 @@ pub struct KindId(pub u32);
 #[derive(Debug, Default)]
 pub struct Program {
     pub sources: SourceMap,
+    /// The files that were named (or found in a named folder), not only imported.
+    pub roots: Vec<crate::source::FileId>,
     pub records: Vec<RecordShape>,
     pub globals: Vec<Global>,
     pub functions: Vec<Function>,
@@ -259,6 +261,8 @@ pub struct Test {
     pub span: Span,
     pub kind: Option<KindId>,
     pub data: TestInput,
+    /// Replaces the data's evaluation date.
+    pub date: Option<NaiveDate>,
     pub expectations: Vec<Expectation>,
 }
 

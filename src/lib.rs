@@ -15,6 +15,7 @@ pub mod parse;
 pub mod report;
 pub mod source;
 pub mod syntax;
+pub mod testing;
 pub mod types;
 
 use std::path::PathBuf;

@@ -9,3 +9,4 @@ mod partners;
 mod rules;
 mod scenarios;
 mod support;
+mod testing;

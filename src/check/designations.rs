@@ -471,11 +471,25 @@ impl Checker<'_> {
                         expectations.push(expectation);
                     }
                 }
+                if let (Some((_, span)), Some(kind)) = (test.date, kind) {
+                    if self.program.kind(kind).evaluation_date.is_none() {
+                        self.error(
+                            Diag::error(
+                                "no-evaluation-date",
+                                span,
+                                format!("`{}` has no evaluation date to replace", self.program.kind(kind).name),
+                            )
+                            .label("nothing to replace")
+                            .help("mark a date field of the input `evaluation date`, or remove this line"),
+                        );
+                    }
+                }
                 self.program.tests.push(Test {
                     name: test.name.clone(),
                     span: test.name_span,
                     kind,
                     data,
+                    date: test.date.map(|(d, _)| d),
                     expectations,
                 });
             }

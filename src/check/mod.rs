@@ -100,6 +100,7 @@ pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Fai
     let sorted = diags.sorted();
     if ok {
         memo::memoize(&mut program);
+        program.roots = loaded.roots.clone();
         program.sources = loaded.sources;
         Ok((program, sorted))
     } else {

@@ -5,6 +5,7 @@ mod check;
 mod eval;
 mod fmt;
 pub mod render;
+mod test;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,7 +54,16 @@ enum Command {
     /// Format rule files in the canonical layout (comments and line breaks are kept)
     #[command(after_help = FMT_EXIT_CODES)]
     Fmt(fmt::FmtArgs),
+    /// Run the test cases written next to the rules
+    #[command(after_help = TEST_EXIT_CODES)]
+    Test(test::TestArgs),
 }
+
+const TEST_EXIT_CODES: &str = "\
+Exit codes:
+  0  every test passed
+  1  a test failed
+  2  the rules do not load or check, or the command line is wrong";
 
 const FMT_EXIT_CODES: &str = "\
 Exit codes:
@@ -81,6 +91,7 @@ pub fn main() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Test(args) => test::run_tests(args),
     };
     ExitCode::from(code)
 }

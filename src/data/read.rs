@@ -49,9 +49,7 @@ pub fn read_record(
     let Value::Record(record_value) = value else {
         return Err(with_positions(text, cx.errors));
     };
-    if cx.errors.is_empty() {
-        cross_check(&mut cx, kind, &record_value);
-    }
+    cross_check(&mut cx, kind, &record_value);
     if cx.errors.is_empty() {
         Ok(record_value)
     } else {
@@ -780,21 +778,16 @@ impl Walker<'_, '_, '_> {
                 continue;
             }
             let before = self.cx.errors.len();
-            if let Some(reference) = &field.refers_to {
-                if let Value::Text(t) = v {
-                    if !self
-                        .references(reference.list_field, reference.key_field)
-                        .contains(&**t)
-                    {
-                        self.cx.error(
-                            format!("\"{t}\" is not a {}", reference.text),
-                            Some(format!(
-                                "it must be the `{}` of an element of `{}`",
-                                reference.text.split('.').nth(1).unwrap_or(""),
-                                reference.text.split('.').next().unwrap_or("")
-                            )),
-                        );
-                    }
+            if let (Some(reference), Value::Text(t)) = (&field.refers_to, v) {
+                // A list that could not be read is reported already; checking against it would
+                // only add noise.
+                let known = self.references(reference.list_field, reference.key_field);
+                if known.is_some_and(|known| !known.contains(&**t)) {
+                    let (list, key) = reference.text.split_once('.').unwrap_or((&reference.text, ""));
+                    self.cx.error(
+                        format!("\"{t}\" is not a {}", reference.text),
+                        Some(format!("it must be the `{key}` of an element of `{list}`")),
+                    );
                 }
             }
             self.value(&field.ty, v);
@@ -862,21 +855,17 @@ impl Walker<'_, '_, '_> {
         }
     }
 
-    fn references(&mut self, list_field: u32, key_field: u32) -> &HashSet<String> {
-        let position = match self
-            .keys
-            .iter()
-            .position(|(k, _)| *k == (list_field, key_field))
-        {
+    /// The keys of a list of the record, or `None` when the list could not be read.
+    fn references(&mut self, list_field: u32, key_field: u32) -> Option<&HashSet<String>> {
+        let Value::List(items) = &self.root.fields[list_field as usize] else { return None };
+        let position = match self.keys.iter().position(|(k, _)| *k == (list_field, key_field)) {
             Some(p) => p,
             None => {
                 let mut set = HashSet::new();
-                if let Value::List(items) = &self.root.fields[list_field as usize] {
-                    for item in items.iter() {
-                        if let Value::Record(r) = item {
-                            if let Value::Text(t) = &r.fields[key_field as usize] {
-                                set.insert(t.to_string());
-                            }
+                for item in items.iter() {
+                    if let Value::Record(r) = item {
+                        if let Value::Text(t) = &r.fields[key_field as usize] {
+                            set.insert(t.to_string());
                         }
                     }
                 }
@@ -884,6 +873,6 @@ impl Walker<'_, '_, '_> {
                 self.keys.len() - 1
             }
         };
-        &self.keys[position].1
+        Some(&self.keys[position].1)
     }
 }

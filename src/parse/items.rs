@@ -566,7 +566,13 @@ fn test(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TestDecl> {
         _ => TestData::Inline(data_pair.as_str().to_string(), data_span),
     };
     let mut expectations = Vec::new();
+    let mut test_date = None;
     for part in inner {
+        if part.as_rule() == Rule::test_date {
+            let d = part.into_inner().next()?;
+            test_date = Some((date(cx, &d)?, cx.span(&d)));
+            continue;
+        }
         let exp_span = cx.span(&part);
         let mut parts = part.into_inner();
         let target_pair = parts.next()?.into_inner().next()?;
@@ -605,6 +611,7 @@ fn test(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TestDecl> {
         name: string_value(&name_pair),
         name_span: cx.span(&name_pair),
         data,
+        date: test_date,
         expectations,
         span,
     })

@@ -1,0 +1,151 @@
+//! Running the test cases that live next to the rules (`test "name" { data ...; expect ... }`).
+
+use std::sync::Arc;
+
+use crate::data::FieldError;
+use crate::data::read::read_record;
+use crate::eval::designation::DesignationResult;
+use crate::eval::value::{RecordValue, Value};
+use crate::eval::{EvalError, Evaluation};
+use crate::ir::{ExpectTarget, Program, Test, TestInput};
+use crate::source::Span;
+
+/// What one test case found.
+#[derive(Debug)]
+pub struct CaseResult {
+    pub name: String,
+    pub span: Span,
+    pub failures: Vec<Failure>,
+}
+
+impl CaseResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+#[derive(Debug)]
+pub enum Failure {
+    /// A value is not what the test expects.
+    Mismatch { span: Span, target: String, expected: String, actual: String },
+    /// The test's data does not fit the input; the span is where, in the rule file, when the
+    /// data is written there.
+    Data { file: String, errors: Vec<(FieldError, Option<Span>)> },
+    /// A rule failed on the test's data.
+    Rule(EvalError),
+}
+
+/// Runs the tests of the files that were named (not those of files they only import), in
+/// the order they are written.
+pub fn run(program: &Program) -> Vec<CaseResult> {
+    program.tests.iter().filter(|t| program.roots.contains(&t.span.file)).map(|t| run_one(program, t)).collect()
+}
+
+fn run_one(program: &Program, test: &Test) -> CaseResult {
+    let mut result = CaseResult { name: test.name.clone(), span: test.span, failures: Vec::new() };
+    let Some(kind) = test.kind else { return result };
+    let (text, origin, base) = match &test.data {
+        TestInput::File(path, _) => match std::fs::read_to_string(path) {
+            Ok(text) => (text, crate::source::display_path(path), None),
+            Err(e) => {
+                result.failures.push(Failure::Rule(EvalError::new(format!("cannot read {}: {e}", path.display()))));
+                return result;
+            }
+        },
+        TestInput::Inline(text, span) => (text.clone(), program.sources.get(span.file).name.clone(), Some(*span)),
+    };
+    let record = match read_record(program, kind, &text) {
+        Ok(record) => record,
+        Err(errors) => {
+            let errors = errors
+                .into_iter()
+                .map(|e| {
+                    let span = base.zip(e.offset).map(|(b, o)| Span::new(b.file, b.start as usize + o, b.start as usize + o + 1));
+                    (e, span)
+                })
+                .collect();
+            result.failures.push(Failure::Data { file: origin, errors });
+            return result;
+        }
+    };
+    let record = match (test.date, program.kind(kind).evaluation_date) {
+        (Some(date), Some(field)) => {
+            let mut fields = record.fields.clone();
+            fields[field as usize] = Value::Date(date);
+            Arc::new(RecordValue { layout: record.layout.clone(), fields })
+        }
+        _ => record,
+    };
+    let mut ev = Evaluation::new(program, kind, record);
+    let designations = &program.kind(kind).designations;
+    let mut results: Vec<Option<DesignationResult>> = vec![None; designations.len()];
+    for expectation in &test.expectations {
+        let actual = match &expectation.target {
+            ExpectTarget::Value { body, .. } => ev.with_frame(body.frame, |ev| ev.eval(&body.expr)),
+            ExpectTarget::Attained { designation }
+            | ExpectTarget::Total { designation }
+            | ExpectTarget::Path { designation }
+            | ExpectTarget::Points { designation, .. } => {
+                let i = *designation;
+                if results[i].is_none() {
+                    match ev.designation(&designations[i]) {
+                        Ok(r) => results[i] = Some(r),
+                        Err(e) => {
+                            result.failures.push(Failure::Rule(e));
+                            return result;
+                        }
+                    }
+                }
+                let r = results[i].as_ref().expect("evaluated above");
+                Ok(match &expectation.target {
+                    ExpectTarget::Attained { .. } => Value::Bool(r.attained),
+                    ExpectTarget::Total { .. } => Value::Number(r.total),
+                    ExpectTarget::Path { .. } => r.path.as_deref().map_or(Value::Absent, Value::text),
+                    ExpectTarget::Points { category, subcategory, .. } => {
+                        let name = &designations[i].categories[*category].subcategories[*subcategory].name;
+                        let s = r.subcategories.iter().find(|s| s.name == *name).expect("every subcategory has a result");
+                        Value::Number(s.points)
+                    }
+                    ExpectTarget::Value { .. } => unreachable!("handled above"),
+                })
+            }
+        };
+        match actual {
+            Ok(actual) if actual == expectation.expected => {}
+            Ok(actual) => result.failures.push(Failure::Mismatch {
+                span: expectation.span,
+                target: target_text(program, kind, &expectation.target),
+                expected: expectation.expected_text.clone(),
+                actual: shown(&actual),
+            }),
+            Err(e) => {
+                result.failures.push(Failure::Rule(e));
+                return result;
+            }
+        }
+    }
+    result
+}
+
+/// What an expectation is about, as written.
+fn target_text(program: &Program, kind: crate::ir::KindId, target: &ExpectTarget) -> String {
+    let name = |d: usize| format!("\"{}\"", program.kind(kind).designations[d].name);
+    match target {
+        ExpectTarget::Value { text, .. } => text.clone(),
+        ExpectTarget::Attained { designation } => format!("{} attained", name(*designation)),
+        ExpectTarget::Total { designation } => format!("{}.total", name(*designation)),
+        ExpectTarget::Path { designation } => format!("{}.path", name(*designation)),
+        ExpectTarget::Points { designation, category, subcategory } => {
+            let d = &program.kind(kind).designations[*designation];
+            format!("{}.\"{}\"", name(*designation), d.categories[*category].subcategories[*subcategory].name)
+        }
+    }
+}
+
+/// A value as it would be written in a rule file.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Text(t) => format!("\"{t}\""),
+        other => other.to_string(),
+    }
+}

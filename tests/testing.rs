@@ -1,0 +1,33 @@
+//! `tally test`: the tests that live next to the rules pass, failures are readable, and dated
+//! rate cards are chosen by the scenario's date.
+
+use std::process::Command;
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+
+fn tally() -> Command {
+    let mut cmd = Command::new(get_cargo_bin("tally"));
+    cmd.env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+#[test]
+fn the_shipped_rules_pass_their_tests() {
+    assert_cmd_snapshot!(tally().args(["test", "rules/"]));
+}
+
+#[test]
+fn failures_show_expected_and_actual() {
+    assert_cmd_snapshot!(tally().args(["test", "tests/fixtures/failing-tests"]));
+}
+
+#[test]
+fn dated_rate_cards() {
+    assert_cmd_snapshot!(tally().args(["test", "tests/fixtures/rate-cards"]));
+}
+
+#[test]
+fn a_scenario_dated_before_every_card_is_an_error() {
+    let data = "tests/fixtures/rate-cards/before-any-card.json";
+    assert_cmd_snapshot!(tally().args(["eval", "tests/fixtures/rate-cards", "--data", data, "--format", "json"]));
+}
