@@ -16,11 +16,15 @@ pub enum Token {
     Comment(String),
 }
 
-const PUNCTUATION: [&str; 20] =
-    ["<=", ">=", "!=", "=", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|"];
+const PUNCTUATION: [&str; 20] = [
+    "<=", ">=", "!=", "=", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", "{", "}", ",", ".",
+    ":", "|",
+];
 
 /// Words after which a `-` is a sign, not a subtraction.
-const KEYWORDS: [&str; 12] = ["and", "or", "not", "in", "where", "if", "then", "else", "case", "when", "let", "expect"];
+const KEYWORDS: [&str; 12] = [
+    "and", "or", "not", "in", "where", "if", "then", "else", "case", "when", "let", "expect",
+];
 
 /// The tokens of one line; `None` when the line holds something the formatter does not know
 /// (it then leaves the file alone).
@@ -45,7 +49,9 @@ fn tokenize(line: &str) -> Option<Vec<Token>> {
             tokens.push(Token::Text(line[start..i].to_string()));
         } else if c.is_ascii_digit() {
             let start = i;
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'.' | b'_' | b'%')) {
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'.' | b'_' | b'%'))
+            {
                 i += 1;
             }
             // A date: 2025-02-01.
@@ -73,12 +79,20 @@ fn tokenize(line: &str) -> Option<Vec<Token>> {
 
 fn date_tail(rest: &str) -> bool {
     let b = rest.as_bytes();
-    b.len() >= 6 && b[0] == b'-' && b[1].is_ascii_digit() && b[2].is_ascii_digit() && b[3] == b'-' && b[4].is_ascii_digit() && b[5].is_ascii_digit()
+    b.len() >= 6
+        && b[0] == b'-'
+        && b[1].is_ascii_digit()
+        && b[2].is_ascii_digit()
+        && b[3] == b'-'
+        && b[4].is_ascii_digit()
+        && b[5].is_ascii_digit()
 }
 
 /// Every token of a text, for checking that formatting changed no token.
 pub fn tokens(text: &str) -> Vec<Token> {
-    text.lines().flat_map(|l| tokenize(l).unwrap_or_default()).collect()
+    text.lines()
+        .flat_map(|l| tokenize(l).unwrap_or_default())
+        .collect()
 }
 
 fn ends_value(t: &Token) -> bool {
@@ -109,13 +123,18 @@ fn spaced(tokens: &[Token]) -> String {
 fn space_between(before: &[Token], next: &Token) -> bool {
     let prev = &before[before.len() - 1];
     let unary_minus = |i: usize| {
-        matches!(before.get(i), Some(Token::Punct("-"))) && i.checked_sub(1).and_then(|j| before.get(j)).is_none_or(|t| !ends_value(t))
+        matches!(before.get(i), Some(Token::Punct("-")))
+            && i.checked_sub(1)
+                .and_then(|j| before.get(j))
+                .is_none_or(|t| !ends_value(t))
     };
     match (prev, next) {
         (_, Token::Comment(_)) => true,
         (Token::Punct("(" | "[" | "."), _) => false,
         (_, Token::Punct(")" | "]" | "," | "." | ":")) => false,
-        (Token::Word(_) | Token::Punct(")" | "]"), Token::Punct("(")) => matches!(prev, Token::Word(w) if KEYWORDS.contains(&w.as_str())),
+        (Token::Word(_) | Token::Punct(")" | "]"), Token::Punct("(")) => {
+            matches!(prev, Token::Word(w) if KEYWORDS.contains(&w.as_str()))
+        }
         (p, Token::Punct("[")) if ends_value(p) && !matches!(p, Token::Punct("}")) => false,
         (Token::Punct("-"), _) if unary_minus(before.len() - 1) => false,
         (Token::Punct("{"), Token::Punct("}")) => false,
@@ -124,14 +143,38 @@ fn space_between(before: &[Token], next: &Token) -> bool {
 }
 
 /// Words that begin a declaration at the top of a file.
-const ITEMS: [&str; 9] = ["import", "input", "record", "let", "table", "template", "designation", "output", "test"];
+const ITEMS: [&str; 9] = [
+    "import",
+    "input",
+    "record",
+    "let",
+    "table",
+    "template",
+    "designation",
+    "output",
+    "test",
+];
 /// Words that begin a statement inside a block; any other line inside a block continues the
 /// statement before it, unless it is a field (`name: ...`) or a table row.
-const STATEMENTS: [&str; 12] =
-    ["source", "assumption", "path", "threshold", "max", "category", "subcategory", "points", "require", "data", "expect", "date"];
+const STATEMENTS: [&str; 12] = [
+    "source",
+    "assumption",
+    "path",
+    "threshold",
+    "max",
+    "category",
+    "subcategory",
+    "points",
+    "require",
+    "data",
+    "expect",
+    "date",
+];
 /// Words and marks that, at the start of a line, continue the expression of the line before.
-const CONTINUERS: [&str; 20] =
-    ["and", "or", "where", "then", "else", "when", "in", "+", "-", "*", "/", "=", "!=", "<", "<=", ">", ">=", "not", ".", "case"];
+const CONTINUERS: [&str; 20] = [
+    "and", "or", "where", "then", "else", "when", "in", "+", "-", "*", "/", "=", "!=", "<", "<=",
+    ">", ">=", "not", ".", "case",
+];
 
 /// A clause that the lines after it indent under: `where` (then `and`/`or`) and `case` (then
 /// `when`/`else`).
@@ -166,11 +209,18 @@ pub fn format(text: &str) -> Option<String> {
         }
         let first = first_text(&tokens[0]);
         let comment_only = matches!(tokens[0], Token::Comment(_));
-        let closers = tokens.iter().take_while(|t| matches!(t, Token::Punct(")" | "]" | "}"))).count();
+        let closers = tokens
+            .iter()
+            .take_while(|t| matches!(t, Token::Punct(")" | "]" | "}")))
+            .count();
         // The level of the line that opened what this line first closes, or the level inside.
         let base = match closers {
             0 => open.last().map_or(0, |o| o.level),
-            n => open.len().checked_sub(n).and_then(|i| open.get(i)).map_or(0, |o| o.level.saturating_sub(1)),
+            n => open
+                .len()
+                .checked_sub(n)
+                .and_then(|i| open.get(i))
+                .map_or(0, |o| o.level.saturating_sub(1)),
         };
         let is_note = matches!(first, "source" | "assumption");
         let continues = !comment_only
@@ -181,7 +231,9 @@ pub fn format(text: &str) -> Option<String> {
                     !first_in_block
                         && (previous_open
                             || (is_note && notes_attach)
-                            || !(STATEMENTS.contains(&first) || is_field_line(tokens) || first == "|"))
+                            || !(STATEMENTS.contains(&first)
+                                || is_field_line(tokens)
+                                || first == "|"))
                 }
                 Some(_) => previous_open || CONTINUERS.contains(&first),
             };
@@ -205,7 +257,11 @@ pub fn format(text: &str) -> Option<String> {
                     continued
                 }
                 _ if comment_only => {
-                    if open.last().is_none_or(|o| o.block) && !previous_open { base } else { continued }
+                    if open.last().is_none_or(|o| o.block) && !previous_open {
+                        base
+                    } else {
+                        continued
+                    }
                 }
                 _ => continued,
             }
@@ -215,8 +271,15 @@ pub fn format(text: &str) -> Option<String> {
         for t in tokens {
             match t {
                 Token::Punct(p @ ("(" | "[" | "{")) => {
-                    let level = if opened_here { open.last().map_or(level + 1, |o| o.level) } else { level + 1 };
-                    open.push(Open { block: *p == "{", level });
+                    let level = if opened_here {
+                        open.last().map_or(level + 1, |o| o.level)
+                    } else {
+                        level + 1
+                    };
+                    open.push(Open {
+                        block: *p == "{",
+                        level,
+                    });
                     opened_here = true;
                 }
                 Token::Punct(")" | "]" | "}") => {
@@ -226,8 +289,13 @@ pub fn format(text: &str) -> Option<String> {
             }
         }
         if !comment_only {
-            let last = tokens.iter().rev().find(|t| !matches!(t, Token::Comment(_)));
-            previous_open = last.is_some_and(|t| !ends_value(t) && !matches!(t, Token::Punct("{" | "(" | "[" | "|" | ",")));
+            let last = tokens
+                .iter()
+                .rev()
+                .find(|t| !matches!(t, Token::Comment(_)));
+            previous_open = last.is_some_and(|t| {
+                !ends_value(t) && !matches!(t, Token::Punct("{" | "(" | "[" | "|" | ","))
+            });
             first_in_block = matches!(last, Some(Token::Punct("{")));
         }
     }
@@ -245,7 +313,10 @@ fn first_text(token: &Token) -> &str {
 /// `name: type` in an input or record, `name: value` in an output or record, `"key": value`
 /// in JSON data.
 fn is_field_line(tokens: &[Token]) -> bool {
-    matches!(tokens, [Token::Word(_) | Token::Text(_), Token::Punct(":"), ..])
+    matches!(
+        tokens,
+        [Token::Word(_) | Token::Text(_), Token::Punct(":"), ..]
+    )
 }
 
 /// Pads the cells of consecutive table rows to the same widths.
@@ -266,15 +337,31 @@ fn align_tables(lines: Vec<String>) -> Vec<String> {
             .iter()
             .map(|l| {
                 let indent = l[..l.len() - l.trim_start().len()].to_string();
-                let cells = l.trim().trim_matches('|').split('|').map(|c| c.trim().to_string()).collect();
+                let cells = l
+                    .trim()
+                    .trim_matches('|')
+                    .split('|')
+                    .map(|c| c.trim().to_string())
+                    .collect();
                 (indent, cells)
             })
             .collect();
         let columns = rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
-        let widths: Vec<usize> =
-            (0..columns).map(|c| rows.iter().filter_map(|(_, cells)| cells.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
+        let widths: Vec<usize> = (0..columns)
+            .map(|c| {
+                rows.iter()
+                    .filter_map(|(_, cells)| cells.get(c))
+                    .map(|s| s.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
         for (indent, cells) in rows {
-            let padded: Vec<String> = cells.iter().enumerate().map(|(c, s)| format!("{s:<w$}", w = widths[c])).collect();
+            let padded: Vec<String> = cells
+                .iter()
+                .enumerate()
+                .map(|(c, s)| format!("{s:<w$}", w = widths[c]))
+                .collect();
             out.push(format!("{indent}| {} |", padded.join(" | ")));
         }
     }
@@ -288,7 +375,10 @@ fn finish(lines: Vec<String>) -> String {
     for (i, line) in lines.iter().enumerate() {
         if line.is_empty() {
             let after_open = out.last().is_none_or(|l| l.is_empty() || l.ends_with('{'));
-            let before_close = lines[i + 1..].iter().find(|l| !l.is_empty()).is_none_or(|l| l.trim_start().starts_with('}'));
+            let before_close = lines[i + 1..]
+                .iter()
+                .find(|l| !l.is_empty())
+                .is_none_or(|l| l.trim_start().starts_with('}'));
             if after_open || before_close {
                 continue;
             }

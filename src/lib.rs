@@ -6,6 +6,7 @@ pub mod check;
 pub mod cli;
 pub mod data;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
 pub mod evaluate;
 pub mod format;

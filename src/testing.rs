@@ -27,10 +27,18 @@ impl CaseResult {
 #[derive(Debug)]
 pub enum Failure {
     /// A value is not what the test expects.
-    Mismatch { span: Span, target: String, expected: String, actual: String },
+    Mismatch {
+        span: Span,
+        target: String,
+        expected: String,
+        actual: String,
+    },
     /// The test's data does not fit the input; the span is where, in the rule file, when the
     /// data is written there.
-    Data { file: String, errors: Vec<(FieldError, Option<Span>)> },
+    Data {
+        file: String,
+        errors: Vec<(FieldError, Option<Span>)>,
+    },
     /// A rule failed on the test's data.
     Rule(EvalError),
 }
@@ -38,21 +46,37 @@ pub enum Failure {
 /// Runs the tests of the files that were named (not those of files they only import), in
 /// the order they are written.
 pub fn run(program: &Program) -> Vec<CaseResult> {
-    program.tests.iter().filter(|t| program.roots.contains(&t.span.file)).map(|t| run_one(program, t)).collect()
+    program
+        .tests
+        .iter()
+        .filter(|t| program.roots.contains(&t.span.file))
+        .map(|t| run_one(program, t))
+        .collect()
 }
 
 fn run_one(program: &Program, test: &Test) -> CaseResult {
-    let mut result = CaseResult { name: test.name.clone(), span: test.span, failures: Vec::new() };
+    let mut result = CaseResult {
+        name: test.name.clone(),
+        span: test.span,
+        failures: Vec::new(),
+    };
     let Some(kind) = test.kind else { return result };
     let (text, origin, base) = match &test.data {
         TestInput::File(path, _) => match std::fs::read_to_string(path) {
             Ok(text) => (text, crate::source::display_path(path), None),
             Err(e) => {
-                result.failures.push(Failure::Rule(EvalError::new(format!("cannot read {}: {e}", path.display()))));
+                result.failures.push(Failure::Rule(EvalError::new(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                ))));
                 return result;
             }
         },
-        TestInput::Inline(text, span) => (text.clone(), program.sources.get(span.file).name.clone(), Some(*span)),
+        TestInput::Inline(text, span) => (
+            text.clone(),
+            program.sources.get(span.file).name.clone(),
+            Some(*span),
+        ),
     };
     let record = match read_record(program, kind, &text) {
         Ok(record) => record,
@@ -60,11 +84,16 @@ fn run_one(program: &Program, test: &Test) -> CaseResult {
             let errors = errors
                 .into_iter()
                 .map(|e| {
-                    let span = base.zip(e.offset).map(|(b, o)| Span::new(b.file, b.start as usize + o, b.start as usize + o + 1));
+                    let span = base.zip(e.offset).map(|(b, o)| {
+                        Span::new(b.file, b.start as usize + o, b.start as usize + o + 1)
+                    });
                     (e, span)
                 })
                 .collect();
-            result.failures.push(Failure::Data { file: origin, errors });
+            result.failures.push(Failure::Data {
+                file: origin,
+                errors,
+            });
             return result;
         }
     };
@@ -72,7 +101,10 @@ fn run_one(program: &Program, test: &Test) -> CaseResult {
         (Some(date), Some(field)) => {
             let mut fields = record.fields.clone();
             fields[field as usize] = Value::Date(date);
-            Arc::new(RecordValue { layout: record.layout.clone(), fields })
+            Arc::new(RecordValue {
+                layout: record.layout.clone(),
+                fields,
+            })
         }
         _ => record,
     };
@@ -100,10 +132,21 @@ fn run_one(program: &Program, test: &Test) -> CaseResult {
                 Ok(match &expectation.target {
                     ExpectTarget::Attained { .. } => Value::Bool(r.attained),
                     ExpectTarget::Total { .. } => Value::Number(r.total),
-                    ExpectTarget::Path { .. } => r.path.as_deref().map_or(Value::Absent, Value::text),
-                    ExpectTarget::Points { category, subcategory, .. } => {
-                        let name = &designations[i].categories[*category].subcategories[*subcategory].name;
-                        let s = r.subcategories.iter().find(|s| s.name == *name).expect("every subcategory has a result");
+                    ExpectTarget::Path { .. } => {
+                        r.path.as_deref().map_or(Value::Absent, Value::text)
+                    }
+                    ExpectTarget::Points {
+                        category,
+                        subcategory,
+                        ..
+                    } => {
+                        let name =
+                            &designations[i].categories[*category].subcategories[*subcategory].name;
+                        let s = r
+                            .subcategories
+                            .iter()
+                            .find(|s| s.name == *name)
+                            .expect("every subcategory has a result");
                         Value::Number(s.points)
                     }
                     ExpectTarget::Value { .. } => unreachable!("handled above"),
@@ -135,9 +178,17 @@ fn target_text(program: &Program, kind: crate::ir::KindId, target: &ExpectTarget
         ExpectTarget::Attained { designation } => format!("{} attained", name(*designation)),
         ExpectTarget::Total { designation } => format!("{}.total", name(*designation)),
         ExpectTarget::Path { designation } => format!("{}.path", name(*designation)),
-        ExpectTarget::Points { designation, category, subcategory } => {
+        ExpectTarget::Points {
+            designation,
+            category,
+            subcategory,
+        } => {
             let d = &program.kind(kind).designations[*designation];
-            format!("{}.\"{}\"", name(*designation), d.categories[*category].subcategories[*subcategory].name)
+            format!(
+                "{}.\"{}\"",
+                name(*designation),
+                d.categories[*category].subcategories[*subcategory].name
+            )
         }
     }
 }

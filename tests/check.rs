@@ -32,27 +32,60 @@ fn a_missing_path_is_a_usage_error() {
 /// The parts of SARIF 2.1.0 that code scanning reads, checked against the specification.
 #[test]
 fn sarif_has_the_2_1_0_structure() {
-    let output = tally().args(["check", "tests/fixtures/broken/maxima.tally", "--format", "sarif"]).output().expect("runs");
+    let output = tally()
+        .args([
+            "check",
+            "tests/fixtures/broken/maxima.tally",
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .expect("runs");
     assert_eq!(output.status.code(), Some(1));
     let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
     assert_eq!(log["version"], "2.1.0");
-    assert!(log["$schema"].as_str().is_some_and(|s| s.contains("sarif-2.1.0")));
+    assert!(
+        log["$schema"]
+            .as_str()
+            .is_some_and(|s| s.contains("sarif-2.1.0"))
+    );
     let run = &log["runs"][0];
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "tally");
-    let rules: Vec<&str> = driver["rules"].as_array().expect("rules").iter().map(|r| r["id"].as_str().expect("id")).collect();
+    let rules: Vec<&str> = driver["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|r| r["id"].as_str().expect("id"))
+        .collect();
     let results = run["results"].as_array().expect("results");
     assert!(!results.is_empty());
     for result in results {
         let rule = result["ruleId"].as_str().expect("ruleId");
-        assert_eq!(rules[result["ruleIndex"].as_u64().expect("ruleIndex") as usize], rule);
-        assert!(matches!(result["level"].as_str(), Some("error" | "warning" | "note" | "none")));
-        assert!(result["message"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+        assert_eq!(
+            rules[result["ruleIndex"].as_u64().expect("ruleIndex") as usize],
+            rule
+        );
+        assert!(matches!(
+            result["level"].as_str(),
+            Some("error" | "warning" | "note" | "none")
+        ));
+        assert!(
+            result["message"]["text"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty())
+        );
         let location = &result["locations"][0]["physicalLocation"];
-        assert_eq!(location["artifactLocation"]["uri"], "tests/fixtures/broken/maxima.tally");
+        assert_eq!(
+            location["artifactLocation"]["uri"],
+            "tests/fixtures/broken/maxima.tally"
+        );
         let region = &location["region"];
         for key in ["startLine", "startColumn", "endLine", "endColumn"] {
-            assert!(region[key].as_u64().is_some_and(|n| n >= 1), "{key} is a positive integer");
+            assert!(
+                region[key].as_u64().is_some_and(|n| n >= 1),
+                "{key} is a positive integer"
+            );
         }
     }
 }

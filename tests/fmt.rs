@@ -29,9 +29,20 @@ fn every_rule_file() -> Vec<PathBuf> {
 fn formatting_is_idempotent_and_keeps_every_token() {
     for path in every_rule_file() {
         let text = std::fs::read_to_string(&path).expect("readable");
-        let once = format(&text).unwrap_or_else(|| panic!("{} cannot be formatted", path.display()));
-        assert_eq!(format(&once).as_deref(), Some(once.as_str()), "{}: formatting twice changes it", path.display());
-        assert_eq!(tokens(&text), tokens(&once), "{}: formatting changed a token", path.display());
+        let once =
+            format(&text).unwrap_or_else(|| panic!("{} cannot be formatted", path.display()));
+        assert_eq!(
+            format(&once).as_deref(),
+            Some(once.as_str()),
+            "{}: formatting twice changes it",
+            path.display()
+        );
+        assert_eq!(
+            tokens(&text),
+            tokens(&once),
+            "{}: formatting changed a token",
+            path.display()
+        );
     }
 }
 
@@ -41,7 +52,12 @@ fn shipped_rules_are_formatted() {
     tally_files(Path::new("rules"), &mut files);
     for path in files {
         let text = std::fs::read_to_string(&path).expect("readable");
-        assert_eq!(format(&text).as_deref(), Some(text.as_str()), "{} is not formatted: run `tally fmt`", path.display());
+        assert_eq!(
+            format(&text).as_deref(),
+            Some(text.as_str()),
+            "{} is not formatted: run `tally fmt`",
+            path.display()
+        );
     }
 }
 
@@ -67,13 +83,19 @@ fn formatted_rules_evaluate_the_same() {
         std::fs::create_dir_all(target.parent().expect("parent")).expect("folder");
         std::fs::write(target, formatted).expect("write");
     }
-    let (formatted, _) = tally::load_rules(std::slice::from_ref(&dir)).expect("formatted rules check");
+    let (formatted, _) =
+        tally::load_rules(std::slice::from_ref(&dir)).expect("formatted rules check");
     for folder in ["tests/fixtures/partners", "tests/fixtures/scenarios"] {
         for entry in std::fs::read_dir(folder).expect("fixtures") {
             let path = entry.expect("entry").path();
             if path.extension().is_some_and(|e| e == "json") {
                 let text = std::fs::read_to_string(&path).expect("fixture");
-                assert_eq!(eval_json(&original, &text), eval_json(&formatted, &text), "{}", path.display());
+                assert_eq!(
+                    eval_json(&original, &text),
+                    eval_json(&formatted, &text),
+                    "{}",
+                    path.display()
+                );
             }
         }
     }

@@ -4,6 +4,7 @@ mod bad_data;
 mod check;
 mod cli;
 mod diagnostics;
+mod diff;
 mod fmt;
 mod partners;
 mod rules;

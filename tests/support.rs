@@ -87,6 +87,7 @@ pub fn temp_dir(name: &str) -> PathBuf {
 /// Copies a folder of rule files, replacing `from` with `to` in the file `edit`.
 pub fn edited_copy(source: &Path, target: &Path, edit: &str, from: &str, to: &str) {
     std::fs::create_dir_all(target).expect("folder");
+    // Rule files import each other by relative paths, so the copy is whole.
     for entry in std::fs::read_dir(source).expect("rules folder") {
         let path = entry.expect("entry").path();
         let mut text = std::fs::read_to_string(&path).expect("rule file");

@@ -29,5 +29,12 @@ fn dated_rate_cards() {
 #[test]
 fn a_scenario_dated_before_every_card_is_an_error() {
     let data = "tests/fixtures/rate-cards/before-any-card.json";
-    assert_cmd_snapshot!(tally().args(["eval", "tests/fixtures/rate-cards", "--data", data, "--format", "json"]));
+    assert_cmd_snapshot!(tally().args([
+        "eval",
+        "tests/fixtures/rate-cards",
+        "--data",
+        data,
+        "--format",
+        "json"
+    ]));
 }

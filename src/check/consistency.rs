@@ -34,7 +34,11 @@ fn maxima(d: &Designation, diags: &mut Diags) {
     for category in &d.categories {
         let sum: Decimal = category.subcategories.iter().map(|s| s.max).sum();
         if sum != category.max && !category.subcategories.is_empty() {
-            let parts: Vec<String> = category.subcategories.iter().map(|s| format!("{} {}", s.name, s.max)).collect();
+            let parts: Vec<String> = category
+                .subcategories
+                .iter()
+                .map(|s| format!("{} {}", s.name, s.max))
+                .collect();
             diags.push(
                 Diag::error("maxima", category.max_span, format!("category \"{}\" has max {}, but its subcategories add up to {sum}", category.name, category.max))
                     .label(format!("{} ≠ {}", category.max, parts.join(" + ")))
@@ -45,7 +49,11 @@ fn maxima(d: &Designation, diags: &mut Diags) {
     if let (Some(max), Some(span)) = (d.max, d.max_span) {
         let sum: Decimal = d.categories.iter().map(|c| c.max).sum();
         if sum != max {
-            let parts: Vec<String> = d.categories.iter().map(|c| format!("{} {}", c.name, c.max)).collect();
+            let parts: Vec<String> = d
+                .categories
+                .iter()
+                .map(|c| format!("{} {}", c.name, c.max))
+                .collect();
             diags.push(
                 Diag::error("maxima", span, format!("\"{}\" has max {max}, but its categories add up to {sum}", d.name))
                     .label(format!("{max} ≠ {}", parts.join(" + ")))
@@ -56,8 +64,15 @@ fn maxima(d: &Designation, diags: &mut Diags) {
 }
 
 fn threshold(program: &Program, d: &Designation, diags: &mut Diags) {
-    let (Some(threshold), Some(span)) = (&d.threshold, d.threshold_span) else { return };
-    let reachable: Decimal = d.categories.iter().flat_map(|c| &c.subcategories).map(|s| s.max).sum();
+    let (Some(threshold), Some(span)) = (&d.threshold, d.threshold_span) else {
+        return;
+    };
+    let reachable: Decimal = d
+        .categories
+        .iter()
+        .flat_map(|c| &c.subcategories)
+        .map(|s| s.max)
+        .sum();
     for assumption in scenarios(program, threshold) {
         let r = Ranges::new(program, &assumption).of(threshold);
         if let Some(lo) = r.lo {
@@ -75,15 +90,25 @@ fn threshold(program: &Program, d: &Designation, diags: &mut Diags) {
 
 fn points(program: &Program, d: &Designation, sub: &crate::ir::Subcategory, diags: &mut Diags) {
     let mut reaches = false;
-    let mut best = Range { lo: None, hi: Some(Decimal::MIN) };
+    let mut best = Range {
+        lo: None,
+        hi: Some(Decimal::MIN),
+    };
     for assumption in scenarios(program, &sub.points) {
         let r = Ranges::new(program, &assumption).of(&sub.points);
         let when = describe_assumption(program, &assumption);
         if r.lo.is_some_and(|lo| lo > sub.max) {
             diags.push(
-                Diag::error("points-exceed-max", sub.points_span, format!("the points of \"{}\" in \"{}\" are always above its max of {}{when}", sub.name, d.name, sub.max))
-                    .label(describe(r))
-                    .help("cap the points at the subcategory's max, with min() or clamp()"),
+                Diag::error(
+                    "points-exceed-max",
+                    sub.points_span,
+                    format!(
+                        "the points of \"{}\" in \"{}\" are always above its max of {}{when}",
+                        sub.name, d.name, sub.max
+                    ),
+                )
+                .label(describe(r))
+                .help("cap the points at the subcategory's max, with min() or clamp()"),
             );
             return;
         }
@@ -97,9 +122,16 @@ fn points(program: &Program, d: &Designation, sub: &crate::ir::Subcategory, diag
         }
         if r.lo.is_some_and(|lo| lo < Decimal::ZERO) {
             diags.push(
-                Diag::warning("points-may-be-negative", sub.points_span, format!("the points of \"{}\" in \"{}\" can be negative{when}", sub.name, d.name))
-                    .label(describe(r))
-                    .help("bound the points below with max(..., 0) or clamp()"),
+                Diag::warning(
+                    "points-may-be-negative",
+                    sub.points_span,
+                    format!(
+                        "the points of \"{}\" in \"{}\" can be negative{when}",
+                        sub.name, d.name
+                    ),
+                )
+                .label(describe(r))
+                .help("bound the points below with max(..., 0) or clamp()"),
             );
             return;
         }
@@ -108,10 +140,23 @@ fn points(program: &Program, d: &Designation, sub: &crate::ir::Subcategory, diag
     }
     if !reaches {
         diags.push(
-            Diag::warning("max-unreachable", sub.max_span, format!("\"{}\" in \"{}\" can never reach its max of {}: its points are {}", sub.name, d.name, sub.max, describe(best)))
-                .label(format!("at most {}", best.hi.map_or("?".into(), |h| h.normalize().to_string())))
-                .also(sub.points_span, "its points")
-                .help("lower the max to what the points can reach, or correct the points expression"),
+            Diag::warning(
+                "max-unreachable",
+                sub.max_span,
+                format!(
+                    "\"{}\" in \"{}\" can never reach its max of {}: its points are {}",
+                    sub.name,
+                    d.name,
+                    sub.max,
+                    describe(best)
+                ),
+            )
+            .label(format!(
+                "at most {}",
+                best.hi.map_or("?".into(), |h| h.normalize().to_string())
+            ))
+            .also(sub.points_span, "its points")
+            .help("lower the max to what the points can reach, or correct the points expression"),
         );
     }
 }
@@ -120,13 +165,22 @@ fn describe_assumption(program: &Program, assumption: &[(GlobalId, String)]) -> 
     if assumption.is_empty() {
         return String::new();
     }
-    let parts: Vec<String> = assumption.iter().map(|(g, v)| format!("{} = \"{v}\"", program.global(*g).name)).collect();
+    let parts: Vec<String> = assumption
+        .iter()
+        .map(|(g, v)| format!("{} = \"{v}\"", program.global(*g).name))
+        .collect();
     format!(" when {}", parts.join(" and "))
 }
 
 /// Two lists of texts that one subcategory reads, sharing an entry: a certification both in
 /// a prerequisite list and a scoring list, say.
-fn shared_entries(loaded: &Loaded, program: &Program, d: &Designation, sub: &crate::ir::Subcategory, diags: &mut Diags) {
+fn shared_entries(
+    loaded: &Loaded,
+    program: &Program,
+    d: &Designation,
+    sub: &crate::ir::Subcategory,
+    diags: &mut Diags,
+) {
     let lists = text_lists(program, &sub.points);
     for (i, (a, a_items)) in lists.iter().enumerate() {
         for (b, b_items) in &lists[i + 1..] {
@@ -158,7 +212,9 @@ fn text_lists(program: &Program, expr: &Expr) -> Vec<(GlobalId, BTreeSet<String>
                 if let GlobalDef::Let(variants) = &program.global(*id).def {
                     for v in variants {
                         match &v.value.expr {
-                            Expr::Const(Value::List(items)) if items.iter().all(|i| matches!(i, Value::Text(_))) => {
+                            Expr::Const(Value::List(items))
+                                if items.iter().all(|i| matches!(i, Value::Text(_))) =>
+                            {
                                 if !program.global(*id).hidden {
                                     out.push((*id, items.iter().map(|i| i.to_string()).collect()));
                                 }
@@ -179,11 +235,18 @@ fn text_lists(program: &Program, expr: &Expr) -> Vec<(GlobalId, BTreeSet<String>
 /// Where an entry is written in the list `id` names.
 fn entry_span(loaded: &Loaded, program: &Program, id: GlobalId, item: &str) -> Option<Span> {
     let name_span = program.global(id).span;
-    loaded.file(name_span.file).items.iter().find_map(|i| match i {
-        Item::Let(l) if l.name.span == name_span => match &l.body.kind {
-            ExprKind::List(items) => items.iter().find(|e| matches!(&e.kind, ExprKind::Text(t) if t == item)).map(|e| e.span),
+    loaded
+        .file(name_span.file)
+        .items
+        .iter()
+        .find_map(|i| match i {
+            Item::Let(l) if l.name.span == name_span => match &l.body.kind {
+                ExprKind::List(items) => items
+                    .iter()
+                    .find(|e| matches!(&e.kind, ExprKind::Text(t) if t == item))
+                    .map(|e| e.span),
+                _ => None,
+            },
             _ => None,
-        },
-        _ => None,
-    })
+        })
 }

@@ -477,16 +477,23 @@ impl Checker<'_> {
         }
         if exprs.iter().all(|e| matches!(e, Expr::Const(_))) {
             for (i, e) in exprs.iter().enumerate() {
-                if let Some(first) = exprs[..i].iter().position(|earlier| earlier_equal(earlier, e)) {
+                if let Some(first) = exprs[..i]
+                    .iter()
+                    .position(|earlier| earlier_equal(earlier, e))
+                {
                     let Expr::Const(value) = e else { continue };
                     let shown = match value {
                         Value::Text(t) => format!("\"{t}\""),
                         other => other.to_string(),
                     };
-                    let diag = Diag::warning("duplicate-entry", items[i].span, format!("{shown} is listed twice"))
-                        .label("again")
-                        .also(items[first].span, "first here")
-                        .help("remove one of them; a list holds each entry once");
+                    let diag = Diag::warning(
+                        "duplicate-entry",
+                        items[i].span,
+                        format!("{shown} is listed twice"),
+                    )
+                    .label("again")
+                    .also(items[first].span, "first here")
+                    .help("remove one of them; a list holds each entry once");
                     self.error(diag);
                 }
             }

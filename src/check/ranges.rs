@@ -26,23 +26,38 @@ impl Range {
     pub const ANY: Range = Range { lo: None, hi: None };
 
     pub fn exactly(n: Decimal) -> Range {
-        Range { lo: Some(n), hi: Some(n) }
+        Range {
+            lo: Some(n),
+            hi: Some(n),
+        }
     }
 
     fn at_least(n: Decimal) -> Range {
-        Range { lo: Some(n), hi: None }
+        Range {
+            lo: Some(n),
+            hi: None,
+        }
     }
 
     pub fn union(self, other: Range) -> Range {
-        Range { lo: both(self.lo, other.lo, Decimal::min), hi: both(self.hi, other.hi, Decimal::max) }
+        Range {
+            lo: both(self.lo, other.lo, Decimal::min),
+            hi: both(self.hi, other.hi, Decimal::max),
+        }
     }
 
     fn add(self, o: Range) -> Range {
-        Range { lo: lift(self.lo, o.lo, Decimal::checked_add), hi: lift(self.hi, o.hi, Decimal::checked_add) }
+        Range {
+            lo: lift(self.lo, o.lo, Decimal::checked_add),
+            hi: lift(self.hi, o.hi, Decimal::checked_add),
+        }
     }
 
     fn sub(self, o: Range) -> Range {
-        Range { lo: lift(self.lo, o.hi, Decimal::checked_sub), hi: lift(self.hi, o.lo, Decimal::checked_sub) }
+        Range {
+            lo: lift(self.lo, o.hi, Decimal::checked_sub),
+            hi: lift(self.hi, o.lo, Decimal::checked_sub),
+        }
     }
 
     fn mul(self, o: Range) -> Range {
@@ -51,30 +66,48 @@ impl Range {
         match (self.lo, self.hi, o.lo, o.hi) {
             (Some(a), Some(b), Some(c), Some(d)) => {
                 let corners: Vec<Decimal> = [a * c, a * d, b * c, b * d].into_iter().collect();
-                Range { lo: corners.iter().copied().min(), hi: corners.iter().copied().max() }
+                Range {
+                    lo: corners.iter().copied().min(),
+                    hi: corners.iter().copied().max(),
+                }
             }
-            (Some(a), hi1, Some(c), hi2) if a >= Decimal::ZERO && c >= Decimal::ZERO => {
-                Range { lo: Some(a * c), hi: lift(hi1, hi2, Decimal::checked_mul) }
-            }
+            (Some(a), hi1, Some(c), hi2) if a >= Decimal::ZERO && c >= Decimal::ZERO => Range {
+                lo: Some(a * c),
+                hi: lift(hi1, hi2, Decimal::checked_mul),
+            },
             _ => Range::ANY,
         }
     }
 
     fn min(self, o: Range) -> Range {
-        Range { lo: lift(self.lo, o.lo, |a, b| Some(a.min(b))), hi: either(self.hi, o.hi, Decimal::min) }
+        Range {
+            lo: lift(self.lo, o.lo, |a, b| Some(a.min(b))),
+            hi: either(self.hi, o.hi, Decimal::min),
+        }
     }
 
     fn max(self, o: Range) -> Range {
-        Range { lo: either(self.lo, o.lo, Decimal::max), hi: lift(self.hi, o.hi, |a, b| Some(a.max(b))) }
+        Range {
+            lo: either(self.lo, o.lo, Decimal::max),
+            hi: lift(self.hi, o.hi, |a, b| Some(a.max(b))),
+        }
     }
 }
 
-fn lift(a: Option<Decimal>, b: Option<Decimal>, f: impl Fn(Decimal, Decimal) -> Option<Decimal>) -> Option<Decimal> {
+fn lift(
+    a: Option<Decimal>,
+    b: Option<Decimal>,
+    f: impl Fn(Decimal, Decimal) -> Option<Decimal>,
+) -> Option<Decimal> {
     f(a?, b?)
 }
 
 /// For the side of `min` (or `max`) that one bounded operand already bounds.
-fn either(a: Option<Decimal>, b: Option<Decimal>, f: impl Fn(Decimal, Decimal) -> Decimal) -> Option<Decimal> {
+fn either(
+    a: Option<Decimal>,
+    b: Option<Decimal>,
+    f: impl Fn(Decimal, Decimal) -> Decimal,
+) -> Option<Decimal> {
     match (a, b) {
         (Some(x), Some(y)) => Some(f(x, y)),
         (Some(x), None) | (None, Some(x)) => Some(x),
@@ -82,7 +115,11 @@ fn either(a: Option<Decimal>, b: Option<Decimal>, f: impl Fn(Decimal, Decimal) -
     }
 }
 
-fn both(a: Option<Decimal>, b: Option<Decimal>, f: impl Fn(Decimal, Decimal) -> Decimal) -> Option<Decimal> {
+fn both(
+    a: Option<Decimal>,
+    b: Option<Decimal>,
+    f: impl Fn(Decimal, Decimal) -> Decimal,
+) -> Option<Decimal> {
     Some(f(a?, b?))
 }
 
@@ -97,7 +134,9 @@ pub fn scenarios(program: &Program, expr: &Expr) -> Vec<Assumption> {
     choices_in(program, expr, &mut found, &mut seen);
     let mut out: Vec<Assumption> = vec![Vec::new()];
     for id in found {
-        let Type::Choice(choice) = &program.global(id).ty else { continue };
+        let Type::Choice(choice) = &program.global(id).ty else {
+            continue;
+        };
         if out.len() * choice.values.len() > 64 {
             break;
         }
@@ -115,7 +154,12 @@ pub fn scenarios(program: &Program, expr: &Expr) -> Vec<Assumption> {
     out
 }
 
-fn choices_in(program: &Program, expr: &Expr, found: &mut BTreeSet<GlobalId>, seen: &mut BTreeSet<GlobalId>) {
+fn choices_in(
+    program: &Program,
+    expr: &Expr,
+    found: &mut BTreeSet<GlobalId>,
+    seen: &mut BTreeSet<GlobalId>,
+) {
     visit(expr, &mut |e| match e {
         Expr::Case { subject, .. } | Expr::Compare(_, subject, _) => {
             if let Expr::Global(id) = subject.as_ref() {
@@ -131,7 +175,9 @@ fn choices_in(program: &Program, expr: &Expr, found: &mut BTreeSet<GlobalId>, se
                 }
             }
         }
-        Expr::CallFn { function, .. } => choices_in(program, &program.function(*function).body.expr, found, seen),
+        Expr::CallFn { function, .. } => {
+            choices_in(program, &program.function(*function).body.expr, found, seen)
+        }
         _ => {}
     });
 }
@@ -143,16 +189,31 @@ pub fn visit(expr: &Expr, f: &mut impl FnMut(&Expr)) {
         Expr::Const(_) | Expr::Global(_) | Expr::Local(_) | Expr::TableLabels { .. } => Vec::new(),
         Expr::Field(e, _) | Expr::Project(e, _) | Expr::Not(e) | Expr::Neg(e, _) => vec![e],
         Expr::MapGet { map: a, key: b, .. }
-        | Expr::TableGet { row: a, column: b, .. }
+        | Expr::TableGet {
+            row: a, column: b, ..
+        }
         | Expr::And(a, b)
         | Expr::Or(a, b)
         | Expr::Compare(_, a, b)
         | Expr::Arith(_, a, b, _)
-        | Expr::In { item: a, list: b, .. }
-        | Expr::Filter { list: a, condition: b, .. }
-        | Expr::Binder { list: a, body: b, .. } => vec![a, b],
+        | Expr::In {
+            item: a, list: b, ..
+        }
+        | Expr::Filter {
+            list: a,
+            condition: b,
+            ..
+        }
+        | Expr::Binder {
+            list: a, body: b, ..
+        } => vec![a, b],
         Expr::If(c, a, b) => vec![c, a, b],
-        Expr::Case { subject, arms, otherwise, .. } => {
+        Expr::Case {
+            subject,
+            arms,
+            otherwise,
+            ..
+        } => {
             let mut v: Vec<&Expr> = vec![subject];
             for (w, t) in arms {
                 v.push(w);
@@ -161,9 +222,10 @@ pub fn visit(expr: &Expr, f: &mut impl FnMut(&Expr)) {
             v.extend(otherwise.iter().map(|o| o.as_ref()));
             v
         }
-        Expr::List(items) | Expr::Record(_, items) | Expr::Call { args: items, .. } | Expr::CallFn { args: items, .. } => {
-            items.iter().collect()
-        }
+        Expr::List(items)
+        | Expr::Record(_, items)
+        | Expr::Call { args: items, .. }
+        | Expr::CallFn { args: items, .. } => items.iter().collect(),
     };
     for child in children {
         visit(child, f);
@@ -180,7 +242,12 @@ pub struct Ranges<'p> {
 
 impl<'p> Ranges<'p> {
     pub fn new(program: &'p Program, assume: &'p Assumption) -> Ranges<'p> {
-        Ranges { program, assume, memo: HashMap::new(), depth: 0 }
+        Ranges {
+            program,
+            assume,
+            memo: HashMap::new(),
+            depth: 0,
+        }
     }
 
     pub fn of(&mut self, expr: &Expr) -> Range {
@@ -189,7 +256,11 @@ impl<'p> Ranges<'p> {
 
     fn assumed<'a>(&'a self, expr: &'a Expr) -> Option<&'a str> {
         match expr {
-            Expr::Global(id) => self.assume.iter().find(|(g, _)| g == id).map(|(_, v)| v.as_str()),
+            Expr::Global(id) => self
+                .assume
+                .iter()
+                .find(|(g, _)| g == id)
+                .map(|(_, v)| v.as_str()),
             Expr::Const(Value::Text(t)) => Some(t),
             _ => None,
         }
@@ -210,7 +281,11 @@ impl<'p> Ranges<'p> {
 
     fn range(&mut self, expr: &Expr, locals: &[(u32, Range)]) -> Range {
         self.depth += 1;
-        let result = if self.depth > 64 { Range::ANY } else { self.range_of(expr, locals) };
+        let result = if self.depth > 64 {
+            Range::ANY
+        } else {
+            self.range_of(expr, locals)
+        };
         self.depth -= 1;
         result
     }
@@ -218,11 +293,17 @@ impl<'p> Ranges<'p> {
     fn range_of(&mut self, expr: &Expr, locals: &[(u32, Range)]) -> Range {
         match expr {
             Expr::Const(Value::Number(n)) => Range::exactly(*n),
-            Expr::Local(slot) => locals.iter().find(|(s, _)| s == slot).map_or(Range::ANY, |(_, r)| *r),
+            Expr::Local(slot) => locals
+                .iter()
+                .find(|(s, _)| s == slot)
+                .map_or(Range::ANY, |(_, r)| *r),
             Expr::Global(id) => self.global(*id),
             Expr::Neg(e, _) => {
                 let r = self.range(e, locals);
-                Range { lo: r.hi.map(|h| -h), hi: r.lo.map(|l| -l) }
+                Range {
+                    lo: r.hi.map(|h| -h),
+                    hi: r.lo.map(|l| -l),
+                }
             }
             Expr::Arith(op, a, b, _) => {
                 let (x, y) = (self.range(a, locals), self.range(b, locals));
@@ -238,14 +319,21 @@ impl<'p> Ranges<'p> {
                 Some(false) => self.range(b, locals),
                 None => self.range(a, locals).union(self.range(b, locals)),
             },
-            Expr::Case { subject, arms, otherwise, .. } => {
+            Expr::Case {
+                subject,
+                arms,
+                otherwise,
+                ..
+            } => {
                 if let Some(value) = self.assumed(subject).map(str::to_string) {
                     for (when, then) in arms {
                         if self.assumed(when) == Some(value.as_str()) {
                             return self.range(then, locals);
                         }
                     }
-                    return otherwise.as_ref().map_or(Range::ANY, |o| self.range(o, locals));
+                    return otherwise
+                        .as_ref()
+                        .map_or(Range::ANY, |o| self.range(o, locals));
                 }
                 let mut all: Option<Range> = None;
                 for (_, then) in arms {
@@ -260,12 +348,19 @@ impl<'p> Ranges<'p> {
             }
             Expr::Call { builtin, args, .. } => self.call(*builtin, args, locals),
             Expr::CallFn { function, args, .. } => {
-                let inner: Vec<(u32, Range)> =
-                    args.iter().enumerate().map(|(i, a)| (i as u32, self.range(a, locals))).collect();
+                let inner: Vec<(u32, Range)> = args
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (i as u32, self.range(a, locals)))
+                    .collect();
                 let body = &self.program.function(*function).body.expr;
                 self.range(body, &inner)
             }
-            Expr::Binder { kind: crate::ast::BinderKind::Min | crate::ast::BinderKind::Max, body, .. } => self.range(body, &[]),
+            Expr::Binder {
+                kind: crate::ast::BinderKind::Min | crate::ast::BinderKind::Max,
+                body,
+                ..
+            } => self.range(body, &[]),
             Expr::TableGet { table, .. } => self.table(*table),
             _ => Range::ANY,
         }
@@ -296,11 +391,19 @@ impl<'p> Ranges<'p> {
     }
 
     fn table(&self, id: GlobalId) -> Range {
-        let GlobalDef::Table(variants) = &self.program.global(id).def else { return Range::ANY };
+        let GlobalDef::Table(variants) = &self.program.global(id).def else {
+            return Range::ANY;
+        };
         let cells = variants.iter().flat_map(|v| v.value.cells.iter().copied());
-        let (lo, hi) = cells.fold((None, None), |(lo, hi): (Option<Decimal>, Option<Decimal>), c| {
-            (Some(lo.map_or(c, |l| l.min(c))), Some(hi.map_or(c, |h| h.max(c))))
-        });
+        let (lo, hi) = cells.fold(
+            (None, None),
+            |(lo, hi): (Option<Decimal>, Option<Decimal>), c| {
+                (
+                    Some(lo.map_or(c, |l| l.min(c))),
+                    Some(hi.map_or(c, |h| h.max(c))),
+                )
+            },
+        );
         Range { lo, hi }
     }
 
@@ -311,8 +414,14 @@ impl<'p> Ranges<'p> {
             Builtin::Min if r.len() > 1 => r.iter().skip(1).fold(r[0], |a, b| a.min(*b)),
             Builtin::Max if r.len() > 1 => r.iter().skip(1).fold(r[0], |a, b| a.max(*b)),
             Builtin::Clamp => r[0].max(r[1]).min(r[2]),
-            Builtin::Floor => Range { lo: r[0].lo.map(|d| d.floor()), hi: r[0].hi.map(|d| d.floor()) },
-            Builtin::Ceil => Range { lo: r[0].lo.map(|d| d.ceil()), hi: r[0].hi.map(|d| d.ceil()) },
+            Builtin::Floor => Range {
+                lo: r[0].lo.map(|d| d.floor()),
+                hi: r[0].hi.map(|d| d.floor()),
+            },
+            Builtin::Ceil => Range {
+                lo: r[0].lo.map(|d| d.ceil()),
+                hi: r[0].hi.map(|d| d.ceil()),
+            },
             Builtin::Abs => Range::at_least(Decimal::ZERO),
             _ => Range::ANY,
         }

@@ -54,9 +54,19 @@ pub fn run(args: CheckArgs) -> u8 {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     if args.format == FindingsFormat::Human {
-        eprintln!("tally check: {} file{}, {errors} error{}, {warnings} warning{}", sources.files().count(), plural(sources.files().count()), plural(errors), plural(warnings));
+        eprintln!(
+            "tally check: {} file{}, {errors} error{}, {warnings} warning{}",
+            sources.files().count(),
+            plural(sources.files().count()),
+            plural(errors),
+            plural(warnings)
+        );
     }
-    if errors > 0 || (args.deny_warnings && warnings > 0) { FAILED } else { OK }
+    if errors > 0 || (args.deny_warnings && warnings > 0) {
+        FAILED
+    } else {
+        OK
+    }
 }
 
 fn print(diags: &[Diag], sources: &SourceMap, format: FindingsFormat) {

@@ -69,7 +69,11 @@ pub fn run(args: FmtArgs) -> u8 {
         unformatted += 1;
         if args.check {
             let diff = similar::TextDiff::from_lines(&text, &formatted);
-            emit(&format!("{name} is not formatted:\n{}", diff.unified_diff().header(&name, &format!("{name} (formatted)"))));
+            emit(&format!(
+                "{name} is not formatted:\n{}",
+                diff.unified_diff()
+                    .header(&name, &format!("{name} (formatted)"))
+            ));
         } else if let Err(e) = std::fs::write(&path, formatted) {
             eprintln!("tally fmt: {name}: {e}");
             broken += 1;
@@ -80,7 +84,10 @@ pub fn run(args: FmtArgs) -> u8 {
     if broken > 0 {
         USAGE
     } else if args.check && unformatted > 0 {
-        eprintln!("tally fmt: {unformatted} file{} not formatted; run `tally fmt` to format", if unformatted == 1 { " is" } else { "s are" });
+        eprintln!(
+            "tally fmt: {unformatted} file{} not formatted; run `tally fmt` to format",
+            if unformatted == 1 { " is" } else { "s are" }
+        );
         FAILED
     } else {
         OK

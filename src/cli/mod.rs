@@ -2,6 +2,7 @@
 //! Each command returns its exit code; `main` only parses the arguments.
 
 mod check;
+mod diff;
 mod eval;
 mod fmt;
 pub mod render;
@@ -57,7 +58,16 @@ enum Command {
     /// Run the test cases written next to the rules
     #[command(after_help = TEST_EXIT_CODES)]
     Test(test::TestArgs),
+    /// Compare two versions of the rules over a set of records: who gains or loses what
+    #[command(after_help = DIFF_EXIT_CODES)]
+    Diff(diff::DiffArgs),
 }
+
+const DIFF_EXIT_CODES: &str = "\
+Exit codes:
+  0  compared (with --fail-on-change: nothing changed)
+  1  with --fail-on-change: something changed
+  2  the rules do not load or check, a revision or path does not exist, or the command line is wrong";
 
 const TEST_EXIT_CODES: &str = "\
 Exit codes:
@@ -92,6 +102,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Test(args) => test::run_tests(args),
+        Command::Diff(args) => diff::run(args),
     };
     ExitCode::from(code)
 }

@@ -26,7 +26,11 @@ pub fn run_tests(args: TestArgs) -> u8 {
     let results = run(&program);
     for case in &results {
         let (file, line, _) = place(&program, case);
-        emit(&format!("test {file}:{line} {} ... {}\n", case.name, if case.passed() { "ok" } else { "FAILED" }));
+        emit(&format!(
+            "test {file}:{line} {} ... {}\n",
+            case.name,
+            if case.passed() { "ok" } else { "FAILED" }
+        ));
     }
     let failed: Vec<&CaseResult> = results.iter().filter(|c| !c.passed()).collect();
     for case in &failed {
@@ -49,16 +53,24 @@ fn place(program: &Program, case: &CaseResult) -> (String, usize, usize) {
 
 fn describe(program: &Program, failure: &Failure, renderer: &Renderer) -> String {
     match failure {
-        Failure::Mismatch { span, target, expected, actual } => {
+        Failure::Mismatch {
+            span,
+            target,
+            expected,
+            actual,
+        } => {
             let (line, _) = program.sources.get(span.file).line_col(span.start);
-            format!("  line {line}: expect {target} = {expected}\n    expected: {expected}\n    actual:   {actual}\n")
+            format!(
+                "  line {line}: expect {target} = {expected}\n    expected: {expected}\n    actual:   {actual}\n"
+            )
         }
         Failure::Data { file, errors } => {
             let mut out = format!("  the test's data does not fit the input ({file}):\n");
             for (error, span) in errors {
                 match span {
                     Some(span) => {
-                        let mut diag = Diag::error("bad-data", *span, error.to_string()).label("here");
+                        let mut diag =
+                            Diag::error("bad-data", *span, error.to_string()).label("here");
                         diag.help = error.help.clone();
                         out.push_str(&renderer.diag(&diag, &program.sources));
                     }
@@ -68,7 +80,8 @@ fn describe(program: &Program, failure: &Failure, renderer: &Renderer) -> String
             out
         }
         Failure::Rule(error) => {
-            let mut diag = Diag::general("rule-failed", format!("a rule failed: {}", error.message));
+            let mut diag =
+                Diag::general("rule-failed", format!("a rule failed: {}", error.message));
             diag.span = error.span;
             diag.label = "while evaluating this".into();
             diag.help = error.help.clone();

@@ -19,7 +19,13 @@ fn place(diag: &Diag, sources: &SourceMap) -> Option<Place> {
     let file = sources.get(span.file);
     let (line, column) = file.line_col(span.start);
     let (end_line, end_column) = file.line_col(span.end);
-    Some(Place { file: file.name.clone(), line, column, end_line, end_column })
+    Some(Place {
+        file: file.name.clone(),
+        line,
+        column,
+        end_line,
+        end_column,
+    })
 }
 
 fn severity(diag: &Diag) -> &'static str {
@@ -72,14 +78,21 @@ pub fn github(diags: &[Diag], sources: &SourceMap) -> String {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        out.push_str(&format!("::{} {}::{}\n", severity(d), properties.join(","), data(&message)));
+        out.push_str(&format!(
+            "::{} {}::{}\n",
+            severity(d),
+            properties.join(","),
+            data(&message)
+        ));
     }
     out
 }
 
 /// Escapes a workflow command's message.
 fn data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a workflow command's property value.

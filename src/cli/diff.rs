@@ -1,0 +1,180 @@
+//! `tally diff OLD NEW --data PATH`: what a change to the rules does to a set of records.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+
+use super::render::Renderer;
+use super::{FAILED, OK, USAGE, emit, load_rules};
+use crate::data::batch::Records;
+use crate::diff::{Pair, compare, text};
+use crate::evaluate::evaluate_text;
+use crate::ir::Program;
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The rules before: a file or folder, or a git revision and path such as HEAD~1:rules/
+    old: String,
+    /// The rules after, in the same forms
+    new: String,
+    /// The records to evaluate: a file, a folder of them, a JSON Lines file, or - for standard input
+    #[arg(long, short)]
+    data: PathBuf,
+    /// How to print the differences
+    #[arg(long, short, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+    /// Exit 1 when anything changes
+    #[arg(long)]
+    fail_on_change: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A summary for people
+    Human,
+    /// The same as JSON
+    Json,
+}
+
+pub fn run(args: DiffArgs) -> u8 {
+    let renderer = Renderer::for_stderr();
+    let mut temporary = Vec::new();
+    let mut programs = Vec::new();
+    for spec in [&args.old, &args.new] {
+        let path = match materialize(spec, &mut temporary) {
+            Ok(path) => path,
+            Err(message) => {
+                eprintln!("tally diff: {message}");
+                cleanup(&temporary);
+                return USAGE;
+            }
+        };
+        match load_rules(&[path], &renderer) {
+            Ok((program, _)) => programs.push(program),
+            Err(code) => {
+                cleanup(&temporary);
+                return code;
+            }
+        }
+    }
+    let pairs = match evaluate_both(&programs[0], &programs[1], &args.data) {
+        Ok(pairs) => pairs,
+        Err(message) => {
+            eprintln!("tally diff: cannot read --data: {message}");
+            cleanup(&temporary);
+            return USAGE;
+        }
+    };
+    cleanup(&temporary);
+    let diff = compare(&pairs);
+    match args.format {
+        DiffFormat::Human => emit(&text(&diff, &args.old, &args.new)),
+        DiffFormat::Json => emit(&(serde_json::to_string_pretty(&diff).unwrap_or_default() + "\n")),
+    }
+    if args.fail_on_change && !diff.is_empty() {
+        FAILED
+    } else {
+        OK
+    }
+}
+
+fn evaluate_both(old: &Program, new: &Program, data: &Path) -> std::io::Result<Vec<Pair>> {
+    let mut records = Records::open(data)?;
+    let mut pairs = Vec::new();
+    loop {
+        let chunk = records.next_chunk(1024)?;
+        if chunk.is_empty() {
+            return Ok(pairs);
+        }
+        pairs.par_extend(chunk.par_iter().map(|record| {
+            let old = evaluate_text(old, None, &record.text, false).ok();
+            let new = evaluate_text(new, None, &record.text, false).ok();
+            let id = new
+                .as_ref()
+                .or(old.as_ref())
+                .and_then(|o| o.id.as_ref().map(|(_, v)| v.clone()));
+            Pair {
+                id: id.unwrap_or_else(|| record.origin.to_string()),
+                old,
+                new,
+            }
+        }));
+    }
+}
+
+/// A path as it is, or `REVISION:path` checked out of git into a temporary folder.
+fn materialize(spec: &str, temporary: &mut Vec<PathBuf>) -> Result<PathBuf, String> {
+    if Path::new(spec).exists() {
+        return Ok(PathBuf::from(spec));
+    }
+    let Some((revision, path)) = spec.split_once(':') else {
+        return Err(format!(
+            "{spec}: no such file or folder (a git revision is written REVISION:path)"
+        ));
+    };
+    let git = |args: &[&str]| -> Result<String, String> {
+        let output = Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout)
+                .trim_end()
+                .to_string())
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
+        }
+    };
+    git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        &format!("{revision}^{{commit}}"),
+    ])
+    .map_err(|_| format!("{spec}: `{revision}` is not a git revision here"))?;
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let prefix = git(&["rev-parse", "--show-prefix"])?;
+    let full = format!(
+        "{prefix}{}",
+        path.trim_start_matches("./").trim_end_matches('/')
+    );
+    let files = git(&[
+        "-C",
+        &top,
+        "ls-tree",
+        "-r",
+        "--name-only",
+        revision,
+        "--",
+        &full,
+    ])?;
+    if files.is_empty() {
+        return Err(format!("{spec}: nothing at `{full}` in {revision}"));
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "tally-diff-{}-{}",
+        std::process::id(),
+        temporary.len()
+    ));
+    temporary.push(dir.clone());
+    for file in files.lines() {
+        let content = Command::new("git")
+            .args(["-C", &top, "show", &format!("{revision}:{file}")])
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        let target = dir.join(file);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&target, content.stdout).map_err(|e| e.to_string())?;
+    }
+    Ok(dir.join(full))
+}
+
+fn cleanup(temporary: &[PathBuf]) {
+    for dir in temporary {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

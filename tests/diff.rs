@@ -1,0 +1,94 @@
+//! `tally diff`: the current rules against a variant in which Virtual Machines count as
+//! deployments, over the fixture partners.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+
+use crate::support::{edited_copy, temp_dir};
+
+fn tally() -> Command {
+    let mut cmd = Command::new(get_cargo_bin("tally"));
+    cmd.env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+/// rules/ with Virtual Machines counting as deployments.
+fn vm_variant(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    std::fs::create_dir_all(dir.join("rules")).expect("folder");
+    edited_copy(
+        &PathBuf::from("rules/azure"),
+        &dir.join("rules/azure"),
+        "common.tally",
+        "let virtual_machines_count = false",
+        "let virtual_machines_count = true",
+    );
+    dir.join("rules")
+}
+
+#[test]
+fn virtual_machines_counting_as_deployments() {
+    let variant = vm_variant("diff-vm");
+    insta::with_settings!({ filters => vec![(r"/\S*tally-test-diff-vm-\d+/rules", "[variant]/rules")] }, {
+        assert_cmd_snapshot!(tally().args(["diff", "rules/azure"]).arg(&variant).args(["--data", "tests/fixtures/partners"]));
+    });
+    let _ = std::fs::remove_dir_all(variant.parent().expect("parent"));
+}
+
+#[test]
+fn json_and_fail_on_change() {
+    let variant = vm_variant("diff-json");
+    let output = tally()
+        .args(["diff", "rules/azure"])
+        .arg(&variant)
+        .args([
+            "--data",
+            "tests/fixtures/partners",
+            "--format",
+            "json",
+            "--fail-on-change",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a change fails with --fail-on-change"
+    );
+    let diff: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(diff["records"], 37);
+    let data_ai = diff["designations"]
+        .as_array()
+        .expect("designations")
+        .iter()
+        .find(|d| d["designation"] == "Data & AI (Azure)")
+        .expect("Data & AI");
+    assert_eq!(data_ai["gained"], serde_json::json!(["FX-36"]));
+    assert_eq!(data_ai["largest"][0]["subcategory"], "Deployments");
+    let _ = std::fs::remove_dir_all(variant.parent().expect("parent"));
+}
+
+#[test]
+fn no_change_passes_fail_on_change() {
+    assert_cmd_snapshot!(tally().args([
+        "diff",
+        "rules/",
+        "rules/",
+        "--data",
+        "tests/fixtures/scenarios",
+        "--fail-on-change"
+    ]));
+}
+
+#[test]
+fn a_revision_that_does_not_exist() {
+    assert_cmd_snapshot!(tally().args([
+        "diff",
+        "no-such-revision:rules/",
+        "rules/",
+        "--data",
+        "examples"
+    ]));
+}
