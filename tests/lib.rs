@@ -7,6 +7,7 @@ mod diagnostics;
 mod diff;
 mod fmt;
 mod partners;
+mod readme;
 mod rules;
 mod scenarios;
 mod support;
