@@ -181,6 +181,7 @@ pub struct Subcategory {
 pub struct Require {
     pub label: Option<String>,
     pub span: Span,
+    pub condition_span: Span,
     pub notes: Vec<Note>,
     pub condition: Expr,
 }

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod data;
 pub mod diagnostic;
 pub mod diff;
+pub mod doc;
 pub mod eval;
 pub mod evaluate;
 pub mod format;

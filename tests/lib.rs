@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod diagnostics;
 mod diff;
+mod doc;
 mod fmt;
 mod partners;
 mod readme;

@@ -343,6 +343,7 @@ impl Checker<'_> {
             requires.push(Require {
                 label: r.label.clone(),
                 span: r.span,
+                condition_span: r.condition.span,
                 notes: r.notes.clone(),
                 condition: expr,
             });

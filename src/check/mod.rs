@@ -11,7 +11,7 @@ mod designations;
 mod lints;
 mod lower;
 mod memo;
-mod ranges;
+pub(crate) mod ranges;
 mod shapes;
 
 use std::collections::HashMap;

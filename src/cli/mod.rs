@@ -3,6 +3,7 @@
 
 mod check;
 mod diff;
+mod doc;
 mod eval;
 mod fmt;
 pub mod render;
@@ -61,6 +62,9 @@ enum Command {
     /// Compare two versions of the rules over a set of records: who gains or loses what
     #[command(after_help = DIFF_EXIT_CODES)]
     Diff(diff::DiffArgs),
+    /// Render the rule files as a document for readers who do not read code
+    #[command(after_help = EXIT_CODES)]
+    Doc(doc::DocArgs),
 }
 
 const DIFF_EXIT_CODES: &str = "\
@@ -103,6 +107,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Test(args) => test::run_tests(args),
         Command::Diff(args) => diff::run(args),
+        Command::Doc(args) => doc::run(args),
     };
     ExitCode::from(code)
 }

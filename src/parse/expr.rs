@@ -138,7 +138,8 @@ fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
         Rule::string => ExprKind::Text(string_value(&pair)),
         Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
         Rule::name => ExprKind::Name(pair.as_str().to_string()),
-        Rule::expr => return expr(cx, pair).map(|e| Expr { span, ..e }),
+        // The span of a parenthesized expression includes its parentheses.
+        Rule::paren => return expr(cx, pair.into_inner().next()?).map(|e| Expr { span, ..e }),
         Rule::list => ExprKind::List(
             pair.into_inner()
                 .map(|p| expr(cx, p))

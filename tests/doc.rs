@@ -1,0 +1,102 @@
+//! `tally doc`: the rule files as a document, in Markdown and as a self-contained HTML file
+//! that Chromium loads and renders.
+
+use std::process::Command;
+
+use tally::doc::document;
+
+use crate::support::{shipped_rules, temp_dir};
+
+#[test]
+fn markdown_of_the_shipped_rules() {
+    insta::assert_snapshot!(document(&shipped_rules()).markdown());
+}
+
+/// The seed's requirement tables, row by row: subcategory and maximum.
+#[test]
+fn the_tables_match_partner_program() {
+    let markdown = document(&shipped_rules()).markdown();
+    for row in [
+        "| Performance (30) | Net customer adds | 30 |",
+        "| Skilling (40) | Intermediate certifications | 40 |",
+        "| Skilling (40) | Intermediate certifications | 20 |",
+        "|  | Advanced certifications | 20 |",
+        "| Customer Success (30) | Usage growth | 20 |",
+        "|  | Deployments | 10 |",
+    ] {
+        assert!(markdown.contains(row), "missing row {row}");
+    }
+    assert!(markdown.contains("| feature \\ user_kind | m365_copilot | copilot_chat |"));
+}
+
+#[test]
+fn html_is_self_contained() {
+    let html = document(&shipped_rules()).html();
+    for outside in ["<script", "<link", "src=", "url(", "@import"] {
+        assert!(
+            !html.contains(outside),
+            "the HTML loads something from outside: {outside}"
+        );
+    }
+}
+
+/// Renders the HTML in headless Chromium and takes a screenshot. CI installs Chromium; on a
+/// machine without it the test says so and passes, unless CI is set.
+#[test]
+fn html_renders_in_chromium() {
+    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok())
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install Chromium for this test"
+        );
+        eprintln!("html_renders_in_chromium: no Chromium here; skipped");
+        return;
+    };
+    let dir = temp_dir("chromium");
+    let page = dir.join("rules.html");
+    std::fs::write(&page, document(&shipped_rules()).html()).expect("write");
+    let flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ];
+    let url = format!("file://{}", page.display());
+    let profile = format!("--user-data-dir={}", dir.join("profile").display());
+    let dom = Command::new(chromium)
+        .args(flags)
+        .arg(&profile)
+        .arg("--dump-dom")
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains("<h2>Data &amp; AI (Azure)</h2>"),
+        "Chromium did not load the page:\n{dom}"
+    );
+    assert!(dom.contains("<table>"));
+    let shot = dir.join("rules.png");
+    let status = Command::new(chromium)
+        .args(flags)
+        .arg(&profile)
+        .arg("--window-size=1280,2000")
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    assert!(status.status.success());
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "the screenshot is empty"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
