@@ -3,7 +3,7 @@
 //! earned (the structure of the seed's "Requirements for ..." tables); the definitions behind
 //! them with their sources; the lists; the tables and outputs of other inputs; every assumption.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use crate::ast::{self, Item, NoteKind};
 use crate::check::ranges::{Ranges, visit};
@@ -11,7 +11,8 @@ use crate::diagnostic::Diags;
 use crate::eval::value::Value;
 use crate::ir::{Designation, Expr, FnId, GlobalDef, InputKind, Program, ShapeType};
 use crate::report::document::{Block, Document};
-use crate::source::{FileId, Span};
+use crate::report::texts::{Texts, squeeze};
+use crate::source::FileId;
 use crate::types::{GlobalId, Type};
 
 /// Builds the document of a checked program.
@@ -48,47 +49,6 @@ pub fn document(program: &Program) -> Document {
     }
     assumptions(&mut doc, program);
     doc
-}
-
-/// The text of every `let` and function body, from the rule files.
-struct Texts<'p> {
-    program: &'p Program,
-    bodies: HashMap<Span, Span>,
-}
-
-impl<'p> Texts<'p> {
-    fn new(program: &'p Program) -> Texts<'p> {
-        let mut bodies = HashMap::new();
-        for (id, file) in program.sources.files() {
-            let mut diags = Diags::default();
-            let parsed = crate::parse::parse_file(id, &file.text, &mut diags);
-            for item in &parsed.items {
-                if let Item::Let(l) = item {
-                    bodies.insert(l.name.span, l.body.span);
-                }
-            }
-        }
-        Texts { program, bodies }
-    }
-
-    fn of(&self, span: Span) -> &str {
-        self.program.sources.snippet(span)
-    }
-
-    /// The formula of a definition, by its name's span.
-    fn body(&self, name: Span) -> Option<String> {
-        self.bodies.get(&name).map(|b| squeeze(self.of(*b)))
-    }
-
-    fn place(&self, span: Span) -> String {
-        let file = self.program.sources.get(span.file);
-        format!("{}:{}", file.name, file.line_col(span.start).0)
-    }
-}
-
-/// A formula on one line: runs of whitespace become one space.
-fn squeeze(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn notes_text(notes: &[ast::Note], kind: NoteKind) -> Vec<String> {

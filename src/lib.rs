@@ -10,6 +10,7 @@ pub mod diff;
 pub mod doc;
 pub mod eval;
 pub mod evaluate;
+pub mod explain;
 pub mod format;
 pub mod ir;
 pub mod load;

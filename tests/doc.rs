@@ -58,6 +58,19 @@ fn html_renders_in_chromium() {
     let dir = temp_dir("chromium");
     let page = dir.join("rules.html");
     std::fs::write(&page, document(&shipped_rules()).html()).expect("write");
+    let explained = dir.join("explain.html");
+    let program = shipped_rules();
+    let text = std::fs::read_to_string("examples/partner-smb.json").expect("example");
+    let kind = tally::data::read::detect_kind(&program, &text).expect("kind");
+    let record = tally::data::read::read_record(&program, kind, &text).expect("record");
+    let explanation = tally::explain::Explainer::new(&program)
+        .explain(kind, record, None)
+        .expect("explains");
+    std::fs::write(
+        &explained,
+        tally::explain::render::document(&explanation).html(),
+    )
+    .expect("write");
     let flags = [
         "--headless",
         "--no-sandbox",

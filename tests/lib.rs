@@ -6,6 +6,7 @@ mod cli;
 mod diagnostics;
 mod diff;
 mod doc;
+mod explain;
 mod fmt;
 mod partners;
 mod readme;

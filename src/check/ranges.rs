@@ -185,9 +185,18 @@ fn choices_in(
 /// Calls `f` on every node of an expression, outermost first.
 pub fn visit(expr: &Expr, f: &mut impl FnMut(&Expr)) {
     f(expr);
-    let children: Vec<&Expr> = match expr {
-        Expr::Const(_) | Expr::Global(_) | Expr::Local(_) | Expr::TableLabels { .. } => Vec::new(),
-        Expr::Field(e, _) | Expr::Project(e, _) | Expr::Not(e) | Expr::Neg(e, _) => vec![e],
+    let mut kids = Vec::new();
+    children(expr, &mut kids);
+    for child in kids {
+        visit(child, f);
+    }
+}
+
+/// The expressions directly inside an expression, in order.
+pub fn children<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match expr {
+        Expr::Const(_) | Expr::Global(_) | Expr::Local(_) | Expr::TableLabels { .. } => {}
+        Expr::Field(e, _) | Expr::Project(e, _) | Expr::Not(e) | Expr::Neg(e, _) => out.push(e),
         Expr::MapGet { map: a, key: b, .. }
         | Expr::TableGet {
             row: a, column: b, ..
@@ -206,29 +215,28 @@ pub fn visit(expr: &Expr, f: &mut impl FnMut(&Expr)) {
         }
         | Expr::Binder {
             list: a, body: b, ..
-        } => vec![a, b],
-        Expr::If(c, a, b) => vec![c, a, b],
+        } => {
+            out.push(a);
+            out.push(b);
+        }
+        Expr::If(c, a, b) => out.extend([c.as_ref(), a.as_ref(), b.as_ref()]),
         Expr::Case {
             subject,
             arms,
             otherwise,
             ..
         } => {
-            let mut v: Vec<&Expr> = vec![subject];
+            out.push(subject);
             for (w, t) in arms {
-                v.push(w);
-                v.push(t);
+                out.push(w);
+                out.push(t);
             }
-            v.extend(otherwise.iter().map(|o| o.as_ref()));
-            v
+            out.extend(otherwise.iter().map(|o| o.as_ref()));
         }
         Expr::List(items)
         | Expr::Record(_, items)
         | Expr::Call { args: items, .. }
-        | Expr::CallFn { args: items, .. } => items.iter().collect(),
-    };
-    for child in children {
-        visit(child, f);
+        | Expr::CallFn { args: items, .. } => out.extend(items.iter()),
     }
 }
 

@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod doc;
 mod eval;
+mod explain;
 mod fmt;
 pub mod render;
 mod test;
@@ -62,6 +63,9 @@ enum Command {
     /// Compare two versions of the rules over a set of records: who gains or loses what
     #[command(after_help = DIFF_EXIT_CODES)]
     Diff(diff::DiffArgs),
+    /// Explain one record's evaluation: every point back to its rule, source and data
+    #[command(after_help = EXIT_CODES)]
+    Explain(explain::ExplainArgs),
     /// Render the rule files as a document for readers who do not read code
     #[command(after_help = EXIT_CODES)]
     Doc(doc::DocArgs),
@@ -108,6 +112,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test::run_tests(args),
         Command::Diff(args) => diff::run(args),
         Command::Doc(args) => doc::run(args),
+        Command::Explain(args) => explain::run(args),
     };
     ExitCode::from(code)
 }

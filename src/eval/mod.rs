@@ -136,6 +136,12 @@ impl<'p> Evaluation<'p> {
         Ok(value)
     }
 
+    /// Takes `value` as the value of a named value, as if the rules had computed it: what
+    /// `tally explain` uses to ask "what if one more customer had been added".
+    pub fn assume(&mut self, id: GlobalId, value: Value) {
+        self.memo[id.0 as usize] = Some(value);
+    }
+
     /// Runs `f` in a fresh frame of `size` local slots.
     pub(crate) fn with_frame<T>(&mut self, size: u32, f: impl FnOnce(&mut Self) -> T) -> T {
         let saved = self.base;

@@ -209,7 +209,7 @@ summary { cursor: pointer; font-weight: 600; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; }
   table, pre { break-inside: avoid; }
-  details > * { display: block; }
+  details::details-content { content-visibility: visible; display: block; height: auto; }
   summary { list-style: none; }
 }
 ";

@@ -4,3 +4,4 @@ pub mod document;
 pub mod findings;
 pub mod json;
 pub mod table;
+pub mod texts;
