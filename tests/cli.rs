@@ -67,3 +67,48 @@ fn eval_broken_rules_exits_2() {
 fn eval_missing_data_exits_2() {
     assert_cmd_snapshot!(tally().args(["eval", "rules/", "--data", "no-such.json"]));
 }
+
+#[test]
+fn a_json_lines_batch_with_a_bad_line() {
+    // The bad partner is reported with its line; the others (and a scenario) are evaluated.
+    assert_cmd_snapshot!(tally().args([
+        "eval",
+        "rules/",
+        "--data",
+        "tests/fixtures/batch/mixed.jsonl",
+        "--format",
+        "json"
+    ]));
+}
+
+#[test]
+fn standard_input() {
+    let example = std::fs::read("examples/support-agent.json").expect("example");
+    let mut cmd = insta_cmd::StdinCommand::new(get_cargo_bin("tally"), example);
+    cmd.args(["eval", "rules/", "--data", "-", "--format", "json"])
+        .env("NO_COLOR", "1");
+    assert_cmd_snapshot!(cmd);
+}
+
+#[test]
+fn a_rule_that_fails_on_some_data() {
+    // A division by zero stops that record, names the rule's line, and the others are evaluated.
+    assert_cmd_snapshot!(tally().args([
+        "eval",
+        "tests/fixtures/runtime/division.tally",
+        "--data",
+        "tests/fixtures/runtime",
+        "--format",
+        "json"
+    ]));
+}
+
+#[test]
+fn data_of_another_kind() {
+    assert_cmd_snapshot!(tally().args([
+        "eval",
+        "rules/copilot-studio",
+        "--data",
+        "examples/partner-smb.json"
+    ]));
+}
