@@ -84,10 +84,11 @@ fn a_json_lines_batch_with_a_bad_line() {
 #[test]
 fn standard_input() {
     let example = std::fs::read("examples/support-agent.json").expect("example");
-    let mut cmd = insta_cmd::StdinCommand::new(get_cargo_bin("tally"), example);
-    cmd.args(["eval", "rules/", "--data", "-", "--format", "json"])
-        .env("NO_COLOR", "1");
-    assert_cmd_snapshot!(cmd);
+    assert_cmd_snapshot!(
+        tally()
+            .args(["eval", "rules/", "--data", "-", "--format", "json"])
+            .pass_stdin(example)
+    );
 }
 
 #[test]

@@ -12,8 +12,18 @@ fn tally() -> Command {
 }
 
 #[test]
-fn the_shipped_rules_pass_their_tests() {
-    assert_cmd_snapshot!(tally().args(["test", "rules/"]));
+fn the_shipped_rules_pass_their_tests_with_full_coverage() {
+    assert_cmd_snapshot!(tally().args(["test", "rules/", "--coverage", "--min-coverage", "100"]));
+}
+
+#[test]
+fn coverage_below_the_minimum_fails() {
+    assert_cmd_snapshot!(tally().args([
+        "test",
+        "tests/fixtures/coverage",
+        "--min-coverage",
+        "100"
+    ]));
 }
 
 #[test]

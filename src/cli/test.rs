@@ -7,7 +7,9 @@ use clap::Args;
 use super::render::Renderer;
 use super::{FAILED, OK, default_rules, emit, load_rules};
 use crate::diagnostic::Diag;
+use crate::ir::KindId;
 use crate::ir::Program;
+use crate::testing::coverage::{self, Exercised};
 use crate::testing::{CaseResult, Failure, run};
 
 #[derive(Args, Debug)]
@@ -15,6 +17,12 @@ pub struct TestArgs {
     /// Rule files or folders of them, with their tests
     #[arg(default_value = "rules")]
     rules: Vec<PathBuf>,
+    /// Report which rules, branches and list entries the tests exercised
+    #[arg(long)]
+    coverage: bool,
+    /// Fail (exit 1) when coverage is below this percentage; implies --coverage
+    #[arg(long, value_name = "PERCENT")]
+    min_coverage: Option<f64>,
 }
 
 pub fn run_tests(args: TestArgs) -> u8 {
@@ -23,7 +31,9 @@ pub fn run_tests(args: TestArgs) -> u8 {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let results = run(&program);
+    let measure = args.coverage || args.min_coverage.is_some();
+    let mut exercised = Exercised::default();
+    let results = run(&program, measure.then_some(&mut exercised));
     for case in &results {
         let (file, line, _) = place(&program, case);
         emit(&format!(
@@ -42,7 +52,40 @@ pub fn run_tests(args: TestArgs) -> u8 {
     }
     let passed = results.len() - failed.len();
     emit(&format!("\n{passed} passed, {} failed\n", failed.len()));
-    if failed.is_empty() { OK } else { FAILED }
+    let mut ok = failed.is_empty();
+    if measure {
+        let mut kinds: Vec<KindId> = program
+            .tests
+            .iter()
+            .filter(|t| program.roots.contains(&t.span.file))
+            .filter_map(|t| t.kind)
+            .collect();
+        kinds.dedup();
+        let report = coverage::report(&program, &kinds, &exercised);
+        emit(&format!(
+            "\ncoverage: {:.1}% (named values {}/{}, branches {}/{}, list entries {}/{})\n",
+            report.percent,
+            report.rules.0,
+            report.rules.1,
+            report.branches.0,
+            report.branches.1,
+            report.entries.0,
+            report.entries.1
+        ));
+        for line in &report.missed {
+            emit(&format!("  {line}\n"));
+        }
+        if let Some(min) = args.min_coverage {
+            if report.percent < min {
+                emit(&format!(
+                    "coverage {:.1}% is below the minimum of {min}%\n",
+                    report.percent
+                ));
+                ok = false;
+            }
+        }
+    }
+    if ok { OK } else { FAILED }
 }
 
 fn place(program: &Program, case: &CaseResult) -> (String, usize, usize) {

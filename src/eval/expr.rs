@@ -36,11 +36,11 @@ impl Evaluation<'_> {
                 negated,
             } => self.contains(item, list, *negated),
             Expr::If(c, a, b) => {
-                if self.test(c)? {
-                    self.eval(a)
-                } else {
-                    self.eval(b)
+                let holds = self.test(c)?;
+                if self.coverage.is_some() {
+                    self.cover_branch(expr, usize::from(holds));
                 }
+                if holds { self.eval(a) } else { self.eval(b) }
             }
             Expr::Filter {
                 list,
@@ -145,6 +145,11 @@ impl Evaluation<'_> {
     }
 
     fn contains(&mut self, item: &Expr, list: &Expr, negated: bool) -> Result<Value> {
+        if self.coverage.is_some() {
+            let value = self.eval(item)?;
+            let items = self.eval(list)?;
+            self.cover_entry(&value, &items);
+        }
         if let (Some(item), Some(Value::List(items))) = (self.place(item), self.place(list)) {
             return Ok(Value::Bool(items.contains(item) != negated));
         }
@@ -310,11 +315,13 @@ impl Evaluation<'_> {
                 span,
             } => {
                 let subject = self.eval(subject)?;
-                for (when, then) in arms {
+                for (i, (when, then)) in arms.iter().enumerate() {
                     if self.eval(when)? == subject {
+                        self.cover_branch(expr, i);
                         return self.eval(then);
                     }
                 }
+                self.cover_branch(expr, arms.len());
                 match otherwise {
                     Some(e) => self.eval(e)?,
                     None => {

@@ -4,6 +4,7 @@
 //! so the rules the three designations share are computed once per partner.
 
 pub mod builtins;
+pub mod coverage;
 pub mod designation;
 mod expr;
 pub mod value;
@@ -89,6 +90,8 @@ pub struct Evaluation<'p> {
     pub date: Option<NaiveDate>,
     /// Whether results say why (the path's reason); tables want it, batches of JSON do not.
     pub reasons: bool,
+    /// What the evaluation exercised, when a test run asks for coverage.
+    pub coverage: Option<Box<coverage::Coverage>>,
     pub(crate) memo: Vec<Option<Value>>,
     stack: Vec<Value>,
     base: usize,
@@ -110,6 +113,7 @@ impl<'p> Evaluation<'p> {
             input,
             date,
             reasons: false,
+            coverage: None,
             memo: vec![None; program.globals.len()],
             stack: Vec::new(),
             base: 0,

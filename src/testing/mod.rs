@@ -1,5 +1,7 @@
 //! Running the test cases that live next to the rules (`test "name" { data ...; expect ... }`).
 
+pub mod coverage;
+
 use std::sync::Arc;
 
 use crate::data::FieldError;
@@ -44,17 +46,21 @@ pub enum Failure {
 }
 
 /// Runs the tests of the files that were named (not those of files they only import), in
-/// the order they are written.
-pub fn run(program: &Program) -> Vec<CaseResult> {
+/// the order they are written. With `exercised`, records what they exercise.
+pub fn run(program: &Program, mut exercised: Option<&mut coverage::Exercised>) -> Vec<CaseResult> {
     program
         .tests
         .iter()
         .filter(|t| program.roots.contains(&t.span.file))
-        .map(|t| run_one(program, t))
+        .map(|t| run_one(program, t, exercised.as_deref_mut()))
         .collect()
 }
 
-fn run_one(program: &Program, test: &Test) -> CaseResult {
+fn run_one(
+    program: &Program,
+    test: &Test,
+    exercised: Option<&mut coverage::Exercised>,
+) -> CaseResult {
     let mut result = CaseResult {
         name: test.name.clone(),
         span: test.span,
@@ -109,6 +115,29 @@ fn run_one(program: &Program, test: &Test) -> CaseResult {
         _ => record,
     };
     let mut ev = Evaluation::new(program, kind, record);
+    if exercised.is_some() {
+        ev.coverage = Some(Box::default());
+    }
+    let result = expect_all(program, kind, test, &mut ev, result);
+    if let (Some(exercised), Some(coverage)) = (exercised, ev.coverage.take()) {
+        let evaluated = ev
+            .memo
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_some())
+            .map(|(i, _)| crate::types::GlobalId(i as u32));
+        exercised.add(evaluated, *coverage);
+    }
+    result
+}
+
+fn expect_all(
+    program: &Program,
+    kind: crate::ir::KindId,
+    test: &Test,
+    ev: &mut Evaluation<'_>,
+    mut result: CaseResult,
+) -> CaseResult {
     let designations = &program.kind(kind).designations;
     let mut results: Vec<Option<DesignationResult>> = vec![None; designations.len()];
     for expectation in &test.expectations {
