@@ -3,7 +3,8 @@
 
 use super::Checker;
 use super::lints::Node;
-use super::lower::{Ctx, Typed, ordered};
+use super::lower::{Ctx, Typed};
+use super::operators::ordered;
 use crate::ast;
 use crate::diagnostic::{Diag, suggest};
 use crate::eval::builtins::{BUILTINS, Builtin, format_places};

@@ -8,11 +8,17 @@
 mod builtins;
 mod consistency;
 mod designations;
+mod forms;
+mod infer;
+mod inputs;
 mod lints;
 mod lower;
 mod memo;
+mod operators;
 pub(crate) mod ranges;
 mod shapes;
+mod tables;
+mod tests;
 
 use std::collections::HashMap;
 
