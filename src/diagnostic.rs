@@ -181,6 +181,28 @@ pub struct Rendered {
     advice: bool,
 }
 
+impl Rendered {
+    /// A problem outside the rule files (in a data file, say), with its own source text.
+    pub fn error(
+        code: &'static str,
+        message: String,
+        help: Option<String>,
+        source: Option<NamedSource<Arc<str>>>,
+        label: Option<LabeledSpan>,
+    ) -> Rendered {
+        Rendered {
+            severity: Severity::Error,
+            code,
+            message,
+            help,
+            source,
+            labels: label.into_iter().collect(),
+            related: Vec::new(),
+            advice: false,
+        }
+    }
+}
+
 impl fmt::Display for Rendered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)

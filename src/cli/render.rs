@@ -1,13 +1,12 @@
 //! Rendering problems for the terminal: rule diagnostics and bad records, through miette.
 
-use std::fmt;
 use std::io::IsTerminal;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
 use crate::data::{FieldError, Origin, path_text};
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Diag, Rendered};
 use crate::source::SourceMap;
 
 pub struct Renderer {
@@ -51,59 +50,45 @@ impl Renderer {
         let mut out = String::new();
         let _ = self
             .handler
-            .render_report(&mut out, &DataProblem::new(origin, id, text, error));
+            .render_report(&mut out, &data_problem(origin, id, text, error));
         out
     }
 }
 
-/// A data problem as miette sees it.
-#[derive(Debug)]
-struct DataProblem {
-    message: String,
-    help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
-    label: Option<LabeledSpan>,
-}
-
-impl DataProblem {
-    fn new(origin: &Origin, id: Option<&str>, text: &str, error: &FieldError) -> DataProblem {
-        let path = path_text(&error.path);
-        let mut place = origin.to_string();
-        if let Some((line, column)) = error.position {
-            place = match origin.line {
-                Some(l) => format!("{}:{l}:{column}", origin.file),
-                None => format!("{}:{line}:{column}", origin.file),
-            };
-        }
-        let who = id.map(|i| format!(" ({i})")).unwrap_or_default();
-        let at = if path.is_empty() {
-            String::new()
-        } else {
-            format!(" at {path}")
+/// A data problem as miette renders it: where it is, and the JSON around it when that is
+/// short enough to show.
+fn data_problem(origin: &Origin, id: Option<&str>, text: &str, error: &FieldError) -> Rendered {
+    let path = path_text(&error.path);
+    let mut place = origin.to_string();
+    if let Some((line, column)) = error.position {
+        place = match origin.line {
+            Some(l) => format!("{}:{l}:{column}", origin.file),
+            None => format!("{}:{line}:{column}", origin.file),
         };
-        let message = format!("{place}{who}{at}: {}", error.message);
-        // A pretty-printed file is shown around the problem; a long JSON line is not.
-        let showable = text.lines().count() > 1 || text.len() < 240;
-        let (source, label) = match error.offset {
-            Some(offset) if showable && origin.line.is_none() => {
-                let len = token_len(&text[offset.min(text.len())..]);
-                (
-                    Some(NamedSource::new(origin.file.clone(), Arc::from(text))),
-                    Some(LabeledSpan::new_primary_with_span(
-                        Some(label_for(error)),
-                        (offset, len),
-                    )),
-                )
-            }
-            _ => (None, None),
-        };
-        DataProblem {
-            message,
-            help: error.help.clone(),
-            source,
-            label,
-        }
     }
+    let who = id.map(|i| format!(" ({i})")).unwrap_or_default();
+    let at = if path.is_empty() {
+        String::new()
+    } else {
+        format!(" at {path}")
+    };
+    let message = format!("{place}{who}{at}: {}", error.message);
+    // A pretty-printed file is shown around the problem; a long JSON line is not.
+    let showable = text.lines().count() > 1 || text.len() < 240;
+    let (source, label) = match error.offset {
+        Some(offset) if showable && origin.line.is_none() => {
+            let len = token_len(&text[offset.min(text.len())..]);
+            (
+                Some(NamedSource::new(origin.file.clone(), Arc::from(text))),
+                Some(LabeledSpan::new_primary_with_span(
+                    Some(label_for(error)),
+                    (offset, len),
+                )),
+            )
+        }
+        _ => (None, None),
+    };
+    Rendered::error("bad-data", message, error.help.clone(), source, label)
 }
 
 fn label_for(error: &FieldError) -> String {
@@ -124,35 +109,5 @@ fn token_len(rest: &str) -> usize {
             .unwrap_or(rest.len())
             .max(1),
         None => 0,
-    }
-}
-
-impl fmt::Display for DataProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for DataProblem {}
-
-impl miette::Diagnostic for DataProblem {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new("tally::bad-data"))
-    }
-
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
-    }
-
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.label
-            .clone()
-            .map(|l| Box::new(std::iter::once(l)) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
 }
