@@ -19,9 +19,16 @@ fn shipped_rules_are_clean() {
 fn formats() {
     let file = "tests/fixtures/broken/points-out-of-range.tally";
     assert_cmd_snapshot!(tally().args(["check", file]));
-    assert_cmd_snapshot!(tally().args(["check", file, "--deny-warnings"]));
     assert_cmd_snapshot!(tally().args(["check", file, "--format", "json"]));
     assert_cmd_snapshot!(tally().args(["check", file, "--format", "github"]));
+}
+
+/// Warnings alone pass, unless --deny-warnings.
+#[test]
+fn warnings_and_deny_warnings() {
+    let file = "tests/fixtures/broken/unused.tally";
+    assert_cmd_snapshot!(tally().args(["check", file]));
+    assert_cmd_snapshot!(tally().args(["check", file, "--deny-warnings"]));
 }
 
 #[test]

@@ -114,7 +114,7 @@ fn points(program: &Program, d: &Designation, sub: &crate::ir::Subcategory, diag
         }
         if r.hi.is_some_and(|hi| hi > sub.max) {
             diags.push(
-                Diag::warning("points-may-exceed-max", sub.points_span, format!("the points of \"{}\" in \"{}\" can exceed its max of {}{when}", sub.name, d.name, sub.max))
+                Diag::error("points-may-exceed-max", sub.points_span, format!("the points of \"{}\" in \"{}\" can exceed its max of {}{when}", sub.name, d.name, sub.max))
                     .label(describe(r))
                     .help("cap the points with min() or clamp(); points above the max stop the evaluation with an error"),
             );
@@ -122,7 +122,7 @@ fn points(program: &Program, d: &Designation, sub: &crate::ir::Subcategory, diag
         }
         if r.lo.is_some_and(|lo| lo < Decimal::ZERO) {
             diags.push(
-                Diag::warning(
+                Diag::error(
                     "points-may-be-negative",
                     sub.points_span,
                     format!(
@@ -140,7 +140,7 @@ fn points(program: &Program, d: &Designation, sub: &crate::ir::Subcategory, diag
     }
     if !reaches {
         diags.push(
-            Diag::warning(
+            Diag::error(
                 "max-unreachable",
                 sub.max_span,
                 format!(
@@ -187,7 +187,7 @@ fn shared_entries(
             for item in a_items.intersection(b_items) {
                 let (first, second) = (program.global(*a), program.global(*b));
                 let span = entry_span(loaded, program, *b, item).unwrap_or(second.span);
-                let mut diag = Diag::warning("shared-entry", span, format!("\"{item}\" is in both `{}` and `{}`, which \"{}\" of \"{}\" both read", first.name, second.name, sub.name, d.name))
+                let mut diag = Diag::error("shared-entry", span, format!("\"{item}\" is in both `{}` and `{}`, which \"{}\" of \"{}\" both read", first.name, second.name, sub.name, d.name))
                     .label("also in the other list")
                     .help("an entry usually belongs to one of the lists (a prerequisite or a scoring certification, say); remove it from the other");
                 if let Some(other) = entry_span(loaded, program, *a, item) {

@@ -370,7 +370,7 @@ impl Checker<'_> {
                         Value::Text(t) => format!("\"{t}\""),
                         other => other.to_string(),
                     };
-                    let diag = Diag::warning(
+                    let diag = Diag::error(
                         "duplicate-entry",
                         items[i].span,
                         format!("{shown} is listed twice"),

@@ -277,7 +277,7 @@ impl<'a> Checker<'a> {
                 for (v, span) in values {
                     if seen.contains(v) {
                         self.error(
-                            Diag::warning(
+                            Diag::error(
                                 "duplicate-entry",
                                 *span,
                                 format!("\"{v}\" is listed twice"),
