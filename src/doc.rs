@@ -270,8 +270,17 @@ fn definitions(
     title: &str,
 ) {
     let refs: Vec<Expr> = globals.iter().map(|g| Expr::Global(*g)).collect();
-    let (_, functions) = reads(program, &refs.iter().collect::<Vec<_>>());
-    let globals = globals.to_vec();
+    let (_, mut functions) = reads(program, &refs.iter().collect::<Vec<_>>());
+    // In the order they are written, as an auditor reads them beside the files.
+    let mut globals = globals.to_vec();
+    globals.sort_by_key(|g| {
+        let span = program.global(*g).span;
+        (span.file, span.start)
+    });
+    functions.sort_by_key(|f| {
+        let span = program.function(*f).span;
+        (span.file, span.start)
+    });
     let mut rows = Vec::new();
     let mut lists = Vec::new();
     for id in &globals {
@@ -354,9 +363,9 @@ fn outputs(doc: &mut Document, program: &Program, texts: &Texts<'_>, kind: &Inpu
     let rows = kind
         .output
         .iter()
-        .map(|o| vec![format!("`{}`", o.name), texts.place(o.span)])
+        .map(|o| vec![format!("`{}`", o.name), format!("`{}`", texts.body(o.span).unwrap_or_default()), texts.place(o.span)])
         .collect();
-    doc.push(Block::Table(vec!["Field".into(), "Where".into()], rows));
+    doc.push(Block::Table(vec!["Field".into(), "Definition".into(), "Where".into()], rows));
     let exprs: Vec<&Expr> = kind.output.iter().map(|o| &o.body.expr).collect();
     let (read, _) = reads(program, &exprs);
     for (id, global) in program.globals.iter().enumerate() {
