@@ -363,9 +363,18 @@ fn outputs(doc: &mut Document, program: &Program, texts: &Texts<'_>, kind: &Inpu
     let rows = kind
         .output
         .iter()
-        .map(|o| vec![format!("`{}`", o.name), format!("`{}`", texts.body(o.span).unwrap_or_default()), texts.place(o.span)])
+        .map(|o| {
+            vec![
+                format!("`{}`", o.name),
+                format!("`{}`", texts.body(o.span).unwrap_or_default()),
+                texts.place(o.span),
+            ]
+        })
         .collect();
-    doc.push(Block::Table(vec!["Field".into(), "Definition".into(), "Where".into()], rows));
+    doc.push(Block::Table(
+        vec!["Field".into(), "Definition".into(), "Where".into()],
+        rows,
+    ));
     let exprs: Vec<&Expr> = kind.output.iter().map(|o| &o.body.expr).collect();
     let (read, _) = reads(program, &exprs);
     for (id, global) in program.globals.iter().enumerate() {

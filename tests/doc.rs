@@ -117,7 +117,8 @@ fn html_renders_in_chromium() {
 #[test]
 fn formulas_are_shown_on_one_line() {
     use tally::report::texts::squeeze;
-    let written = "{\n  name: a.name # who\n  note: \"x  \\\" # y\"\n  total: if a\n    then 1 else 2\n}";
+    let written =
+        "{\n  name: a.name # who\n  note: \"x  \\\" # y\"\n  total: if a\n    then 1 else 2\n}";
     assert_eq!(
         squeeze(written),
         "{ name: a.name, note: \"x  \\\" # y\", total: if a then 1 else 2 }"

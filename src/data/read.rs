@@ -783,7 +783,10 @@ impl Walker<'_, '_, '_> {
                 // only add noise.
                 let known = self.references(reference.list_field, reference.key_field);
                 if known.is_some_and(|known| !known.contains(&**t)) {
-                    let (list, key) = reference.text.split_once('.').unwrap_or((&reference.text, ""));
+                    let (list, key) = reference
+                        .text
+                        .split_once('.')
+                        .unwrap_or((&reference.text, ""));
                     self.cx.error(
                         format!("\"{t}\" is not a {}", reference.text),
                         Some(format!("it must be the `{key}` of an element of `{list}`")),
@@ -857,8 +860,14 @@ impl Walker<'_, '_, '_> {
 
     /// The keys of a list of the record, or `None` when the list could not be read.
     fn references(&mut self, list_field: u32, key_field: u32) -> Option<&HashSet<String>> {
-        let Value::List(items) = &self.root.fields[list_field as usize] else { return None };
-        let position = match self.keys.iter().position(|(k, _)| *k == (list_field, key_field)) {
+        let Value::List(items) = &self.root.fields[list_field as usize] else {
+            return None;
+        };
+        let position = match self
+            .keys
+            .iter()
+            .position(|(k, _)| *k == (list_field, key_field))
+        {
             Some(p) => p,
             None => {
                 let mut set = HashSet::new();

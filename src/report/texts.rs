@@ -24,7 +24,9 @@ impl<'p> Texts<'p> {
                     Item::Let(l) => {
                         bodies.insert(l.name.span, l.body.span);
                     }
-                    Item::Output(o) => bodies.extend(o.fields.iter().map(|f| (f.name.span, f.value.span))),
+                    Item::Output(o) => {
+                        bodies.extend(o.fields.iter().map(|f| (f.name.span, f.value.span)))
+                    }
                     _ => {}
                 }
             }
@@ -57,9 +59,7 @@ pub fn squeeze(text: &str) -> String {
     let mut pending: Option<bool> = None; // whitespace seen; `true` if it held a line break
     while let Some((at, c)) = chars.next() {
         match c {
-            '#' => {
-                while chars.next_if(|&(_, c)| c != '\n').is_some() {}
-            }
+            '#' => while chars.next_if(|&(_, c)| c != '\n').is_some() {},
             c if c.is_whitespace() => {
                 let broke = pending.unwrap_or(false) || c == '\n';
                 pending = Some(broke);
