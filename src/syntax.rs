@@ -97,6 +97,7 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::list => "a list",
         Rule::record | Rule::record_field => "a record",
         Rule::call => "a function call",
+        Rule::arguments => "arguments in parentheses",
         _ => "something else",
     }
 }

@@ -6,7 +6,7 @@ use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::Cx;
-use super::items::{date, number, percent};
+use super::items::{date, ident, number, percent};
 use crate::ast::*;
 use crate::syntax::Rule;
 
@@ -103,13 +103,9 @@ pub(super) fn postfix_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr
         let span = base.span.to(cx.span(&post));
         base = match post.as_rule() {
             Rule::field_access => {
-                let name = post.into_inner().next()?;
-                let ident = Ident {
-                    name: name.as_str().to_string(),
-                    span: cx.span(&name),
-                };
+                let field = ident(cx, post.into_inner().next()?);
                 Expr {
-                    kind: ExprKind::Field(Box::new(base), ident),
+                    kind: ExprKind::Field(Box::new(base), field),
                     span,
                 }
             }
@@ -137,7 +133,24 @@ fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
         Rule::date => ExprKind::Date(date(cx, &pair)?),
         Rule::string => ExprKind::Text(string_value(&pair)),
         Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
-        Rule::name => ExprKind::Name(pair.as_str().to_string()),
+        // Without arguments the pair also holds the blank after the name: the span is the name's.
+        Rule::name | Rule::call => {
+            let mut parts = pair.into_inner();
+            let name = ident(cx, parts.next()?);
+            let Some(args) = parts.next() else {
+                let span = name.span;
+                return Some(Expr {
+                    kind: ExprKind::Name(name.name),
+                    span,
+                });
+            };
+            let span = name.span.to(cx.span(&args));
+            let args = args.into_inner().map(|p| expr(cx, p));
+            return Some(Expr {
+                kind: ExprKind::Call(name, args.collect::<Option<_>>()?),
+                span,
+            });
+        }
         // The span of a parenthesized expression includes its parentheses.
         Rule::paren => return expr(cx, pair.into_inner().next()?).map(|e| Expr { span, ..e }),
         Rule::list => ExprKind::List(
@@ -149,24 +162,10 @@ fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
             let mut fields = Vec::new();
             for field in pair.into_inner() {
                 let mut parts = field.into_inner();
-                let name = parts.next()?;
-                let ident = Ident {
-                    name: name.as_str().to_string(),
-                    span: cx.span(&name),
-                };
-                fields.push((ident, expr(cx, parts.next()?)?));
+                let name = ident(cx, parts.next()?);
+                fields.push((name, expr(cx, parts.next()?)?));
             }
             ExprKind::Record(fields)
-        }
-        Rule::call => {
-            let mut parts = pair.into_inner();
-            let name = parts.next()?;
-            let ident = Ident {
-                name: name.as_str().to_string(),
-                span: cx.span(&name),
-            };
-            let args = parts.map(|p| expr(cx, p)).collect::<Option<_>>()?;
-            ExprKind::Call(ident, args)
         }
         Rule::if_expr => {
             let mut parts = pair.into_inner().filter(|p| p.as_rule() == Rule::expr);
@@ -205,11 +204,7 @@ fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
                 "min" => BinderKind::Min,
                 _ => BinderKind::Max,
             };
-            let var = parts.next()?;
-            let var = Ident {
-                name: var.as_str().to_string(),
-                span: cx.span(&var),
-            };
+            let var = ident(cx, parts.next()?);
             let mut exprs = parts.filter(|p| matches!(p.as_rule(), Rule::expr | Rule::body_expr));
             let list = expr(cx, exprs.next()?)?;
             let body = expr(cx, exprs.next()?)?;

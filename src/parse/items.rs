@@ -25,7 +25,7 @@ pub(super) fn item(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Item> {
     })
 }
 
-fn ident(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Ident {
+pub(super) fn ident(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Ident {
     Ident {
         name: pair.as_str().to_string(),
         span: cx.span(&pair),
@@ -332,7 +332,7 @@ fn designation(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Designation> {
                 Rule::call => {
                     let mut call = part.into_inner();
                     template = Some(ident(cx, call.next()?));
-                    for arg in call {
+                    for arg in call.next()?.into_inner() {
                         args.push(expr(cx, arg)?);
                     }
                 }
