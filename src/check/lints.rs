@@ -1,6 +1,7 @@
 //! Lints that need the whole program: definitions nobody reads, and numbers that do not add up.
 
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use crate::diagnostic::{Diag, Diags};
 use crate::ir::{FnId, GlobalDef, Program};
@@ -49,27 +50,32 @@ impl Uses {
 /// only called unused when all its possible users are here.
 fn complete_files(loaded: &Loaded) -> HashSet<FileId> {
     let imported: HashSet<FileId> = loaded.imports.values().flatten().copied().collect();
-    let paths: HashSet<&std::path::Path> = loaded
+    let paths: HashSet<&Path> = loaded
         .sources
         .files()
         .map(|(_, f)| f.path.as_path())
         .collect();
-    loaded
-        .sources
-        .files()
-        .filter(|(id, file)| {
-            if !imported.contains(id) {
-                return true;
-            }
-            let Some(dir) = file.path.parent() else {
-                return false;
-            };
+    // Whether every rule file of a folder is loaded; each folder is listed once.
+    let mut folders: HashMap<&Path, bool> = HashMap::new();
+    let mut all_loaded = |dir| -> bool {
+        *folders.entry(dir).or_insert_with(|| {
             std::fs::read_dir(dir).is_ok_and(|entries| {
                 entries
                     .filter_map(|e| e.ok().map(|e| e.path()))
                     .filter(|p| p.extension().is_some_and(|e| e == "tally"))
-                    .all(|p| paths.contains(p.canonicalize().unwrap_or(p).as_path()))
+                    .all(|p| {
+                        // Loaded paths are canonical; only a linked file needs resolving.
+                        paths.contains(p.as_path())
+                            || p.canonicalize().is_ok_and(|c| paths.contains(c.as_path()))
+                    })
             })
+        })
+    };
+    loaded
+        .sources
+        .files()
+        .filter(|(id, file)| {
+            !imported.contains(id) || file.path.parent().is_some_and(&mut all_loaded)
         })
         .map(|(id, _)| id)
         .collect()
