@@ -6,6 +6,8 @@
 //! only ever changes whitespace, so it cannot change what the rules mean; `tokens` lets a
 //! test check exactly that.
 
+use crate::syntax::ITEM_WORDS;
+
 /// A token of a rule file, as the formatter sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Token {
@@ -142,18 +144,6 @@ fn space_between(before: &[Token], next: &Token) -> bool {
     }
 }
 
-/// Words that begin a declaration at the top of a file.
-const ITEMS: [&str; 9] = [
-    "import",
-    "input",
-    "record",
-    "let",
-    "table",
-    "template",
-    "designation",
-    "output",
-    "test",
-];
 /// Words that begin a statement inside a block; any other line inside a block continues the
 /// statement before it, unless it is a field (`name: ...`) or a table row.
 const STATEMENTS: [&str; 12] = [
@@ -226,7 +216,7 @@ pub fn format(text: &str) -> Option<String> {
         let continues = !comment_only
             && closers == 0
             && match open.last() {
-                None => !ITEMS.contains(&first),
+                None => !ITEM_WORDS.contains(&first),
                 Some(o) if o.block => {
                     !first_in_block
                         && (previous_open

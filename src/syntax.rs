@@ -7,6 +7,19 @@
 #[grammar = "grammar/tally.pest"]
 pub struct TallyParser;
 
+/// The words that begin a declaration at the top of a file (the grammar's `item`).
+pub const ITEM_WORDS: [&str; 9] = [
+    "import",
+    "input",
+    "record",
+    "let",
+    "table",
+    "template",
+    "designation",
+    "output",
+    "test",
+];
+
 /// What a grammar rule is called in "expected ..." messages.
 pub fn describe(rule: Rule) -> &'static str {
     match rule {

@@ -3,7 +3,7 @@
 
 use super::value::Value;
 use super::{EvalError, Evaluation, compare, in_force};
-use crate::ir::{Compare, Expr, GlobalDef};
+use crate::ir::{Expr, GlobalDef};
 
 impl Evaluation<'_> {
     /// For a value chosen by `if` (such as a path), the condition that chose it.
@@ -55,12 +55,12 @@ impl Evaluation<'_> {
                 let shown = if compare(*op, &x, &y) {
                     *op
                 } else {
-                    negate(*op)
+                    op.negated()
                 };
                 format!(
                     "{} {} {}",
                     self.operand(a, &x),
-                    symbol(shown),
+                    shown.symbol(),
                     self.operand(b, &y)
                 )
             }
@@ -74,27 +74,5 @@ impl Evaluation<'_> {
             Expr::Const(Value::Text(t)) => format!("\"{t}\""),
             _ => value.to_string(),
         }
-    }
-}
-
-fn negate(op: Compare) -> Compare {
-    match op {
-        Compare::Eq => Compare::Ne,
-        Compare::Ne => Compare::Eq,
-        Compare::Lt => Compare::Ge,
-        Compare::Le => Compare::Gt,
-        Compare::Gt => Compare::Le,
-        Compare::Ge => Compare::Lt,
-    }
-}
-
-fn symbol(op: Compare) -> &'static str {
-    match op {
-        Compare::Eq => "=",
-        Compare::Ne => "!=",
-        Compare::Lt => "<",
-        Compare::Le => "<=",
-        Compare::Gt => ">",
-        Compare::Ge => ">=",
     }
 }

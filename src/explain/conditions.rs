@@ -4,7 +4,7 @@
 use crate::ast::BinderKind;
 use crate::eval::value::Value;
 use crate::eval::{EvalError, Evaluation, compare};
-use crate::ir::{Compare, Expr, GlobalDef, Program};
+use crate::ir::{Expr, GlobalDef, Program};
 use crate::report::texts::{Texts, squeeze};
 
 use super::{Element, shown};
@@ -157,17 +157,6 @@ fn operand_name(
     })
 }
 
-fn symbol(op: Compare) -> &'static str {
-    match op {
-        Compare::Eq => "=",
-        Compare::Ne => "!=",
-        Compare::Lt => "<",
-        Compare::Le => "<=",
-        Compare::Gt => ">",
-        Compare::Ge => ">=",
-    }
-}
-
 fn yes(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
@@ -184,7 +173,7 @@ pub fn describe(
             format!(
                 "{} {} {}: {}",
                 operand(ev, texts, a)?,
-                symbol(*op),
+                op.symbol(),
                 operand(ev, texts, b)?,
                 yes(holds)
             )

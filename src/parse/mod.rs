@@ -4,6 +4,7 @@
 //! A syntax error does not end the parse: the rest of the file is read item by item, so one
 //! load reports every item with a mistake.
 
+mod designation;
 mod expr;
 mod items;
 
@@ -13,7 +14,7 @@ use pest::iterators::Pair;
 use crate::ast;
 use crate::diagnostic::{Diag, Diags};
 use crate::source::{FileId, Span};
-use crate::syntax::{Rule, TallyParser, describe};
+use crate::syntax::{ITEM_WORDS, Rule, TallyParser, describe};
 
 /// Parses one rule file. Syntax errors go to `diags`; the items that parse are kept.
 pub fn parse_file(id: FileId, text: &str, diags: &mut Diags) -> ast::File {
@@ -126,18 +127,6 @@ fn only_comments(text: &str) -> bool {
         l.is_empty() || l.starts_with('#')
     })
 }
-
-const ITEM_WORDS: [&str; 9] = [
-    "import",
-    "input",
-    "record",
-    "let",
-    "table",
-    "template",
-    "designation",
-    "output",
-    "test",
-];
 
 fn item_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::new();
