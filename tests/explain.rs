@@ -153,3 +153,42 @@ fn what_is_missing() {
     );
     assert!(missing.plan_attains);
 }
+
+/// Inside a function (`skilling_points` of Infrastructure), the missing prerequisite is found:
+/// one architect more gives the prerequisite's points and counts the person already certified.
+#[test]
+fn the_missing_prerequisite_inside_a_function() {
+    let program = shipped_rules();
+    let e = explain(
+        &program,
+        "tests/fixtures/partners/smb-prereq-admin-only.json",
+    );
+    let infrastructure = e
+        .designations
+        .iter()
+        .find(|d| d.designation == "Infrastructure (Azure)")
+        .expect("Infrastructure");
+    let missing = infrastructure.missing.as_ref().expect("not attained");
+    let moves: Vec<(&str, &str, &str, &str)> = missing
+        .moves
+        .iter()
+        .map(|m| {
+            (
+                m.subcategory.as_str(),
+                m.value.as_str(),
+                m.to.as_str(),
+                m.gain.as_str(),
+            )
+        })
+        .collect();
+    assert!(
+        moves.contains(&(
+            "Advanced certifications",
+            "people_holding(architect_certifications)",
+            "1",
+            "+8"
+        )),
+        "{moves:?}"
+    );
+    assert!(missing.plan_attains);
+}

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::ir::{Arith, Compare, GlobalDef, KindId, Program, Variant};
+use crate::ir::{Arith, Compare, FnId, GlobalDef, KindId, Program, Variant};
 use crate::source::Span;
 use crate::types::GlobalId;
 use value::{Month, RecordValue, Value};
@@ -93,6 +93,8 @@ pub struct Evaluation<'p> {
     /// What the evaluation exercised, when a test run asks for coverage.
     pub coverage: Option<Box<coverage::Coverage>>,
     pub(crate) memo: Vec<Option<Value>>,
+    /// Values taken for calls of functions with given arguments (see `assume_call`).
+    assumed_calls: Vec<(FnId, Vec<Value>, Value)>,
     stack: Vec<Value>,
     base: usize,
 }
@@ -115,6 +117,7 @@ impl<'p> Evaluation<'p> {
             reasons: false,
             coverage: None,
             memo: vec![None; program.globals.len()],
+            assumed_calls: Vec::new(),
             stack: Vec::new(),
             base: 0,
         }
@@ -144,6 +147,21 @@ impl<'p> Evaluation<'p> {
     /// `tally explain` uses to ask "what if one more customer had been added".
     pub fn assume(&mut self, id: GlobalId, value: Value) {
         self.memo[id.0 as usize] = Some(value);
+    }
+
+    /// Takes `value` as what `function` gives for `args`, wherever it is called with them: a
+    /// call inside a function has no name to `assume` a value for.
+    pub fn assume_call(&mut self, function: FnId, args: Vec<Value>, value: Value) {
+        self.assumed_calls
+            .retain(|(f, a, _)| *f != function || *a != args);
+        self.assumed_calls.push((function, args, value));
+    }
+
+    /// What `function` gives for `args`.
+    pub fn call(&mut self, function: FnId, args: Vec<Value>) -> Result<Value, EvalError> {
+        let top = self.stack.len();
+        self.stack.extend(args);
+        self.call_with_arguments(function, top)
     }
 
     /// Runs `f` in a fresh frame of `size` local slots.

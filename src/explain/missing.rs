@@ -14,7 +14,7 @@ use crate::check::ranges::visit;
 use crate::eval::designation::DesignationResult;
 use crate::eval::value::{RecordValue, Value};
 use crate::eval::{EvalError, Evaluation};
-use crate::ir::{Designation, Expr, GlobalDef, KindId, Program};
+use crate::ir::{Designation, Expr, FnId, GlobalDef, KindId, Program};
 use crate::report::texts::Texts;
 use crate::types::GlobalId;
 
@@ -40,11 +40,60 @@ pub struct Move {
 
 /// A value the rules compute from the data, that a change could raise a subcategory through.
 struct Candidate {
-    id: GlobalId,
+    target: Target,
     name: String,
     subcategory: usize,
     /// How many values it is computed from: fewer is closer to the data.
     depth: usize,
+    /// What it is computed from.
+    reach: Reach,
+}
+
+/// Where a value is assumed different: a named value, or a function called with fixed
+/// arguments inside another function (`people_holding(architect_certifications)` within
+/// `skilling_points(...)`), which has no name of its own.
+#[derive(Clone, Debug, PartialEq)]
+enum Target {
+    Global(GlobalId),
+    Call(FnId, Vec<Arg>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Arg {
+    Global(GlobalId),
+    Const(Value),
+}
+
+impl Target {
+    fn value(&self, ev: &mut Evaluation<'_>) -> Result<Value, EvalError> {
+        match self {
+            Target::Global(id) => ev.global(*id),
+            Target::Call(function, args) => {
+                let args = arg_values(ev, args)?;
+                ev.call(*function, args)
+            }
+        }
+    }
+
+    fn assume(&self, ev: &mut Evaluation<'_>, value: Value) -> Result<(), EvalError> {
+        match self {
+            Target::Global(id) => ev.assume(*id, value),
+            Target::Call(function, args) => {
+                let args = arg_values(ev, args)?;
+                ev.assume_call(*function, args, value);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn arg_values(ev: &mut Evaluation<'_>, args: &[Arg]) -> Result<Vec<Value>, EvalError> {
+    args.iter()
+        .map(|a| match a {
+            Arg::Global(id) => ev.global(*id),
+            Arg::Const(v) => Ok(v.clone()),
+        })
+        .collect()
 }
 
 pub fn missing(
@@ -74,9 +123,12 @@ pub fn missing(
         .flat_map(|c| &c.subcategories)
         .enumerate()
     {
-        let mut found: Vec<(Move, usize)> = Vec::new();
+        // Of changes along one chain of values (`prerequisite_met(x)` is computed from
+        // `people_holding(x)`) with the same gain, the one closest to the data.
+        let mut found: Vec<(Move, Decimal, &Candidate)> = Vec::new();
         for c in candidates.iter().filter(|c| c.subcategory == index) {
-            let Some((to, after)) = smallest_raise(program, kind, record, d, &baseline, c.id, &[])?
+            let Some((to, after)) =
+                smallest_raise(program, kind, record, d, &baseline, &c.target, &[])?
             else {
                 continue;
             };
@@ -84,29 +136,21 @@ pub fn missing(
             if gain > Decimal::ZERO
                 && found
                     .iter()
-                    .all(|(m, depth)| m.gain != gain.to_string() || *depth > c.depth)
+                    .all(|(_, g, other)| *g != gain || !related(c, other))
             {
-                found.retain(|(m, _)| m.gain != gain.to_string());
-                let from = value_of(program, kind, record, c.id)?;
-                found.push((
-                    Move {
-                        subcategory: sub.name.to_string(),
-                        value: c.name.clone(),
-                        from: brief(&from),
-                        to: brief(&to),
-                        gain: format!("+{gain}"),
-                    },
-                    c.depth,
-                ));
+                let from = value_of(program, kind, record, &c.target)?;
+                let step = Move {
+                    subcategory: sub.name.to_string(),
+                    value: c.name.clone(),
+                    from: brief(&from),
+                    to: brief(&to),
+                    gain: format!("+{gain}"),
+                };
+                found.push((step, gain, c));
             }
         }
-        found.sort_by(|a, b| {
-            b.0.gain
-                .len()
-                .cmp(&a.0.gain.len())
-                .then(b.0.gain.cmp(&a.0.gain))
-        });
-        moves.extend(found.into_iter().take(3).map(|(m, _)| m));
+        found.sort_by_key(|(_, gain, _)| std::cmp::Reverse(*gain));
+        moves.extend(found.into_iter().take(3).map(|(m, ..)| m));
     }
     let (plan, plan_attains) = plan(program, kind, record, d, &candidates)?;
     Ok(Missing {
@@ -119,7 +163,7 @@ pub fn missing(
 }
 
 /// The values a designation's subcategories read that depend on the data, with numbers or
-/// true/false as values.
+/// true/false as values: named values, and calls with fixed arguments inside functions.
 fn candidates(program: &Program, d: &Designation, texts: &Texts<'_>) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (index, sub) in d
@@ -128,29 +172,13 @@ fn candidates(program: &Program, d: &Designation, texts: &Texts<'_>) -> Vec<Cand
         .flat_map(|c| &c.subcategories)
         .enumerate()
     {
-        let mut seen = HashSet::new();
-        let mut work = vec![&sub.points];
-        while let Some(e) = work.pop() {
-            let mut next = Vec::new();
-            visit(e, &mut |node| match node {
-                Expr::Global(id) if seen.insert(*id) => {
-                    if let GlobalDef::Let(variants) = &program.global(*id).def {
-                        next.extend(variants.iter().map(|v| &v.value.expr));
-                    }
-                }
-                Expr::CallFn { function, .. } => next.push(&program.function(*function).body.expr),
-                _ => {}
-            });
-            work.extend(next);
-        }
-        for id in seen {
+        let (globals, calls) = reached(program, vec![(&sub.points, Vec::new())]);
+        for id in globals {
             if matches!(&sub.points, Expr::Global(g) if *g == id)
-                || !reads_input(program, id)
+                || !matches!(program.global(id).def, GlobalDef::Let(_))
+                || !reads_input(program, [id])
                 || is_parameter(program, id)
             {
-                continue;
-            }
-            if !matches!(program.global(id).def, GlobalDef::Let(_)) {
                 continue;
             }
             let name = if program.global(id).hidden {
@@ -161,15 +189,118 @@ fn candidates(program: &Program, d: &Designation, texts: &Texts<'_>) -> Vec<Cand
             } else {
                 program.global(id).name.clone()
             };
+            let GlobalDef::Let(variants) = &program.global(id).def else {
+                continue;
+            };
+            let roots = variants.iter().map(|v| (&v.value.expr, Vec::new()));
             out.push(Candidate {
-                id,
+                target: Target::Global(id),
                 name,
                 subcategory: index,
-                depth: cone(program, id),
+                depth: cone(program, [id]),
+                reach: reached(program, roots.collect()),
+            });
+        }
+        for (function, args) in calls {
+            let body = &program.function(function).body.expr;
+            let mut roots = globals_in(program, body);
+            roots.extend(args.iter().filter_map(|a| match a {
+                Arg::Global(id) => Some(*id),
+                Arg::Const(_) => None,
+            }));
+            if !reads_input(program, roots.iter().copied()) {
+                continue;
+            }
+            let shown: Vec<String> = args
+                .iter()
+                .map(|a| match a {
+                    Arg::Global(id) => super::conditions::label(program, texts, &Expr::Global(*id)),
+                    Arg::Const(Value::Text(t)) => format!("\"{t}\""),
+                    Arg::Const(v) => v.to_string(),
+                })
+                .collect();
+            let params = args.iter().cloned().map(Some).collect();
+            out.push(Candidate {
+                name: format!("{}({})", program.function(function).name, shown.join(", ")),
+                target: Target::Call(function, args),
+                subcategory: index,
+                depth: 1 + cone(program, roots),
+                reach: reached(program, vec![(body, params)]),
             });
         }
     }
-    out.sort_by_key(|c| (c.subcategory, c.depth, c.id));
+    out.sort_by_key(|c| (c.subcategory, c.depth));
+    out
+}
+
+/// The named values an expression reads, directly or through other values and functions, and
+/// the calls inside functions whose arguments are fixed once the outer call's are.
+type Reach = (Vec<GlobalId>, Vec<(FnId, Vec<Arg>)>);
+
+fn reached<'p>(program: &'p Program, roots: Vec<(&'p Expr, Vec<Option<Arg>>)>) -> Reach {
+    let mut globals = Vec::new();
+    let mut calls: Vec<(FnId, Vec<Arg>)> = Vec::new();
+    let mut bodies: Vec<(FnId, Vec<Option<Arg>>)> = Vec::new();
+    // An expression to walk, with the fixed arguments of the function it is the body of.
+    let mut work = roots;
+    while let Some((expr, params)) = work.pop() {
+        let mut next = Vec::new();
+        visit(expr, &mut |node| match node {
+            Expr::Global(id) if !globals.contains(id) => {
+                globals.push(*id);
+                if let GlobalDef::Let(variants) = &program.global(*id).def {
+                    next.extend(variants.iter().map(|v| (&v.value.expr, Vec::new())));
+                }
+            }
+            Expr::CallFn { function, args, .. } => {
+                let fixed: Vec<Option<Arg>> = args
+                    .iter()
+                    .map(|a| match a {
+                        Expr::Global(id) => Some(Arg::Global(*id)),
+                        Expr::Const(v) => Some(Arg::Const(v.clone())),
+                        Expr::Local(slot) => params.get(*slot as usize).cloned().flatten(),
+                        _ => None,
+                    })
+                    .collect();
+                // Inside a function, a call with fixed arguments is a value of its own.
+                if !params.is_empty() && fixed.iter().all(Option::is_some) {
+                    let call = (*function, fixed.iter().flatten().cloned().collect());
+                    if !calls.contains(&call) {
+                        calls.push(call);
+                    }
+                }
+                let body = (*function, fixed);
+                if !bodies.contains(&body) {
+                    next.push((&program.function(*function).body.expr, body.1.clone()));
+                    bodies.push(body);
+                }
+            }
+            _ => {}
+        });
+        work.extend(next);
+    }
+    (globals, calls)
+}
+
+/// Whether one of two values is computed from the other.
+fn related(a: &Candidate, b: &Candidate) -> bool {
+    let within = |t: &Target, reach: &Reach| match t {
+        Target::Global(id) => reach.0.contains(id),
+        Target::Call(f, args) => reach.1.iter().any(|(g, a)| g == f && a == args),
+    };
+    within(&a.target, &b.reach) || within(&b.target, &a.reach)
+}
+
+/// The named values an expression reads directly or through the functions it calls.
+fn globals_in(program: &Program, expr: &Expr) -> Vec<GlobalId> {
+    let mut out = Vec::new();
+    visit(expr, &mut |e| match e {
+        Expr::Global(id) => out.push(*id),
+        Expr::CallFn { function, .. } => {
+            out.extend(globals_in(program, &program.function(*function).body.expr))
+        }
+        _ => {}
+    });
     out
 }
 
@@ -185,29 +316,27 @@ fn is_parameter(program: &Program, id: GlobalId) -> bool {
         })
 }
 
-fn cone(program: &Program, id: GlobalId) -> usize {
+/// How many named values these are computed from.
+fn cone(program: &Program, roots: impl IntoIterator<Item = GlobalId>) -> usize {
     let mut seen = HashSet::new();
-    let mut work = vec![id];
+    let mut work: Vec<GlobalId> = roots.into_iter().collect();
     while let Some(g) = work.pop() {
         if !seen.insert(g) {
             continue;
         }
         if let GlobalDef::Let(variants) = &program.global(g).def {
             for v in variants {
-                visit(&v.value.expr, &mut |e| {
-                    if let Expr::Global(next) = e {
-                        work.push(*next);
-                    }
-                });
+                work.extend(globals_in(program, &v.value.expr));
             }
         }
     }
     seen.len()
 }
 
-fn reads_input(program: &Program, id: GlobalId) -> bool {
+/// Whether any of these values is computed from the data, directly or through functions.
+fn reads_input(program: &Program, roots: impl IntoIterator<Item = GlobalId>) -> bool {
     let mut seen = HashSet::new();
-    let mut work = vec![id];
+    let mut work: Vec<GlobalId> = roots.into_iter().collect();
     while let Some(g) = work.pop() {
         if !seen.insert(g) {
             continue;
@@ -216,17 +345,7 @@ fn reads_input(program: &Program, id: GlobalId) -> bool {
             GlobalDef::Input { .. } => return true,
             GlobalDef::Let(variants) => {
                 for v in variants {
-                    visit(&v.value.expr, &mut |e| match e {
-                        Expr::Global(next) => work.push(*next),
-                        Expr::CallFn { function, .. } => {
-                            visit(&program.function(*function).body.expr, &mut |inner| {
-                                if let Expr::Global(next) = inner {
-                                    work.push(*next);
-                                }
-                            })
-                        }
-                        _ => {}
-                    });
+                    work.extend(globals_in(program, &v.value.expr));
                 }
             }
             GlobalDef::Table(_) => {}
@@ -239,9 +358,9 @@ fn value_of(
     program: &Program,
     kind: KindId,
     record: &Arc<RecordValue>,
-    id: GlobalId,
+    target: &Target,
 ) -> Result<Value, EvalError> {
-    Evaluation::new(program, kind, record.clone()).global(id)
+    target.value(&mut Evaluation::new(program, kind, record.clone()))
 }
 
 fn evaluate(
@@ -249,11 +368,11 @@ fn evaluate(
     kind: KindId,
     record: &Arc<RecordValue>,
     d: &Designation,
-    assumed: &[(GlobalId, Value)],
+    assumed: &[(Target, Value)],
 ) -> Result<DesignationResult, EvalError> {
     let mut ev = Evaluation::new(program, kind, record.clone());
-    for (id, value) in assumed {
-        ev.assume(*id, value.clone());
+    for (target, value) in assumed {
+        target.assume(&mut ev, value.clone())?;
     }
     ev.designation(d)
 }
@@ -270,14 +389,14 @@ fn smallest_raise(
     record: &Arc<RecordValue>,
     d: &Designation,
     before: &DesignationResult,
-    id: GlobalId,
-    assumed: &[(GlobalId, Value)],
+    target: &Target,
+    assumed: &[(Target, Value)],
 ) -> Result<Option<(Value, DesignationResult)>, EvalError> {
     let mut ev = Evaluation::new(program, kind, record.clone());
-    for (g, v) in assumed {
-        ev.assume(*g, v.clone());
+    for (t, v) in assumed {
+        t.assume(&mut ev, v.clone())?;
     }
-    let current = ev.global(id)?;
+    let current = target.value(&mut ev)?;
     // A count may need several more before it shows (net adds below 0, say): up to 20 more.
     let tries: Vec<Value> = match &current {
         Value::Bool(false) => vec![Value::Bool(true)],
@@ -291,8 +410,8 @@ fn smallest_raise(
     };
     for value in tries {
         let mut with = assumed.to_vec();
-        with.retain(|(g, _)| *g != id);
-        with.push((id, value.clone()));
+        with.retain(|(t, _)| t != target);
+        with.push((target.clone(), value.clone()));
         // A changed value can make a rule fail (a division by a new zero): that is no raise.
         let Ok(after) = evaluate(program, kind, record, d, &with) else {
             continue;
@@ -328,7 +447,7 @@ fn plan(
     d: &Designation,
     candidates: &[Candidate],
 ) -> Result<(Vec<Move>, bool), EvalError> {
-    let mut assumed: Vec<(GlobalId, Value)> = Vec::new();
+    let mut assumed: Vec<(Target, Value)> = Vec::new();
     let mut current = evaluate(program, kind, record, d, &assumed)?;
     let mut steps: Vec<(usize, Value, Value, Decimal)> = Vec::new();
     let names: Vec<String> = d
@@ -343,7 +462,7 @@ fn plan(
         let mut best: Option<(i64, usize, Value, DesignationResult)> = None;
         for (i, c) in candidates.iter().enumerate() {
             let Some((to, after)) =
-                smallest_raise(program, kind, record, d, &current, c.id, &assumed)?
+                smallest_raise(program, kind, record, d, &current, &c.target, &assumed)?
             else {
                 continue;
             };
@@ -357,15 +476,15 @@ fn plan(
         let Some((_, i, to, after)) = best else { break };
         let from = assumed
             .iter()
-            .find(|(g, _)| *g == candidates[i].id)
+            .find(|(t, _)| *t == candidates[i].target)
             .map(|(_, v)| v.clone());
         let from = match from {
             Some(v) => v,
-            None => value_of(program, kind, record, candidates[i].id)?,
+            None => value_of(program, kind, record, &candidates[i].target)?,
         };
         let gain = after.total - current.total;
-        assumed.retain(|(g, _)| *g != candidates[i].id);
-        assumed.push((candidates[i].id, to.clone()));
+        assumed.retain(|(t, _)| *t != candidates[i].target);
+        assumed.push((candidates[i].target.clone(), to.clone()));
         match steps.iter_mut().find(|(j, ..)| *j == i) {
             Some(step) => {
                 step.2 = to;
