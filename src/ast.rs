@@ -17,6 +17,8 @@ pub struct Ident {
 pub struct File {
     pub id: FileId,
     pub items: Vec<Item>,
+    /// Names declared by items that did not parse: uses of them are not reported again.
+    pub unparsed: Vec<String>,
 }
 
 #[derive(Clone, Debug)]

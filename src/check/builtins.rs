@@ -110,7 +110,9 @@ impl Checker<'_> {
                 Some(s) => diag.help(format!("did you mean `{s}`?")),
                 None => diag.help("define a function with `let name(param: type) = ...`; see the list of built-in functions in docs/language.md"),
             };
-            self.error(diag);
+            if !self.unparsed(&name.name) {
+                self.error(diag);
+            }
             for a in args {
                 self.lower(cx, a);
             }

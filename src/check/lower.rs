@@ -274,6 +274,9 @@ impl Checker<'_> {
     }
 
     pub(super) fn unknown_name(&mut self, cx: &Ctx, name: &str, span: Span) {
+        if self.unparsed(name) {
+            return;
+        }
         let mut candidates: Vec<String> = self
             .visible_names(cx.file)
             .into_iter()

@@ -342,6 +342,15 @@ impl<'a> Checker<'a> {
             .map(|(sym, _)| *sym)
     }
 
+    /// Whether `name` is declared by an item that did not parse: its syntax error is reported,
+    /// and each use of it would only repeat that error.
+    pub(crate) fn unparsed(&self, name: &str) -> bool {
+        self.loaded
+            .files
+            .iter()
+            .any(|f| f.unparsed.iter().any(|n| n == name))
+    }
+
     /// Every name a file can see, for "did you mean".
     pub(crate) fn visible_names(&self, file: FileId) -> Vec<&str> {
         self.scopes

@@ -27,11 +27,19 @@ pub fn parse_file(id: FileId, text: &str, diags: &mut Diags) -> ast::File {
                 .filter(|p| p.as_rule() != Rule::EOI)
                 .filter_map(|p| items::item(&mut cx, p))
                 .collect();
-            ast::File { id, items }
+            ast::File {
+                id,
+                items,
+                unparsed: Vec::new(),
+            }
         }
         Err(error) => {
-            let items = recover(&mut cx, text, error);
-            ast::File { id, items }
+            let (items, unparsed) = recover(&mut cx, text, error);
+            ast::File {
+                id,
+                items,
+                unparsed,
+            }
         }
     }
 }
@@ -76,8 +84,6 @@ impl Cx<'_> {
     }
 }
 
-/// After a syntax error, parse the file again one item at a time, starting each item at a line
-/// that begins with a declaration keyword.
 /// Parses `text` as `rule` again with pest's error detail on, which lists the punctuation
 /// it expected as well as the rules; only done after an error, as it costs time.
 fn detailed_error(rule: Rule, text: &str) -> Option<pest::error::Error<Rule>> {
@@ -87,10 +93,18 @@ fn detailed_error(rule: Rule, text: &str) -> Option<pest::error::Error<Rule>> {
     result
 }
 
-fn recover(cx: &mut Cx<'_>, text: &str, first: pest::error::Error<Rule>) -> Vec<ast::Item> {
+/// After a syntax error, parse the file again one item at a time, starting each item at a line
+/// that begins with a declaration keyword. Returns the items that parse and the names the
+/// others declare.
+fn recover(
+    cx: &mut Cx<'_>,
+    text: &str,
+    first: pest::error::Error<Rule>,
+) -> (Vec<ast::Item>, Vec<String>) {
     let first = detailed_error(Rule::file, text).unwrap_or(first);
     let starts = item_starts(text);
     let mut items = Vec::new();
+    let mut unparsed = Vec::new();
     let mut reported = false;
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(text.len());
@@ -108,6 +122,7 @@ fn recover(cx: &mut Cx<'_>, text: &str, first: pest::error::Error<Rule>) -> Vec<
                 cx.diags
                     .push(syntax_error_in(cx.file, text, &chunk, start, error));
                 reported = true;
+                unparsed.extend(declared_name(&text[start..end]));
             }
         }
     }
@@ -118,7 +133,18 @@ fn recover(cx: &mut Cx<'_>, text: &str, first: pest::error::Error<Rule>) -> Vec<
     {
         cx.diags.push(syntax_error(cx.file, text, 0, first));
     }
-    items
+    (items, unparsed)
+}
+
+/// The name an item declares (`let name ...`, `table name ...`), read from its text.
+fn declared_name(item: &str) -> Option<String> {
+    let rest = item.split_whitespace().nth(1)?;
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty() && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        .then_some(name)
 }
 
 fn only_comments(text: &str) -> bool {
