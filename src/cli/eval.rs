@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::mpsc;
 
 use clap::Args;
 
@@ -60,7 +61,7 @@ pub fn run(args: EvalArgs) -> u8 {
             .num_threads(jobs.max(1))
             .build_global();
     }
-    let mut records = match Records::open(&args.data) {
+    let records = match Records::open(&args.data) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("tally: cannot read --data: {e}");
@@ -71,8 +72,8 @@ pub fn run(args: EvalArgs) -> u8 {
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = 0usize;
     let mut evaluated = 0usize;
-    loop {
-        let chunk = match records.next_chunk(CHUNK) {
+    for chunk in read_ahead(records) {
+        let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(e) => {
                 eprintln!("tally: cannot read --data: {e}");
@@ -117,6 +118,22 @@ pub fn run(args: EvalArgs) -> u8 {
         return FAILED;
     }
     OK
+}
+
+/// The chunks of `records` in order, each read on another thread while the one before is
+/// evaluated. The reader stops after an empty chunk or an error, or when nobody receives.
+fn read_ahead(mut records: Records) -> mpsc::Receiver<io::Result<Vec<RawRecord>>> {
+    let (sender, chunks) = mpsc::sync_channel(1);
+    std::thread::spawn(move || {
+        loop {
+            let chunk = records.next_chunk(CHUNK);
+            let last = !matches!(&chunk, Ok(c) if !c.is_empty());
+            if sender.send(chunk).is_err() || last {
+                break;
+            }
+        }
+    });
+    chunks
 }
 
 /// Why a record has no result, rendered for stderr.

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod locate;
+mod number;
 pub mod read;
 
 use std::fmt;

@@ -7,16 +7,16 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::locate::{line_col, locate};
+use super::number::{Limits, number};
 use super::{FieldError, Step};
 use crate::diagnostic::did_you_mean;
 use crate::eval::in_force;
-use crate::eval::value::{MapValue, Month, RecordValue, Value};
-use crate::ir::{FieldShape, GlobalDef, KindId, Program, RecordShape, ShapeType};
+use crate::eval::value::{MapValue, Month, RecordValue, Value, strictly_sorted};
+use crate::ir::{GlobalDef, KindId, Program, RecordShape, ShapeType};
 use crate::types::RecordId;
 
 /// Reads the JSON text of one record of `kind`. Returns the record, or every problem in it.
@@ -240,22 +240,6 @@ impl ReadCx<'_> {
     }
 }
 
-/// What a number must satisfy besides being a number.
-#[derive(Clone, Copy, Default)]
-struct Limits {
-    at_least: Option<Decimal>,
-    at_most: Option<Decimal>,
-}
-
-impl Limits {
-    fn of(field: &FieldShape) -> Limits {
-        Limits {
-            at_least: field.at_least,
-            at_most: field.at_most,
-        }
-    }
-}
-
 struct RecordSeed<'c, 'p> {
     cx: &'c mut ReadCx<'p>,
     record: RecordId,
@@ -316,44 +300,13 @@ fn read_number(cx: &mut ReadCx<'_>, text: &str, whole: bool, limits: Limits) -> 
         );
         return Value::Absent;
     }
-    let parsed = if text.bytes().any(|b| b == b'e' || b == b'E') {
-        Decimal::from_scientific(text)
-    } else {
-        Decimal::from_str_exact(text)
-    };
-    let Ok(n) = parsed else {
-        cx.error(
-            format!("{text} is too large or too precise"),
-            Some("numbers may have up to 28 significant digits".into()),
-        );
-        return Value::Absent;
-    };
-    if whole && !n.fract().is_zero() {
-        cx.error(
-            format!("expected a whole number, found {text}"),
-            Some("counts and levels are whole numbers".into()),
-        );
-        return Value::Absent;
-    }
-    if let Some(min) = limits.at_least {
-        if n < min {
-            cx.error(
-                format!("{text} is below the minimum of {min}"),
-                Some(format!("the rules declare this value at least {min}")),
-            );
-            return Value::Absent;
+    match number(text, whole, limits) {
+        Ok(n) => Value::Number(n),
+        Err(problem) => {
+            cx.error(problem.message, Some(problem.help));
+            Value::Absent
         }
     }
-    if let Some(max) = limits.at_most {
-        if n > max {
-            cx.error(
-                format!("{text} is above the maximum of {max}"),
-                Some(format!("the rules declare this value at most {max}")),
-            );
-            return Value::Absent;
-        }
-    }
-    Value::Number(n)
 }
 
 fn json_kind(raw: &str) -> String {
@@ -508,8 +461,14 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_> {
                     entries.push((key_value, value));
                     self.cx.prefix(before, || Step::Key(key.to_string()));
                 }
-                let map = MapValue::new(entries, self.default.cloned());
-                for pair in map.entries.windows(2) {
+                // Keys in order without repeats need no sort and no search for repeats.
+                let in_order = strictly_sorted(&entries);
+                let map = if in_order {
+                    MapValue::sorted(entries, self.default.cloned())
+                } else {
+                    MapValue::new(entries, self.default.cloned())
+                };
+                for pair in map.entries.windows(2).filter(|_| !in_order) {
                     if pair[0].0 == pair[1].0 && !matches!(pair[0].0, Value::Absent) {
                         let key = pair[0].0.to_string();
                         self.cx.error_at_key(
@@ -767,10 +726,10 @@ struct Walker<'c, 'p, 'r> {
     root: &'r RecordValue,
     date: Option<NaiveDate>,
     /// The key sets of `refers to` lists, built on first use.
-    keys: Vec<((u32, u32), HashSet<String>)>,
+    keys: Vec<((u32, u32), HashSet<&'r str>)>,
 }
 
-impl Walker<'_, '_, '_> {
+impl<'r> Walker<'_, '_, 'r> {
     fn record(&mut self, id: RecordId, value: &RecordValue) {
         let program = self.cx.program;
         for (field, v) in program.record(id).fields.iter().zip(&value.fields) {
@@ -859,8 +818,9 @@ impl Walker<'_, '_, '_> {
     }
 
     /// The keys of a list of the record, or `None` when the list could not be read.
-    fn references(&mut self, list_field: u32, key_field: u32) -> Option<&HashSet<String>> {
-        let Value::List(items) = &self.root.fields[list_field as usize] else {
+    fn references(&mut self, list_field: u32, key_field: u32) -> Option<&HashSet<&'r str>> {
+        let root = self.root;
+        let Value::List(items) = &root.fields[list_field as usize] else {
             return None;
         };
         let position = match self
@@ -874,7 +834,7 @@ impl Walker<'_, '_, '_> {
                 for item in items.iter() {
                     if let Value::Record(r) = item {
                         if let Value::Text(t) = &r.fields[key_field as usize] {
-                            set.insert(t.to_string());
+                            set.insert(&**t);
                         }
                     }
                 }

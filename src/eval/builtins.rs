@@ -153,7 +153,7 @@ pub fn format_places(format: &str) -> Option<u32> {
 
 /// Calls a built-in function on evaluated arguments. `rows` and `columns` read a table, not
 /// values, and are evaluated as [`crate::ir::Expr::TableLabels`].
-pub(super) fn call(builtin: Builtin, args: Vec<Value>) -> Result<Value, EvalError> {
+pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError> {
     use Builtin::*;
     let number = |i: usize| args[i].as_number();
     Ok(match builtin {
@@ -190,7 +190,7 @@ pub(super) fn call(builtin: Builtin, args: Vec<Value>) -> Result<Value, EvalErro
             let items: &[Value] = if args.len() == 1 {
                 args[0].as_list()
             } else {
-                &args
+                args
             };
             let mut best = items.first().ok_or_else(|| {
                 EvalError::new(format!("{}() of an empty list", builtin.name()))

@@ -187,7 +187,8 @@ impl Evaluation<'_> {
 /// Points must be whole, at least 0 and at most the subcategory's maximum: anything else is a
 /// mistake in the rule, reported rather than capped.
 fn check_points(name: &str, points: Decimal, max: Decimal) -> Result<(), EvalError> {
-    if !points.fract().is_zero() {
+    // A number without decimals is whole.
+    if points.scale() > 0 && !points.fract().is_zero() {
         return Err(EvalError::new(format!(
             "the points of {name} are {points}, not a whole number"
         ))

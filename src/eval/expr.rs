@@ -5,8 +5,10 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use super::builtins::Builtin;
+use super::locals::Local;
 use super::value::{RecordValue, Value};
-use super::{EvalError, Evaluation, arith, builtins, compare};
+use super::{EvalError, Evaluation, arith, builtins, compare, stream};
 use crate::ast::BinderKind;
 use crate::ir::{Arith, Compare, Expr, FnId};
 use crate::source::Span;
@@ -25,16 +27,10 @@ impl Evaluation<'_> {
             },
             Expr::Field(..) => self.field(expr),
             Expr::MapGet { map, key, span } => self.map_get(map, key, *span),
-            Expr::Compare(op, a, b) => self.compare(*op, a, b),
+            Expr::Compare(..) | Expr::And(..) | Expr::Or(..) | Expr::Not(_) | Expr::In { .. } => {
+                Ok(Value::Bool(self.test(expr)?))
+            }
             Expr::Arith(op, a, b, span) => self.arith(*op, a, b, *span),
-            Expr::And(a, b) => Ok(Value::Bool(self.test(a)? && self.test(b)?)),
-            Expr::Or(a, b) => Ok(Value::Bool(self.test(a)? || self.test(b)?)),
-            Expr::Not(e) => Ok(Value::Bool(!self.test(e)?)),
-            Expr::In {
-                item,
-                list,
-                negated,
-            } => self.contains(item, list, *negated),
             Expr::If(c, a, b) => {
                 let holds = self.test(c)?;
                 if self.coverage.is_some() {
@@ -63,22 +59,60 @@ impl Evaluation<'_> {
         }
     }
 
-    /// A condition's value.
-    fn test(&mut self, expr: &Expr) -> Result<bool> {
-        Ok(self.eval(expr)?.as_bool())
+    /// A condition's value, without making a `Value` of it.
+    pub(super) fn test(&mut self, expr: &Expr) -> Result<bool> {
+        match expr {
+            Expr::Compare(op, a, b) => self.compare(*op, a, b),
+            Expr::And(a, b) => Ok(self.test(a)? && self.test(b)?),
+            Expr::Or(a, b) => Ok(self.test(a)? || self.test(b)?),
+            Expr::Not(e) => Ok(!self.test(e)?),
+            Expr::In {
+                item,
+                list,
+                negated,
+            } => self.contains(item, list, *negated),
+            Expr::Binder {
+                kind: kind @ (BinderKind::All | BinderKind::Any),
+                slot,
+                list,
+                body,
+                span,
+            } => Ok(self.binder(*kind, *slot, list, body, *span)?.as_bool()),
+            _ => match self.leaf(expr) {
+                Some(value) => Ok(value.as_bool()),
+                None => Ok(self.eval(expr)?.as_bool()),
+            },
+        }
     }
 
     /// A value that is already at hand (a local, a computed named value, or a field of one),
     /// borrowed rather than computed or copied.
     pub(super) fn place<'a>(&'a self, expr: &'a Expr) -> Option<&'a Value> {
         match expr {
-            Expr::Const(v) => Some(v),
             Expr::Local(slot) => Some(self.local(*slot)),
+            Expr::Field(inner, index) => field_of(self.leaf(inner)?, *index),
+            Expr::MapGet { map, key, .. } => {
+                let map = match &**map {
+                    Expr::Field(inner, index) => field_of(self.leaf(inner)?, *index)?,
+                    other => self.place(other)?,
+                };
+                match map {
+                    Value::Map(m) => m.get(self.leaf(key)?),
+                    _ => None,
+                }
+            }
+            other => self.leaf(other),
+        }
+    }
+
+    /// `place` for the operands met most (locals, constants, named values) without a call.
+    #[inline(always)]
+    pub(super) fn leaf<'a>(&'a self, expr: &'a Expr) -> Option<&'a Value> {
+        match expr {
+            Expr::Local(slot) => Some(self.local(*slot)),
+            Expr::Const(v) => Some(v),
             Expr::Global(id) => self.memo[id.0 as usize].as_ref(),
-            Expr::Field(inner, index) => match self.place(inner)? {
-                Value::Record(r) => Some(&r.fields[*index as usize]),
-                _ => None,
-            },
+            Expr::Field(..) | Expr::MapGet { .. } => self.place(expr),
             _ => None,
         }
     }
@@ -118,13 +152,16 @@ impl Evaluation<'_> {
         }
     }
 
-    fn compare(&mut self, op: Compare, a: &Expr, b: &Expr) -> Result<Value> {
+    fn compare(&mut self, op: Compare, a: &Expr, b: &Expr) -> Result<bool> {
+        if let (Some(a), Some(b)) = (self.place(a), self.place(b)) {
+            return Ok(compare(op, a, b));
+        }
         let a = self.eval(a)?;
         if let Some(b) = self.place(b) {
-            return Ok(Value::Bool(compare(op, &a, b)));
+            return Ok(compare(op, &a, b));
         }
         let b = self.eval(b)?;
-        Ok(Value::Bool(compare(op, &a, &b)))
+        Ok(compare(op, &a, &b))
     }
 
     fn arith(&mut self, op: Arith, a: &Expr, b: &Expr, span: Span) -> Result<Value> {
@@ -144,72 +181,71 @@ impl Evaluation<'_> {
         arith(op, &a, &b).map_err(|e| e.at(span))
     }
 
-    fn contains(&mut self, item: &Expr, list: &Expr, negated: bool) -> Result<Value> {
+    fn contains(&mut self, item: &Expr, list: &Expr, negated: bool) -> Result<bool> {
         if self.coverage.is_some() {
             let value = self.eval(item)?;
             let items = self.eval(list)?;
             self.cover_entry(&value, &items);
         }
         if let (Some(item), Some(Value::List(items))) = (self.place(item), self.place(list)) {
-            return Ok(Value::Bool(items.contains(item) != negated));
+            return Ok(items.contains(item) != negated);
         }
         let item = self.eval(item)?;
         if let Some(Value::List(items)) = self.place(list) {
-            return Ok(Value::Bool(items.contains(&item) != negated));
+            return Ok(items.contains(&item) != negated);
         }
         let list = self.eval(list)?;
-        Ok(Value::Bool(list.as_list().contains(&item) != negated))
+        Ok(list.as_list().contains(&item) != negated)
     }
 
     fn filter(&mut self, list: &Expr, slot: u32, condition: &Expr) -> Result<Value> {
         let list = self.eval(list)?;
         let mut kept = Vec::with_capacity(list.as_list().len());
-        for item in list.as_list() {
-            self.set_local(slot, item.clone());
-            if self.test(condition)? {
-                kept.push(item.clone());
+        self.walk(list, slot, |ev| {
+            if ev.test(condition)? {
+                kept.push(ev.local(slot).clone());
             }
-        }
+            Ok(true)
+        })?;
         Ok(Value::list(kept))
     }
 
-    /// Arguments are evaluated onto the top of the stack, where the callee's frame begins.
+    /// A function's arguments become the first local slots of its frame.
     fn call_fn(&mut self, id: FnId, args: &[Expr], span: Span) -> Result<Value> {
-        let top = self.stack.len();
-        for arg in args {
-            match self.eval(arg) {
-                Ok(value) => self.stack.push(value),
-                Err(e) => {
-                    self.stack.truncate(top);
-                    return Err(e);
-                }
-            }
-        }
+        let top = self.push_args(args)?;
         self.call_with_arguments(id, top).map_err(|e| e.at(span))
     }
 
-    /// Calls `function` with its arguments on the stack from `top` on.
+    /// Calls `function` with its arguments on the argument stack from `top` on: a value
+    /// assumed or remembered for them, or the function's body evaluated.
     pub(super) fn call_with_arguments(&mut self, id: FnId, top: usize) -> Result<Value> {
-        if !self.assumed_calls.is_empty() {
-            let args = &self.stack[top..];
-            if let Some((.., value)) = self
-                .assumed_calls
-                .iter()
-                .find(|(f, a, _)| *f == id && a.as_slice() == args)
-            {
-                let value = value.clone();
-                self.stack.truncate(top);
-                return Ok(value);
-            }
+        let args = &self.args[top..];
+        let known = self
+            .assumed_calls
+            .iter()
+            .find(|(f, a, _)| *f == id && a.as_slice() == args)
+            .map(|(.., value)| value)
+            .or_else(|| self.calls.find(id, args))
+            .cloned();
+        if let Some(value) = known {
+            self.args.truncate(top);
+            return Ok(value);
         }
+        let key = self.calls.key(args);
         let function = self.program.function(id);
         let saved = self.base;
-        self.base = top;
+        self.base = self.stack.len();
+        self.stack.extend(self.args.drain(top..).map(Local::Value));
         self.stack
-            .resize(top + function.body.frame as usize, Value::Absent);
+            .resize_with(self.base + function.body.frame as usize, || {
+                Local::Value(Value::Absent)
+            });
         let result = self.eval(&function.body.expr);
-        self.stack.truncate(top);
+        self.stack.truncate(self.base);
         self.base = saved;
+        if let (Ok(value), Some(key)) = (&result, key) {
+            self.calls.remember(id, key, value);
+        }
         result
     }
 
@@ -221,71 +257,70 @@ impl Evaluation<'_> {
         body: &Expr,
         span: Span,
     ) -> Result<Value> {
+        if let Some(value) = self.lookup_loop(kind, slot, list, body) {
+            return Ok(value);
+        }
         let list = self.eval(list)?;
-        let items = list.as_list();
-        let result = match kind {
+        match kind {
             BinderKind::Sum => {
                 let mut total = Decimal::ZERO;
-                for item in items {
-                    self.set_local(slot, item.clone());
-                    let n = self.eval(body)?.as_number();
+                self.walk(list, slot, |ev| {
+                    let n = match ev.place(body) {
+                        Some(value) => value.as_number(),
+                        None => ev.eval(body)?.as_number(),
+                    };
                     total = total.checked_add(n).ok_or_else(EvalError::overflow)?;
-                }
+                    Ok(true)
+                })?;
                 Ok(Value::Number(total))
             }
             BinderKind::All | BinderKind::Any => {
                 let want = kind == BinderKind::Any;
-                for item in items {
-                    self.set_local(slot, item.clone());
-                    if self.test(body)? == want {
-                        return Ok(Value::Bool(want));
-                    }
-                }
-                Ok(Value::Bool(!want))
+                let mut found = false;
+                self.walk(list, slot, |ev| {
+                    found = ev.test(body)? == want;
+                    Ok(!found)
+                })?;
+                Ok(Value::Bool(found == want))
             }
             BinderKind::Each => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    self.set_local(slot, item.clone());
-                    out.push(self.eval(body)?);
-                }
+                let mut out = Vec::with_capacity(list.as_list().len());
+                self.walk(list, slot, |ev| {
+                    out.push(ev.eval(body)?);
+                    Ok(true)
+                })?;
                 Ok(Value::list(out))
             }
             BinderKind::Per => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    self.set_local(slot, item.clone());
-                    out.push((item.clone(), self.eval(body)?));
-                }
+                let mut out = Vec::with_capacity(list.as_list().len());
+                self.walk(list, slot, |ev| {
+                    let value = ev.eval(body)?;
+                    out.push((ev.local(slot).clone(), value));
+                    Ok(true)
+                })?;
                 Ok(builtins::map_of(out))
             }
+            // Only these errors take the binder's place: the others have their own.
             BinderKind::Lowest | BinderKind::Min | BinderKind::Max => {
-                self.extreme(kind, slot, items, body)
+                self.extreme(kind, slot, list, body).map_err(|e| e.at(span))
             }
-        };
-        result.map_err(|e| e.at(span))
+        }
     }
 
-    fn extreme(
-        &mut self,
-        kind: BinderKind,
-        slot: u32,
-        items: &[Value],
-        body: &Expr,
-    ) -> Result<Value> {
+    fn extreme(&mut self, kind: BinderKind, slot: u32, list: Value, body: &Expr) -> Result<Value> {
         let mut best: Option<(Value, Value)> = None;
-        for item in items {
-            self.set_local(slot, item.clone());
-            let value = self.eval(body)?;
+        self.walk(list, slot, |ev| {
+            let value = ev.eval(body)?;
             let better = match &best {
                 None => true,
                 Some((_, b)) if kind == BinderKind::Max => value.cmp_key(b).is_gt(),
                 Some((_, b)) => value.cmp_key(b).is_lt(),
             };
             if better {
-                best = Some((item.clone(), value));
+                best = Some((ev.local(slot).clone(), value));
             }
-        }
+            Ok(true)
+        })?;
         let (item, value) = best.ok_or_else(|| {
             EvalError::new(format!("`{}` over an empty list", kind.word()))
                 .help("an empty list has no lowest or highest element")
@@ -356,18 +391,25 @@ impl Evaluation<'_> {
                 fields: fields.iter().map(|e| self.eval(e)).collect::<Result<_>>()?,
             })),
             Expr::Call {
+                builtin: builtin @ (Builtin::Count | Builtin::Sum | Builtin::Unique),
+                args,
+                span,
+            } if stream::streams(&args[0]) => self.aggregate(*builtin, &args[0], *span)?,
+            Expr::Call {
                 builtin,
                 args,
                 span,
-            } => {
-                let args = args
-                    .iter()
-                    .map(|e| self.eval(e))
-                    .collect::<Result<Vec<_>>>()?;
-                builtins::call(*builtin, args).map_err(|e| e.at(*span))?
-            }
+            } => self.call_builtin(*builtin, args, *span)?,
             other => return self.eval(other),
         })
+    }
+
+    /// A built-in function, its arguments evaluated onto the argument stack.
+    fn call_builtin(&mut self, builtin: Builtin, args: &[Expr], span: Span) -> Result<Value> {
+        let top = self.push_args(args)?;
+        let result = builtins::call(builtin, &self.args[top..]).map_err(|e| e.at(span));
+        self.args.truncate(top);
+        result
     }
 
     fn table_get(
@@ -395,5 +437,13 @@ impl Evaluation<'_> {
                 ))
                 .at(span)
         })
+    }
+}
+
+/// A field of a record value.
+fn field_of(record: &Value, index: u32) -> Option<&Value> {
+    match record {
+        Value::Record(r) => Some(&r.fields[index as usize]),
+        _ => None,
     }
 }

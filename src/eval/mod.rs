@@ -4,9 +4,13 @@
 //! so the rules the three designations share are computed once per partner.
 
 pub mod builtins;
+mod calls;
 pub mod coverage;
 pub mod designation;
 mod expr;
+mod kernels;
+mod locals;
+mod stream;
 pub mod value;
 pub mod why;
 
@@ -95,8 +99,14 @@ pub struct Evaluation<'p> {
     pub(crate) memo: Vec<Option<Value>>,
     /// Values taken for calls of functions with given arguments (see `assume_call`).
     assumed_calls: Vec<(FnId, Vec<Value>, Value)>,
-    stack: Vec<Value>,
+    calls: calls::Calls,
+    plans: kernels::Plans,
+    stack: Vec<locals::Local>,
     base: usize,
+    /// The lists walked by the loops in progress, innermost last.
+    walks: Vec<Arc<Vec<Value>>>,
+    /// The arguments of the calls in progress.
+    args: Vec<Value>,
 }
 
 impl<'p> Evaluation<'p> {
@@ -118,8 +128,12 @@ impl<'p> Evaluation<'p> {
             coverage: None,
             memo: vec![None; program.globals.len()],
             assumed_calls: Vec::new(),
+            calls: calls::Calls::default(),
+            plans: kernels::Plans::default(),
             stack: Vec::new(),
             base: 0,
+            walks: Vec::new(),
+            args: Vec::new(),
         }
     }
 
@@ -147,6 +161,8 @@ impl<'p> Evaluation<'p> {
     /// `tally explain` uses to ask "what if one more customer had been added".
     pub fn assume(&mut self, id: GlobalId, value: Value) {
         self.memo[id.0 as usize] = Some(value);
+        // Calls remembered so far may have read the value this replaces.
+        self.calls = calls::Calls::default();
     }
 
     /// Takes `value` as what `function` gives for `args`, wherever it is called with them: a
@@ -155,32 +171,14 @@ impl<'p> Evaluation<'p> {
         self.assumed_calls
             .retain(|(f, a, _)| *f != function || *a != args);
         self.assumed_calls.push((function, args, value));
+        self.calls = calls::Calls::default();
     }
 
     /// What `function` gives for `args`.
     pub fn call(&mut self, function: FnId, args: Vec<Value>) -> Result<Value, EvalError> {
-        let top = self.stack.len();
-        self.stack.extend(args);
+        let top = self.args.len();
+        self.args.extend(args);
         self.call_with_arguments(function, top)
-    }
-
-    /// Runs `f` in a fresh frame of `size` local slots.
-    pub(crate) fn with_frame<T>(&mut self, size: u32, f: impl FnOnce(&mut Self) -> T) -> T {
-        let saved = self.base;
-        self.base = self.stack.len();
-        self.stack.resize(self.base + size as usize, Value::Absent);
-        let result = f(self);
-        self.stack.truncate(self.base);
-        self.base = saved;
-        result
-    }
-
-    pub(crate) fn set_local(&mut self, slot: u32, value: Value) {
-        self.stack[self.base + slot as usize] = value;
-    }
-
-    pub(crate) fn local(&self, slot: u32) -> &Value {
-        &self.stack[self.base + slot as usize]
     }
 
     pub(crate) fn table(&self, id: GlobalId) -> Result<Arc<crate::ir::TableData>, EvalError> {

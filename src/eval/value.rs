@@ -25,11 +25,13 @@ impl Month {
 
     /// Reads `YYYY-MM`.
     pub fn parse(text: &str) -> Option<Month> {
-        let (y, m) = text.split_once('-')?;
-        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+        let b = text.as_bytes();
+        if b.len() != 7 || b[4] != b'-' {
             return None;
         }
-        Month::new(y.parse().ok()?, m.parse().ok()?)
+        let digit = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
+        let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
+        Month::new(year as i32, digit(5)? * 10 + digit(6)?)
     }
 
     pub fn year(self) -> i32 {
@@ -70,14 +72,54 @@ pub struct MapValue {
     sorted: bool,
     /// For a map keyed by months (a customer's ACR): the entry of each month from the first,
     /// so a month is found without a search.
-    by_month: Option<(i32, Vec<u32>)>,
+    by_month: Option<MonthIndex>,
 }
 
-const NO_ENTRY: u32 = u32::MAX;
+/// Months an index kept in the map itself covers: four years of months, found with one
+/// pointer less to follow than in a separate list.
+const NEAR_MONTHS: usize = 48;
+
+/// The position in `entries` of each month from `first` (`u8::MAX` or `u32::MAX`: none).
+#[derive(Debug)]
+enum MonthIndex {
+    Near {
+        first: i32,
+        slots: [u8; NEAR_MONTHS],
+    },
+    Far {
+        first: i32,
+        slots: Vec<u32>,
+    },
+}
+
+impl MonthIndex {
+    #[inline]
+    fn position(&self, month: Month) -> Option<usize> {
+        // A month before the first wraps to a position past the end.
+        match self {
+            MonthIndex::Near { first, slots } => {
+                let i = month.0.wrapping_sub(*first) as u32 as usize;
+                slots.get(i).filter(|&&s| s != u8::MAX).map(|&s| s as usize)
+            }
+            MonthIndex::Far { first, slots } => {
+                let i = month.0.wrapping_sub(*first) as u32 as usize;
+                slots
+                    .get(i)
+                    .filter(|&&s| s != u32::MAX)
+                    .map(|&s| s as usize)
+            }
+        }
+    }
+}
 
 impl MapValue {
     pub fn new(mut entries: Vec<(Value, Value)>, default: Option<Value>) -> MapValue {
         entries.sort_by(|a, b| a.0.cmp_key(&b.0));
+        MapValue::sorted(entries, default)
+    }
+
+    /// A map whose entries are already sorted by key.
+    pub fn sorted(entries: Vec<(Value, Value)>, default: Option<Value>) -> MapValue {
         let by_month = month_index(&entries);
         MapValue {
             entries,
@@ -96,40 +138,60 @@ impl MapValue {
         }
     }
 
+    #[inline]
     pub fn get(&self, key: &Value) -> Option<&Value> {
         let found = match (&self.by_month, key) {
-            (Some((first, slots)), Value::Month(m)) => {
-                let i = m.0 - first;
-                if i >= 0 && (i as usize) < slots.len() && slots[i as usize] != NO_ENTRY {
-                    Some(slots[i as usize] as usize)
-                } else {
-                    None
-                }
-            }
-            _ if self.sorted => self.entries.binary_search_by(|(k, _)| k.cmp_key(key)).ok(),
-            _ => self.entries.iter().position(|(k, _)| k == key),
+            (Some(index), Value::Month(m)) => index.position(*m),
+            _ => self.search(key),
         };
         found.map(|i| &self.entries[i].1).or(self.default.as_ref())
     }
+
+    fn search(&self, key: &Value) -> Option<usize> {
+        if self.sorted {
+            self.entries.binary_search_by(|(k, _)| k.cmp_key(key)).ok()
+        } else {
+            self.entries.iter().position(|(k, _)| k == key)
+        }
+    }
+}
+
+/// Whether the keys are in order without repeats (data usually lists a map that way).
+pub fn strictly_sorted(entries: &[(Value, Value)]) -> bool {
+    entries.windows(2).all(|w| match (&w[0].0, &w[1].0) {
+        (Value::Month(a), Value::Month(b)) => a < b,
+        (a, b) => a.cmp_key(b).is_lt(),
+    })
 }
 
 /// An index by month for sorted entries whose keys are all months, when they are not spread
 /// too thin.
-fn month_index(entries: &[(Value, Value)]) -> Option<(i32, Vec<u32>)> {
+fn month_index(entries: &[(Value, Value)]) -> Option<MonthIndex> {
     let (Value::Month(first), Value::Month(last)) = (&entries.first()?.0, &entries.last()?.0)
     else {
         return None;
     };
-    let span = (last.0 - first.0) as usize + 1;
-    if span > entries.len() * 4 + 32 {
-        return None;
+    let first = first.0;
+    let span = (last.0 - first) as usize + 1;
+    let months = entries.iter().map(|(k, _)| match k {
+        Value::Month(m) => Some((m.0 - first) as usize),
+        _ => None,
+    });
+    if span <= NEAR_MONTHS && entries.len() < u8::MAX as usize {
+        let mut slots = [u8::MAX; NEAR_MONTHS];
+        for (i, month) in months.enumerate() {
+            slots[month?] = i as u8;
+        }
+        Some(MonthIndex::Near { first, slots })
+    } else if span <= entries.len() * 4 + 32 {
+        let mut slots = vec![u32::MAX; span];
+        for (i, month) in months.enumerate() {
+            slots[month?] = i as u32;
+        }
+        Some(MonthIndex::Far { first, slots })
+    } else {
+        None
     }
-    let mut slots = vec![NO_ENTRY; span];
-    for (i, (k, _)) in entries.iter().enumerate() {
-        let Value::Month(m) = k else { return None };
-        slots[(m.0 - first.0) as usize] = i as u32;
-    }
-    Some((first.0, slots))
 }
 
 #[derive(Clone, Debug)]
@@ -155,6 +217,7 @@ impl Value {
         Value::List(Arc::new(items))
     }
 
+    #[inline]
     pub fn as_number(&self) -> Decimal {
         match self {
             Value::Number(n) => *n,
@@ -162,6 +225,7 @@ impl Value {
         }
     }
 
+    #[inline]
     pub fn as_bool(&self) -> bool {
         match self {
             Value::Bool(b) => *b,
@@ -169,6 +233,7 @@ impl Value {
         }
     }
 
+    #[inline]
     pub fn as_list(&self) -> &[Value] {
         match self {
             Value::List(items) => items,
@@ -176,6 +241,7 @@ impl Value {
         }
     }
 
+    #[inline]
     pub fn as_text(&self) -> &str {
         match self {
             Value::Text(t) => t,
@@ -186,7 +252,7 @@ impl Value {
     /// Order of map keys and of `min`/`max`/`lowest`; values of one type only.
     pub fn cmp_key(&self, other: &Value) -> Ordering {
         match (self, other) {
-            (Value::Number(a), Value::Number(b)) => a.cmp(b),
+            (Value::Number(a), Value::Number(b)) => compare_numbers(a, b),
             (Value::Text(a), Value::Text(b)) => a.cmp(b),
             (Value::Month(a), Value::Month(b)) => a.cmp(b),
             (Value::Date(a), Value::Date(b)) => a.cmp(b),
@@ -199,6 +265,32 @@ impl Value {
                 .unwrap_or(a.len().cmp(&b.len())),
             _ => Ordering::Equal,
         }
+    }
+}
+
+/// The order of two decimals, as `Decimal::cmp` gives it, but quicker for the usual case of
+/// amounts in cents against whole thresholds: the mantissas brought to the same scale.
+fn compare_numbers(a: &Decimal, b: &Decimal) -> Ordering {
+    const POWERS: [i128; 10] = [
+        1,
+        10,
+        100,
+        1_000,
+        10_000,
+        100_000,
+        1_000_000,
+        10_000_000,
+        100_000_000,
+        1_000_000_000,
+    ];
+    let (x, y) = (a.mantissa(), b.mantissa());
+    let (sa, sb) = (a.scale() as usize, b.scale() as usize);
+    // A mantissa has at most 96 bits: times 10^9 it still fits an i128.
+    match sa.cmp(&sb) {
+        Ordering::Equal => x.cmp(&y),
+        Ordering::Less if sb - sa < POWERS.len() => (x * POWERS[sb - sa]).cmp(&y),
+        Ordering::Greater if sa - sb < POWERS.len() => x.cmp(&(y * POWERS[sa - sb])),
+        _ => a.cmp(b),
     }
 }
 
