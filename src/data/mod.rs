@@ -2,9 +2,11 @@
 //! that the rules declare.
 
 pub mod batch;
+mod cross_check;
 pub mod locate;
 mod number;
 pub mod read;
+mod seed;
 
 use std::fmt;
 
