@@ -41,13 +41,7 @@ impl Checker<'_> {
                 super::State::Done => {}
             }
             let params = self.program.function(id).params.clone();
-            let lowered: Vec<(Expr, Type, Span)> = args
-                .iter()
-                .map(|a| {
-                    let (e, t) = self.lower(cx, a);
-                    (e, t, a.span)
-                })
-                .collect();
+            let lowered = self.lower_args(cx, args);
             if params.len() != lowered.len() {
                 let signature: Vec<String> =
                     params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
@@ -118,14 +112,18 @@ impl Checker<'_> {
             }
             return (Expr::Const(Value::Absent), Type::Error);
         };
-        let lowered: Vec<(Expr, Type, Span)> = args
-            .iter()
+        let lowered = self.lower_args(cx, args);
+        self.builtin(builtin, lowered, name, span)
+    }
+
+    /// The arguments of a call, lowered, with their types and places.
+    fn lower_args(&mut self, cx: &mut Ctx, args: &[ast::Expr]) -> Vec<(Expr, Type, Span)> {
+        args.iter()
             .map(|a| {
                 let (e, t) = self.lower(cx, a);
                 (e, t, a.span)
             })
-            .collect();
-        self.builtin(builtin, lowered, name, span)
+            .collect()
     }
 
     fn builtin(

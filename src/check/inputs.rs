@@ -30,13 +30,7 @@ impl Checker<'_> {
         for (i, f) in decl.fields.iter().enumerate() {
             for m in &f.modifiers {
                 if let ModifierKind::UniqueBy(key) = &m.kind {
-                    let element = match &self.program.record(id).fields[i].ty {
-                        ShapeType::List(inner) => match inner.as_ref() {
-                            ShapeType::Record(r) => Some(*r),
-                            _ => None,
-                        },
-                        _ => None,
-                    };
+                    let element = record_elements(&self.program.record(id).fields[i].ty);
                     let Some(element) = element else {
                         self.error(
                             Diag::error(
@@ -185,13 +179,7 @@ impl Checker<'_> {
                     self.no_such_field(self.program.kind(kind).record, list, Some("the input"));
                     continue;
                 };
-                let element = match &input.fields[list_index].ty {
-                    ShapeType::List(inner) => match inner.as_ref() {
-                        ShapeType::Record(r) => Some(*r),
-                        _ => None,
-                    },
-                    _ => None,
-                };
+                let element = record_elements(&input.fields[list_index].ty);
                 let Some(element) = element else {
                     self.error(
                         Diag::error(
@@ -215,5 +203,16 @@ impl Checker<'_> {
                 });
             }
         }
+    }
+}
+
+/// The record of the elements of a list of records.
+fn record_elements(ty: &ShapeType) -> Option<RecordId> {
+    match ty {
+        ShapeType::List(inner) => match inner.as_ref() {
+            ShapeType::Record(r) => Some(*r),
+            _ => None,
+        },
+        _ => None,
     }
 }

@@ -388,6 +388,12 @@ fn innermost(t: &ShapeType) -> &ShapeType {
     }
 }
 
+/// `one of "a", "b"`.
+fn one_of(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+    format!("one of {}", quoted.join(", "))
+}
+
 /// A shape type in words, for messages.
 pub fn describe_shape(records: &[RecordShape], t: &ShapeType) -> String {
     match t {
@@ -397,14 +403,7 @@ pub fn describe_shape(records: &[RecordShape], t: &ShapeType) -> String {
         ShapeType::Bool => "true or false".into(),
         ShapeType::Date => "dates".into(),
         ShapeType::Month => "months".into(),
-        ShapeType::Choice(values) => format!(
-            "one of {}",
-            values
-                .iter()
-                .map(|v| format!("\"{v}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        ShapeType::Choice(values) => one_of(values),
         ShapeType::Axis { name, .. } => name.clone(),
         ShapeType::List(inner) => format!("a list of {}", describe_shape(records, inner)),
         ShapeType::Map(k, v) => format!(
@@ -425,14 +424,7 @@ pub fn describe_expected(records: &[RecordShape], t: &ShapeType) -> String {
         ShapeType::Bool => "true or false".into(),
         ShapeType::Date => "a date (YYYY-MM-DD)".into(),
         ShapeType::Month => "a month (YYYY-MM)".into(),
-        ShapeType::Choice(values) => format!(
-            "one of {}",
-            values
-                .iter()
-                .map(|v| format!("\"{v}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        ShapeType::Choice(values) => one_of(values),
         ShapeType::Axis { name, .. } => format!("a {name}"),
         ShapeType::List(inner) => format!("a list of {}", describe_shape(records, inner)),
         ShapeType::Map(..) => "an object (a map)".into(),

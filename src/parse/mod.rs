@@ -338,35 +338,13 @@ fn expected_list(positives: &[Rule], punctuation: &[String]) -> String {
     }
 }
 
+/// Whether `word` is a word of the language, as the grammar's `keyword` rule says.
+fn is_keyword(word: &str) -> bool {
+    TallyParser::parse(Rule::keyword, word).is_ok_and(|p| p.as_str() == word)
+}
+
 /// A hint for the mistakes people make most.
 fn syntax_help(found: &str, positives: &[Rule]) -> Option<String> {
-    let keywords = [
-        "import",
-        "input",
-        "record",
-        "let",
-        "table",
-        "template",
-        "designation",
-        "category",
-        "subcategory",
-        "output",
-        "test",
-        "source",
-        "assumption",
-        "if",
-        "then",
-        "else",
-        "case",
-        "when",
-        "and",
-        "or",
-        "not",
-        "in",
-        "where",
-        "true",
-        "false",
-    ];
     if found == "==" {
         return Some("tally compares with a single `=`".into());
     }
@@ -375,7 +353,7 @@ fn syntax_help(found: &str, positives: &[Rule]) -> Option<String> {
             "a `{`, `(` or `[` may not be closed, or the last declaration is unfinished".into(),
         );
     }
-    if positives.contains(&Rule::ident) && keywords.contains(&found) {
+    if positives.contains(&Rule::ident) && is_keyword(found) {
         return Some(format!(
             "`{found}` is a word of the language; choose another name"
         ));
