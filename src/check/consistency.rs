@@ -172,7 +172,7 @@ fn describe_assumption(program: &Program, assumption: &[(GlobalId, String)]) -> 
     format!(" when {}", parts.join(" and "))
 }
 
-/// Two lists of texts that one subcategory reads, sharing an entry: a certification both in
+/// Two lists of texts that one subcategory reads, sharing an entry: an entry both in
 /// a prerequisite list and a scoring list, say.
 fn shared_entries(
     loaded: &Loaded,
@@ -187,9 +187,16 @@ fn shared_entries(
             for item in a_items.intersection(b_items) {
                 let (first, second) = (program.global(*a), program.global(*b));
                 let span = entry_span(loaded, program, *b, item).unwrap_or(second.span);
-                let mut diag = Diag::error("shared-entry", span, format!("\"{item}\" is in both `{}` and `{}`, which \"{}\" of \"{}\" both read", first.name, second.name, sub.name, d.name))
-                    .label("also in the other list")
-                    .help("an entry usually belongs to one of the lists (a prerequisite or a scoring certification, say); remove it from the other");
+                let mut diag = Diag::error(
+                    "shared-entry",
+                    span,
+                    format!(
+                        "\"{item}\" is in both `{}` and `{}`, which \"{}\" of \"{}\" both read",
+                        first.name, second.name, sub.name, d.name
+                    ),
+                )
+                .label("also in the other list")
+                .help("an entry usually belongs to one of the lists; remove it from the other");
                 if let Some(other) = entry_span(loaded, program, *a, item) {
                     diag = diag.also(other, format!("in `{}`", first.name));
                 }

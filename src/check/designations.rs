@@ -216,10 +216,10 @@ impl Checker<'_> {
                     Diag::error(
                         "type-mismatch",
                         p.span,
-                        format!("the path is a text, such as \"smb\"; this is {ty}"),
+                        format!("the path is a text, the name of a path; this is {ty}"),
                     )
                     .label(format!("{ty}"))
-                    .help("give the name of the path the partner is on"),
+                    .help("give the path's name as a text, for example `if ... then \"one\" else \"other\"`"),
                 );
             }
             (expr, ty)

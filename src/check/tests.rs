@@ -96,7 +96,7 @@ impl Checker<'_> {
                     "an expected value is written out: a number, a text, true or false, or a list",
                 )
                 .label("not a plain value")
-                .help("write the value you expect, for example 45 or \"smb\""),
+                .help("write the value you expect, for example 45 or \"a text\""),
             );
             return None;
         };
