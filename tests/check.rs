@@ -15,6 +15,22 @@ fn shipped_rules_are_clean() {
     assert_cmd_snapshot!(tally().args(["check", "rules/", "--deny-warnings"]));
 }
 
+/// A file loaded alone reads only part of what it imports: the rest of a library is not
+/// reported unused, as other files of its folder use it.
+#[test]
+fn a_file_alone_does_not_warn_about_its_imports() {
+    let output = tally()
+        .args(["check", "rules/azure/data-ai.tally", "--deny-warnings"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 #[test]
 fn formats() {
     let file = "tests/fixtures/broken/points-out-of-range.tally";
