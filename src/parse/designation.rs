@@ -2,12 +2,14 @@
 //! subcategories with their points, and requirements.
 
 use pest::iterators::Pair;
+use rust_decimal::Decimal;
 
 use super::Cx;
 use super::expr::{expr, string_value};
 use super::items::{first, ident, note, number, type_expr};
 use crate::ast::*;
 use crate::diagnostic::Diag;
+use crate::source::Span;
 use crate::syntax::Rule;
 
 pub(super) fn designation(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Designation> {
@@ -141,15 +143,24 @@ fn set_once<T>(
     }
 }
 
+/// `"Name" max N` at the head of a category or subcategory: the name, its place, the maximum.
+fn heading<'i>(
+    cx: &mut Cx<'_>,
+    inner: &mut impl Iterator<Item = Pair<'i, Rule>>,
+) -> Option<(String, Span, (Decimal, Span))> {
+    let name = inner.next()?;
+    let max = inner.find(|p| p.as_rule() == Rule::number)?;
+    let value = number(cx, max.clone())?;
+    Some((string_value(&name), cx.span(&name), (value, cx.span(&max))))
+}
+
 fn category(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Category> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1);
-    let name_pair = inner.next()?;
-    let max_pair = inner.find(|p| p.as_rule() == Rule::number)?;
-    let max = (number(cx, max_pair.clone())?, cx.span(&max_pair));
+    let (name, name_span, max) = heading(cx, &mut inner)?;
     let mut c = Category {
-        name: string_value(&name_pair),
-        name_span: cx.span(&name_pair),
+        name,
+        name_span,
         max,
         notes: Vec::new(),
         subcategories: Vec::new(),
@@ -168,12 +179,10 @@ fn category(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Category> {
 fn subcategory(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Subcategory> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1);
-    let name_pair = inner.next()?;
-    let max_pair = inner.find(|p| p.as_rule() == Rule::number)?;
-    let max = (number(cx, max_pair.clone())?, cx.span(&max_pair));
+    let (name, name_span, max) = heading(cx, &mut inner)?;
     let mut s = Subcategory {
-        name: string_value(&name_pair),
-        name_span: cx.span(&name_pair),
+        name,
+        name_span,
         max,
         notes: Vec::new(),
         points: None,
