@@ -1,7 +1,8 @@
 //! Function calls remembered for the record. A function's value depends only on its arguments,
 //! so a second call with the very same arguments (the same lists, the same numbers) takes the
 //! value of the first: a function that calls another with its own argument does not repeat
-//! the work of an earlier call with that argument.
+//! the work of an earlier call with that argument. Values assumed for calls (`tally explain`'s
+//! "what if") are kept here too, and come first.
 
 use std::sync::Arc;
 
@@ -14,19 +15,40 @@ const MAX: usize = 32;
 
 #[derive(Default)]
 pub(crate) struct Calls {
+    /// Values taken for calls with equal arguments, whatever the function would give.
+    assumed: Vec<(FnId, Vec<Value>, Value)>,
     entries: Vec<(FnId, Box<[Value]>, Value)>,
 }
 
 impl Calls {
     pub fn find(&self, function: FnId, args: &[Value]) -> Option<&Value> {
-        self.entries
+        let assumed = self
+            .assumed
             .iter()
-            .find(|(f, a, _)| {
+            .find(|(f, a, _)| *f == function && a.as_slice() == args);
+        let remembered = || {
+            self.entries.iter().find(|(f, a, _)| {
                 *f == function
                     && a.len() == args.len()
                     && a.iter().zip(args).all(|(x, y)| same(x, y))
             })
-            .map(|(_, _, value)| value)
+        };
+        assumed
+            .map(|(.., value)| value)
+            .or_else(|| remembered().map(|(.., value)| value))
+    }
+
+    /// Takes `value` for calls of `function` with `args`. Calls remembered so far may have
+    /// read what this replaces, so they are forgotten.
+    pub fn assume(&mut self, function: FnId, args: Vec<Value>, value: Value) {
+        self.assumed
+            .retain(|(f, a, _)| *f != function || *a != args);
+        self.assumed.push((function, args, value));
+        self.forget();
+    }
+
+    pub fn forget(&mut self) {
+        self.entries.clear();
     }
 
     /// The arguments of a call to remember, when there is room for one more.

@@ -220,14 +220,7 @@ impl Evaluation<'_> {
     /// assumed or remembered for them, or the function's body evaluated.
     pub(super) fn call_with_arguments(&mut self, id: FnId, top: usize) -> Result<Value> {
         let args = &self.args[top..];
-        let known = self
-            .assumed_calls
-            .iter()
-            .find(|(f, a, _)| *f == id && a.as_slice() == args)
-            .map(|(.., value)| value)
-            .or_else(|| self.calls.find(id, args))
-            .cloned();
-        if let Some(value) = known {
+        if let Some(value) = self.calls.find(id, args).cloned() {
             self.args.truncate(top);
             return Ok(value);
         }

@@ -97,8 +97,6 @@ pub struct Evaluation<'p> {
     /// What the evaluation exercised, when a test run asks for coverage.
     pub coverage: Option<Box<coverage::Coverage>>,
     pub(crate) memo: Vec<Option<Value>>,
-    /// Values taken for calls of functions with given arguments (see `assume_call`).
-    assumed_calls: Vec<(FnId, Vec<Value>, Value)>,
     calls: calls::Calls,
     plans: kernels::Plans,
     stack: Vec<locals::Local>,
@@ -127,7 +125,6 @@ impl<'p> Evaluation<'p> {
             reasons: false,
             coverage: None,
             memo: vec![None; program.globals.len()],
-            assumed_calls: Vec::new(),
             calls: calls::Calls::default(),
             plans: kernels::Plans::default(),
             stack: Vec::new(),
@@ -162,16 +159,13 @@ impl<'p> Evaluation<'p> {
     pub fn assume(&mut self, id: GlobalId, value: Value) {
         self.memo[id.0 as usize] = Some(value);
         // Calls remembered so far may have read the value this replaces.
-        self.calls = calls::Calls::default();
+        self.calls.forget();
     }
 
     /// Takes `value` as what `function` gives for `args`, wherever it is called with them: a
     /// call inside a function has no name to `assume` a value for.
     pub fn assume_call(&mut self, function: FnId, args: Vec<Value>, value: Value) {
-        self.assumed_calls
-            .retain(|(f, a, _)| *f != function || *a != args);
-        self.assumed_calls.push((function, args, value));
-        self.calls = calls::Calls::default();
+        self.calls.assume(function, args, value);
     }
 
     /// What `function` gives for `args`.
