@@ -183,7 +183,7 @@ fn designation(
     let paths = paths(program, d);
     if let Some(Expr::Global(id)) = &d.path {
         let global = program.global(*id);
-        let formula = texts.body(global.span).unwrap_or_default();
+        let formula = texts.definition(global).unwrap_or_default();
         doc.push(Block::Paragraph(format!(
             "Path: `{}` = `{formula}` ({}).",
             global.name,
@@ -210,7 +210,7 @@ fn designation(
         for (i, sub) in category.subcategories.iter().enumerate() {
             let mut how = format!("`{}`", squeeze(texts.of(sub.points_span)));
             if let Expr::Global(g) = &sub.points {
-                if let Some(formula) = texts.body(program.global(*g).span) {
+                if let Some(formula) = texts.definition(program.global(*g)) {
                     how = format!("{how} = `{formula}`");
                 }
             }
@@ -313,7 +313,7 @@ fn definitions(
             );
             rows.push(vec![
                 name,
-                format!("`{}`", texts.body(v.span).unwrap_or_default()),
+                format!("`{}`", texts.formula(&v.value)),
                 source.join("\n"),
                 texts.place(v.span),
             ]);
@@ -324,7 +324,7 @@ fn definitions(
         let params: Vec<&str> = function.params.iter().map(|(n, _)| n.as_str()).collect();
         rows.push(vec![
             format!("`{}({})`", function.name, params.join(", ")),
-            format!("`{}`", texts.body(function.span).unwrap_or_default()),
+            format!("`{}`", texts.formula(&function.body)),
             notes_text(&function.notes, NoteKind::Source).join("\n"),
             texts.place(function.span),
         ]);
@@ -366,7 +366,7 @@ fn outputs(doc: &mut Document, program: &Program, texts: &Texts<'_>, kind: &Inpu
         .map(|o| {
             vec![
                 format!("`{}`", o.name),
-                format!("`{}`", texts.body(o.span).unwrap_or_default()),
+                format!("`{}`", texts.formula(&o.body)),
                 texts.place(o.span),
             ]
         })

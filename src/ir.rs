@@ -85,6 +85,8 @@ pub struct Variant<T> {
 pub struct Body {
     pub expr: Expr,
     pub frame: u32,
+    /// Where the expression is written, for documents and explanations.
+    pub source: Span,
 }
 
 #[derive(Debug)]

@@ -187,7 +187,11 @@ impl Checker<'_> {
             from: None,
             span,
             notes: Vec::new(),
-            value: Body { expr, frame },
+            value: Body {
+                expr,
+                frame,
+                source: span,
+            },
         };
         let id = self.new_global(name, span, ir::GlobalDef::Let(vec![variant]));
         let global = &mut self.program.globals[id.0 as usize];
@@ -425,6 +429,7 @@ impl Checker<'_> {
                             body: Body {
                                 expr,
                                 frame: cx.frame,
+                                source: field.value.span,
                             },
                         });
                 }

@@ -77,6 +77,7 @@ impl Checker<'_> {
                 value: Body {
                     expr,
                     frame: cx.frame,
+                    source: decl.body.span,
                 },
             });
         }
@@ -110,6 +111,7 @@ impl Checker<'_> {
         function.body = Body {
             expr,
             frame: cx.frame,
+            source: decl.body.span,
         };
         self.fn_state[id.0 as usize] = State::Done;
     }

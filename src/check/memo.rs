@@ -62,7 +62,11 @@ pub(super) fn memoize(program: &mut Program) {
                 from: None,
                 span,
                 notes: Vec::new(),
-                value: Body { expr, frame },
+                value: Body {
+                    expr,
+                    frame,
+                    source: span,
+                },
             };
             program.globals.push(Global {
                 name,

@@ -189,6 +189,7 @@ impl<'a> Checker<'a> {
                             body: crate::ir::Body {
                                 expr: crate::ir::Expr::Const(crate::eval::value::Value::Absent),
                                 frame: 0,
+                                source: l.body.span,
                             },
                         });
                         own.entry(file.id).or_default().push((

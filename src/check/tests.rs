@@ -183,6 +183,7 @@ impl Checker<'_> {
                     body: Body {
                         expr: lowered,
                         frame: cx.frame,
+                        source: expr.span,
                     },
                     text: self.loaded.sources.snippet(expr.span).to_string(),
                 }

@@ -274,7 +274,7 @@ impl<'p> Explainer<'p> {
                 if !global.hidden {
                     // A constant's definition is its value: no need to show it twice.
                     if !matches!(variant.value.expr, Expr::Const(_)) {
-                        node.formula = self.texts.body(variant.span);
+                        node.formula = Some(self.texts.formula(&variant.value));
                     }
                     node.at = Some(self.texts.place(variant.span));
                     node.sources = notes(&variant.notes, NoteKind::Source);

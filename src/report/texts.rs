@@ -1,46 +1,36 @@
 //! The text of the rules behind the checked program: formulas as written, and places.
 
-use std::collections::HashMap;
-
-use crate::ast::Item;
-use crate::diagnostic::Diags;
-use crate::ir::Program;
+use crate::ir::{Body, Global, GlobalDef, Program};
 use crate::source::Span;
 
-/// The text of every `let`, function and output field, from the rule files.
+/// The text of the rules behind the checked program: formulas as written, and places.
 pub struct Texts<'p> {
     program: &'p Program,
-    bodies: HashMap<Span, Span>,
 }
 
 impl<'p> Texts<'p> {
     pub fn new(program: &'p Program) -> Texts<'p> {
-        let mut bodies = HashMap::new();
-        for (id, file) in program.sources.files() {
-            let mut diags = Diags::default();
-            let parsed = crate::parse::parse_file(id, &file.text, &mut diags);
-            for item in &parsed.items {
-                match item {
-                    Item::Let(l) => {
-                        bodies.insert(l.name.span, l.body.span);
-                    }
-                    Item::Output(o) => {
-                        bodies.extend(o.fields.iter().map(|f| (f.name.span, f.value.span)))
-                    }
-                    _ => {}
-                }
-            }
-        }
-        Texts { program, bodies }
+        Texts { program }
     }
 
     pub fn of(&self, span: Span) -> &str {
         self.program.sources.snippet(span)
     }
 
-    /// The formula of a definition, by its name's span.
-    pub fn body(&self, name: Span) -> Option<String> {
-        self.bodies.get(&name).map(|b| squeeze(self.of(*b)))
+    /// A formula as written, on one line.
+    pub fn formula(&self, body: &Body) -> String {
+        squeeze(self.of(body.source))
+    }
+
+    /// The formula of a named value (its first version); none for a value the rules do not
+    /// name (a remembered call, a template's argument).
+    pub fn definition(&self, global: &Global) -> Option<String> {
+        match &global.def {
+            GlobalDef::Let(variants) if !global.hidden => {
+                variants.first().map(|v| self.formula(&v.value))
+            }
+            _ => None,
+        }
     }
 
     pub fn place(&self, span: Span) -> String {
