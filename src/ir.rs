@@ -63,6 +63,29 @@ pub struct Global {
     pub hidden: bool,
 }
 
+impl Global {
+    /// A value the checker makes from `expr`, written at `span`: one version, no notes.
+    pub fn hidden(name: String, span: Span, ty: Type, expr: Expr, frame: u32) -> Global {
+        let variant = Variant {
+            from: None,
+            span,
+            notes: Vec::new(),
+            value: Body {
+                expr,
+                frame,
+                source: span,
+            },
+        };
+        Global {
+            name,
+            span,
+            ty,
+            def: GlobalDef::Let(vec![variant]),
+            hidden: true,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub enum GlobalDef {
     Input { kind: KindId, field: u32 },

@@ -183,21 +183,10 @@ impl Checker<'_> {
         expr: ir::Expr,
         frame: u32,
     ) -> crate::types::GlobalId {
-        let variant = ir::Variant {
-            from: None,
-            span,
-            notes: Vec::new(),
-            value: Body {
-                expr,
-                frame,
-                source: span,
-            },
-        };
-        let id = self.new_global(name, span, ir::GlobalDef::Let(vec![variant]));
-        let global = &mut self.program.globals[id.0 as usize];
-        global.ty = ty;
-        global.hidden = true;
-        self.global_state[id.0 as usize] = super::State::Done;
+        let id = crate::types::GlobalId(self.program.globals.len() as u32);
+        let global = ir::Global::hidden(name.to_string(), span, ty, expr, frame);
+        self.program.globals.push(global);
+        self.global_state.push(super::State::Done);
         id
     }
 

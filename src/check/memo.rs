@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::ir::{Body, Expr, Global, GlobalDef, Program, Variant};
+use crate::ir::{Expr, Global, GlobalDef, Program};
 use crate::types::{GlobalId, Type};
 
 /// Local slots an expression reads that it does not bind itself.
@@ -58,23 +58,9 @@ pub(super) fn memoize(program: &mut Program) {
             }
         }
         for (name, span, expr, frame) in memo.made {
-            let variant = Variant {
-                from: None,
-                span,
-                notes: Vec::new(),
-                value: Body {
-                    expr,
-                    frame,
-                    source: span,
-                },
-            };
-            program.globals.push(Global {
-                name,
-                span,
-                ty: Type::Error,
-                def: GlobalDef::Let(vec![variant]),
-                hidden: true,
-            });
+            program
+                .globals
+                .push(Global::hidden(name, span, Type::Error, expr, frame));
         }
     }
 }
