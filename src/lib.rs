@@ -1,5 +1,7 @@
 //! tally: a small rules language for partner programs.
 
+extern crate alloc;
+
 pub mod ast;
 pub mod batch;
 pub mod check;

@@ -8,6 +8,7 @@ mod diff;
 mod doc;
 mod explain;
 mod fmt;
+mod nesting;
 mod partners;
 mod readme;
 mod rules;

@@ -59,7 +59,7 @@ pub(super) fn template(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Template
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1);
     let name = ident(cx, inner.next()?);
-    let params = params(cx, inner.next()?);
+    let params = params(cx, inner.next()?)?;
     let body = designation_body(cx, inner);
     Some(TemplateDecl {
         name,
@@ -69,13 +69,13 @@ pub(super) fn template(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Template
     })
 }
 
-pub(super) fn params(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Vec<Param> {
+pub(super) fn params(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Vec<Param>> {
     pair.into_inner()
         .map(|p| {
             let mut inner = p.into_inner();
             let name = ident(cx, inner.next().expect("a parameter has a name"));
-            let ty = type_expr(cx, inner.next().expect("a parameter has a type"));
-            Param { name, ty }
+            let ty = type_expr(cx, inner.next().expect("a parameter has a type"))?;
+            Some(Param { name, ty })
         })
         .collect()
 }

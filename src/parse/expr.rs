@@ -8,6 +8,7 @@ use pest::pratt_parser::{Assoc, Op, PrattParser};
 use super::Cx;
 use super::items::{date, ident, number, percent};
 use crate::ast::*;
+use crate::diagnostic::Diag;
 use crate::syntax::Rule;
 
 /// Lowest precedence first.
@@ -30,21 +31,59 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::prefix(Rule::neg))
 });
 
+/// How deep an expression may go, counting each bracket, `if` and the like around it, and
+/// each operator, `.field` and `[index]` on the way down: deeper than any rule needs, and
+/// shallow enough that checking and evaluating it cannot run out of stack.
+pub(super) const MAX_DEPTH: usize = 128;
+
 /// An `expr` or `body_expr` pair.
 pub(super) fn expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
-    pratt(cx, pair.into_inner())
+    let span = cx.span(&pair);
+    let parts = pair.into_inner();
+    let operators = parts
+        .clone()
+        .filter(|p| p.as_rule() != Rule::postfix_expr)
+        .count();
+    deeper(cx, 1 + operators, span, |cx| pratt(cx, parts))
+}
+
+/// Converts with `levels` more levels of depth, or reports that it would go too deep.
+pub(super) fn deeper<T>(
+    cx: &mut Cx<'_>,
+    levels: usize,
+    span: crate::source::Span,
+    convert: impl FnOnce(&mut Cx<'_>) -> Option<T>,
+) -> Option<T> {
+    cx.depth += levels;
+    let result = if cx.depth > MAX_DEPTH {
+        cx.diags.push(
+            Diag::error(
+                "too-deep",
+                span,
+                format!("this goes more than {MAX_DEPTH} levels deep"),
+            )
+            .label("too deep")
+            .help("give parts of it names with `let`, and use the names here"),
+        );
+        None
+    } else {
+        convert(cx)
+    };
+    cx.depth -= levels;
+    result
 }
 
 fn pratt(cx: &mut Cx<'_>, pairs: Pairs<'_, Rule>) -> Option<Expr> {
     // The Pratt parser's closures cannot share `cx` mutably, so problems found inside are
     // gathered in a cell and handed over afterwards.
-    let file = cx.file;
+    let (file, depth) = (cx.file, cx.depth);
     let diags = std::cell::RefCell::new(std::mem::take(cx.diags));
     let result = PRATT
         .map_primary(|p| {
             let mut inner_cx = Cx {
                 file,
                 diags: &mut diags.borrow_mut(),
+                depth,
             };
             postfix_expr(&mut inner_cx, p)
         })
@@ -97,7 +136,13 @@ fn binary_op(rule: Rule) -> BinaryOp {
 
 /// A primary followed by `.field` and `[index]` parts.
 pub(super) fn postfix_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
-    let mut inner = pair.into_inner();
+    let span = cx.span(&pair);
+    let inner = pair.into_inner();
+    let postfixes = inner.len() - 1;
+    deeper(cx, postfixes, span, |cx| postfixed(cx, inner))
+}
+
+fn postfixed(cx: &mut Cx<'_>, mut inner: Pairs<'_, Rule>) -> Option<Expr> {
     let mut base = primary(cx, inner.next()?)?;
     for post in inner {
         let span = base.span.to(cx.span(&post));

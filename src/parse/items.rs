@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use pest::iterators::Pair;
 use rust_decimal::Decimal;
 
-use super::expr::{expr, string_value};
+use super::expr::{deeper, expr, string_value};
 use super::{Cx, designation};
 use crate::ast::*;
 use crate::diagnostic::Diag;
@@ -14,8 +14,8 @@ use crate::syntax::Rule;
 pub(super) fn item(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Item> {
     Some(match pair.as_rule() {
         Rule::import => Item::Import(import(cx, pair)),
-        Rule::input_decl => Item::Shape(shape(cx, pair, true)),
-        Rule::record_decl => Item::Shape(shape(cx, pair, false)),
+        Rule::input_decl => Item::Shape(shape(cx, pair, true)?),
+        Rule::record_decl => Item::Shape(shape(cx, pair, false)?),
         Rule::let_decl => Item::Let(let_decl(cx, pair)?),
         Rule::table_decl => Item::Table(table(cx, pair)?),
         Rule::template_decl => Item::Template(designation::template(cx, pair)?),
@@ -57,7 +57,7 @@ pub(super) fn note(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Note {
     Note { kind, text, span }
 }
 
-fn shape(cx: &mut Cx<'_>, pair: Pair<'_, Rule>, is_input: bool) -> ShapeDecl {
+fn shape(cx: &mut Cx<'_>, pair: Pair<'_, Rule>, is_input: bool) -> Option<ShapeDecl> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1);
     let name = ident(cx, inner.next().expect("a shape has a name"));
@@ -69,22 +69,26 @@ fn shape(cx: &mut Cx<'_>, pair: Pair<'_, Rule>, is_input: bool) -> ShapeDecl {
         fields: Vec::new(),
         span,
     };
+    let mut complete = true;
     for part in inner {
         match part.as_rule() {
             Rule::string => decl.title = Some(string_value(&part)),
             Rule::annotation => decl.notes.push(note(cx, part)),
-            Rule::field_decl => decl.fields.push(field(cx, part)),
+            Rule::field_decl => match field(cx, part) {
+                Some(field) => decl.fields.push(field),
+                None => complete = false,
+            },
             _ => {}
         }
     }
-    decl
+    complete.then_some(decl)
 }
 
-fn field(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> FieldDecl {
+fn field(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<FieldDecl> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner();
     let name = ident(cx, inner.next().expect("a field has a name"));
-    let ty = type_expr(cx, inner.next().expect("a field has a type"));
+    let ty = type_expr(cx, inner.next().expect("a field has a type"))?;
     let mut modifiers = Vec::new();
     let mut notes = Vec::new();
     for part in inner {
@@ -94,32 +98,31 @@ fn field(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> FieldDecl {
             modifiers.extend(modifier(cx, part));
         }
     }
-    FieldDecl {
+    Some(FieldDecl {
         name,
         ty,
         modifiers,
         notes,
         span,
-    }
+    })
 }
 
-pub(super) fn type_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> TypeExpr {
+pub(super) fn type_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TypeExpr> {
     let span = cx.span(&pair);
     let inner = pair.into_inner().next().expect("a type has one form");
     let kind = match inner.as_rule() {
-        Rule::optional_type => {
-            TypeExprKind::Optional(Box::new(type_expr(cx, first(inner, Rule::type_expr))))
-        }
-        Rule::list_type => {
-            TypeExprKind::List(Box::new(type_expr(cx, first(inner, Rule::type_expr))))
-        }
+        Rule::optional_type => TypeExprKind::Optional(Box::new(inner_type(cx, inner)?)),
+        Rule::list_type => TypeExprKind::List(Box::new(inner_type(cx, inner)?)),
         Rule::map_type => {
             let mut types = inner
                 .into_inner()
                 .filter(|p| p.as_rule() == Rule::type_expr);
-            let key = type_expr(cx, types.next().expect("a map has a key type"));
-            let value = type_expr(cx, types.next().expect("a map has a value type"));
-            TypeExprKind::Map(Box::new(key), Box::new(value))
+            let key = types.next().expect("a map has a key type");
+            let value = types.next().expect("a map has a value type");
+            deeper(cx, 1, span, |cx| {
+                let key = type_expr(cx, key)?;
+                Some(TypeExprKind::Map(Box::new(key), Box::new(type_expr(cx, value)?)))
+            })?
         }
         Rule::enum_type => TypeExprKind::Enum(
             inner
@@ -134,7 +137,13 @@ pub(super) fn type_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> TypeExpr {
         }
         rule => unreachable!("the grammar has no type {rule:?}"),
     };
-    TypeExpr { kind, span }
+    Some(TypeExpr { kind, span })
+}
+
+/// The type inside `optional T` or `list of T`, one level deeper.
+fn inner_type(cx: &mut Cx<'_>, outer: Pair<'_, Rule>) -> Option<TypeExpr> {
+    let span = cx.span(&outer);
+    deeper(cx, 1, span, |cx| type_expr(cx, first(outer, Rule::type_expr)))
 }
 
 pub(super) fn first(pair: Pair<'_, Rule>, rule: Rule) -> Pair<'_, Rule> {
@@ -244,7 +253,7 @@ fn let_decl(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<LetDecl> {
     for part in pair.into_inner() {
         match part.as_rule() {
             Rule::ident => name = Some(ident(cx, part)),
-            Rule::params => params_out = Some(designation::params(cx, part)),
+            Rule::params => params_out = Some(designation::params(cx, part)?),
             Rule::date => from = Some((date(cx, &part)?, cx.span(&part))),
             Rule::expr => body = expr(cx, part),
             Rule::annotation => notes.push(note(cx, part)),

@@ -7,6 +7,7 @@
 mod designation;
 mod expr;
 mod items;
+mod stack;
 
 use pest::Parser;
 use pest::iterators::Pair;
@@ -18,19 +19,62 @@ use crate::syntax::{ITEM_WORDS, Rule, TallyParser, describe};
 
 /// Parses one rule file. Syntax errors go to `diags`; the items that parse are kept.
 pub fn parse_file(id: FileId, text: &str, diags: &mut Diags) -> ast::File {
-    let mut cx = Cx { file: id, diags };
+    let (file, found) = parse_files(&[(id, text)]).pop().expect("one file in, one out");
+    diags.extend(found.0);
+    file
+}
+
+/// Parses rule files, several at a time, each with the problems found in it.
+pub fn parse_files(files: &[(FileId, &str)]) -> Vec<(ast::File, Diags)> {
+    let texts: Vec<&str> = files.iter().map(|(_, text)| *text).collect();
+    let parsed = stack::run_each(&texts, |i| {
+        let (id, text) = files[i];
+        let mut diags = Diags::default();
+        let file = parse_here(id, text, &mut diags);
+        (file, diags)
+    });
+    parsed
+        .into_iter()
+        .zip(files)
+        .map(|(result, &(id, _))| {
+            result.unwrap_or_else(|reason| {
+                let mut diags = Diags::default();
+                diags.push(
+                    Diag::error("unparsed", Span::new(id, 0, 0), "this file was not read")
+                        .label(reason)
+                        .help("split the file in smaller files, or free some memory"),
+                );
+                let file = ast::File {
+                    id,
+                    items: Vec::new(),
+                    unparsed: Vec::new(),
+                };
+                (file, diags)
+            })
+        })
+        .collect()
+}
+
+/// Parses a file on the current thread, which must have the stack `stack` sizes for it.
+fn parse_here(id: FileId, text: &str, diags: &mut Diags) -> ast::File {
+    let mut cx = Cx::new(id, diags);
     match TallyParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let file = pairs.next().expect("the file rule always yields one pair");
-            let items = file
-                .into_inner()
-                .filter(|p| p.as_rule() != Rule::EOI)
-                .filter_map(|p| items::item(&mut cx, p))
-                .collect();
+            let mut items = Vec::new();
+            let mut unparsed = Vec::new();
+            for pair in file.into_inner().filter(|p| p.as_rule() != Rule::EOI) {
+                let text = pair.as_str();
+                match items::item(&mut cx, pair) {
+                    Some(item) => items.push(item),
+                    // Reported already; its name is kept so that its uses are not reported too.
+                    None => unparsed.extend(declared_name(text)),
+                }
+            }
             ast::File {
                 id,
                 items,
-                unparsed: Vec::new(),
+                unparsed,
             }
         }
         Err(error) => {
@@ -46,9 +90,30 @@ pub fn parse_file(id: FileId, text: &str, diags: &mut Diags) -> ast::File {
 
 /// Parses a single expression (for `tally test` values and tools that embed tally).
 pub fn parse_expr(id: FileId, text: &str, offset: usize, diags: &mut Diags) -> Option<ast::Expr> {
-    let mut cx = Cx { file: id, diags };
     let padded = format!("{}{}", " ".repeat(offset), text);
-    match TallyParser::parse(Rule::expr, &padded) {
+    let parsed = stack::run_each(&[&padded], |_| {
+        let mut found = Diags::default();
+        let expr = parse_expr_here(id, &padded, &mut found);
+        (expr, found)
+    });
+    match parsed.into_iter().next().expect("one text in, one out") {
+        Ok((expr, found)) => {
+            diags.extend(found.0);
+            expr
+        }
+        Err(reason) => {
+            diags.push(
+                Diag::error("unparsed", Span::new(id, offset, offset), "not read")
+                    .label(reason),
+            );
+            None
+        }
+    }
+}
+
+fn parse_expr_here(id: FileId, padded: &str, diags: &mut Diags) -> Option<ast::Expr> {
+    let mut cx = Cx::new(id, diags);
+    match TallyParser::parse(Rule::expr, padded) {
         Ok(mut pairs) => {
             let pair = pairs.next()?;
             if pair.as_span().end() != padded.len() {
@@ -66,7 +131,7 @@ pub fn parse_expr(id: FileId, text: &str, offset: usize, diags: &mut Diags) -> O
             expr::expr(&mut cx, pair)
         }
         Err(error) => {
-            cx.diags.push(syntax_error(id, &padded, 0, error));
+            cx.diags.push(syntax_error(id, padded, 0, error));
             None
         }
     }
@@ -76,9 +141,19 @@ pub fn parse_expr(id: FileId, text: &str, offset: usize, diags: &mut Diags) -> O
 pub(crate) struct Cx<'d> {
     pub file: FileId,
     pub diags: &'d mut Diags,
+    /// How many expressions the one being converted is inside.
+    pub depth: usize,
 }
 
-impl Cx<'_> {
+impl<'d> Cx<'d> {
+    fn new(file: FileId, diags: &'d mut Diags) -> Cx<'d> {
+        Cx {
+            file,
+            diags,
+            depth: 0,
+        }
+    }
+
     pub fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         Span::from_pest(self.file, pair.as_span())
     }
@@ -114,7 +189,11 @@ fn recover(
             Ok(mut pairs) => {
                 let single = pairs.next().expect("single_item yields one pair");
                 if let Some(pair) = single.into_inner().find(|p| p.as_rule() != Rule::EOI) {
-                    items.extend(items::item(cx, pair));
+                    let text = pair.as_str();
+                    match items::item(cx, pair) {
+                        Some(item) => items.push(item),
+                        None => unparsed.extend(declared_name(text)),
+                    }
                 }
             }
             Err(error) => {

@@ -1,0 +1,125 @@
+//! However deep a rule file nests, loading it ends in a result or a diagnostic, never in a
+//! stack overflow; and whatever is allowed checks and evaluates on an ordinary thread.
+
+use tally::diagnostic::Diags;
+use tally::evaluate::evaluate_text;
+
+/// Loads and checks one rule file given as text: the codes of its errors, if it has any.
+fn error_codes(text: &str) -> Vec<&'static str> {
+    let mut diags = Diags::default();
+    let loaded = tally::load::load_texts(&[("deep.tally", text)], &mut diags);
+    match tally::check::check(loaded, diags) {
+        Ok(_) => Vec::new(),
+        Err(failed) => failed.diags.iter().map(|d| d.code).collect(),
+    }
+}
+
+/// `open` repeated `n` times, then `middle`, then `close` repeated `n` times.
+fn nest(open: &str, middle: &str, close: &str, n: usize) -> String {
+    format!("{}{middle}{}", open.repeat(n), close.repeat(n))
+}
+
+#[test]
+fn every_kind_of_nesting_is_stopped_with_a_diagnostic() {
+    let n = 20_000;
+    let deep = [
+        ("brackets", nest("(", "1", ")", n)),
+        ("lists", nest("[", "1", "]", n)),
+        ("arguments", nest("min(", "1", ")", n)),
+        ("indexes", format!("t{}", nest("[", "1", "]", n))),
+        ("records", nest("{a: ", "1", "}", n)),
+        ("ifs", nest("if true then ", "1", " else 2", n)),
+        ("cases", nest("case 1 when 1 then ", "1", "", n)),
+        ("binders", nest("sum x in [1]: ", "1", "", n)),
+        ("negations", nest("-", "1", "", n)),
+        ("nots", nest("not ", "true", "", n)),
+        ("operators", nest("1 + ", "1", "", n)),
+        ("fields", nest("", "r", ".a", n)),
+    ];
+    for (kind, expr) in deep {
+        let codes = error_codes(&format!("let x = {expr}\n"));
+        assert!(codes.contains(&"too-deep"), "{kind}: {codes:?}");
+    }
+    for (kind, ty) in [
+        ("lists of", nest("list of ", "number", "", n)),
+        ("optionals", nest("optional ", "number", "", n)),
+        ("maps", nest("map of text to ", "number", "", n)),
+    ] {
+        let codes = error_codes(&format!("input p {{\n  x: {ty}\n}}\n"));
+        assert!(codes.contains(&"too-deep"), "{kind}: {codes:?}");
+    }
+}
+
+#[test]
+fn a_deep_syntax_error_is_a_syntax_error() {
+    // Unclosed brackets: pest descends as deep as they go before it fails.
+    let codes = error_codes(&format!("let x = {}\n", "(".repeat(100_000)));
+    assert_eq!(codes, ["syntax"]);
+}
+
+/// Each kind of nesting `levels` deep: brackets and the like around an expression, or
+/// operators and fields along a chain, each a level. `records` is the record `fields` reads.
+fn nested(levels: usize) -> Vec<(&'static str, String)> {
+    let n = levels - 1;
+    vec![
+        ("brackets", nest("(", "1", ")", n)),
+        ("lists", format!("count({})", nest("[", "1", "]", n - 1))),
+        ("arguments", nest("max(1, ", "2", ")", n)),
+        ("ifs", nest("if true then ", "3", " else 0", n)),
+        ("binders", nest("sum x in ones: ", "4", "", n)),
+        ("operators", nest("1 + ", "1", "", n)),
+        ("records", nest("{a: ", "5", "}", n)),
+        ("fields", format!("records{}", ".a".repeat(n))),
+    ]
+}
+
+/// A rule file with a value for each kind of nesting, and an output of the numbers.
+fn rule_file(levels: usize) -> String {
+    let kinds = nested(levels);
+    let lets: String = kinds
+        .iter()
+        .map(|(kind, expr)| format!("let {kind} = {expr}\n"))
+        .collect();
+    let fields: Vec<String> = kinds
+        .iter()
+        .filter(|(k, _)| *k != "records")
+        .map(|(k, _)| format!("{k}: {k}"))
+        .collect();
+    format!(
+        "input p {{\n  id: text, identifier\n}}\nlet ones = [1]\n{lets}output {{ {} }}\n",
+        fields.join(", ")
+    )
+}
+
+#[test]
+fn one_level_past_the_limit_is_too_deep() {
+    for (kind, expr) in nested(129) {
+        let codes = error_codes(&format!("let ones = [1]\nlet records = 1\nlet x = {expr}\n"));
+        assert_eq!(codes, ["too-deep"], "{kind}");
+    }
+}
+
+#[test]
+fn what_is_allowed_checks_and_evaluates_on_a_small_thread() {
+    // 2 MiB is what a test thread, and each thread of a batch, has.
+    let run = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(|| {
+            let rules = rule_file(128);
+            let mut diags = Diags::default();
+            let loaded = tally::load::load_texts(&[("deep.tally", &rules)], &mut diags);
+            let (program, _) = tally::check::check(loaded, diags)
+                .unwrap_or_else(|failed| panic!("{:?}", failed.diags));
+            let outcome = evaluate_text(&program, None, r#"{"id": "P"}"#, false)
+                .unwrap_or_else(|_| panic!("the record evaluates"));
+            let mut json = String::new();
+            tally::report::json::write_outcome(&mut json, &outcome);
+            json
+        })
+        .expect("a thread starts");
+    let json = run.join().expect("no stack overflow");
+    assert_eq!(
+        json,
+        r#"{"id":"P","brackets":1,"lists":1,"arguments":2,"ifs":3,"binders":4,"operators":128,"fields":5}"#
+    );
+}
