@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::ast;
 use crate::diagnostic::{Diag, Diags};
@@ -94,26 +95,123 @@ pub fn load(paths: &[PathBuf], diags: &mut Diags) -> Loaded {
                 .help("name rule files or folders that hold them; the default is rules/"),
         );
     }
-    for path in files {
-        if let Some(id) = load_file(&mut loaded, &path, None, diags) {
-            if !loaded.roots.contains(&id) {
-                loaded.roots.push(id);
-            }
-        }
+    // The files named come first, then each wave of the files they import: every file of a
+    // wave is read and parsed together.
+    let mut wave: Vec<Wanted> = files
+        .into_iter()
+        .map(|path| Wanted { path, by: None })
+        .collect();
+    while !wave.is_empty() {
+        wave = load_wave(&mut loaded, wave, diags);
     }
     report_cycles(&loaded, diags);
     loaded
 }
 
+/// A file to load, and the import that asks for it (none for the files named).
+struct Wanted {
+    path: PathBuf,
+    by: Option<(FileId, Span)>,
+}
+
+/// Reads and parses the files of one wave, links the imports that ask for them, and returns
+/// the files they import in turn that are not loaded yet.
+fn load_wave(loaded: &mut Loaded, wave: Vec<Wanted>, diags: &mut Diags) -> Vec<Wanted> {
+    let mut new = Vec::new();
+    for wanted in wave {
+        let canonical = wanted
+            .path
+            .canonicalize()
+            .unwrap_or_else(|_| wanted.path.clone());
+        let id = match loaded.sources.find(&canonical) {
+            Some(id) => Some(id),
+            None => match std::fs::read_to_string(&wanted.path) {
+                Ok(text) => {
+                    let id = loaded.sources.add(&canonical, text);
+                    new.push(id);
+                    Some(id)
+                }
+                Err(e) => {
+                    diags.push(match wanted.by {
+                        Some((_, span)) => {
+                            missing_import(span, &wanted.path.display().to_string())
+                        }
+                        None => Diag::general(
+                            "unreadable-rules",
+                            format!("{}: {e}", wanted.path.display()),
+                        ),
+                    });
+                    None
+                }
+            },
+        };
+        match (id, wanted.by) {
+            (Some(id), None) if !loaded.roots.contains(&id) => loaded.roots.push(id),
+            (Some(id), Some((from, span))) => link(loaded, from, id, span, diags),
+            _ => {}
+        }
+    }
+
+    let texts: Vec<(FileId, Arc<str>)> = new
+        .iter()
+        .map(|&id| (id, loaded.sources.get(id).text.clone()))
+        .collect();
+    let inputs: Vec<(FileId, &str)> = texts.iter().map(|(id, text)| (*id, &**text)).collect();
+    for (file, found) in parse::parse_files(&inputs) {
+        loaded.files.push(file);
+        diags.extend(found.0);
+    }
+
+    let mut next = Vec::new();
+    for id in new {
+        let dir = loaded
+            .sources
+            .get(id)
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        for (import, span) in import_paths(loaded, id) {
+            let target = dir.join(&import);
+            if target.is_file() {
+                next.push(Wanted {
+                    path: target,
+                    by: Some((id, span)),
+                });
+            } else {
+                diags.push(missing_import(span, &import));
+            }
+        }
+    }
+    next
+}
+
+/// Records that `from` imports `to`, unless it is itself.
+fn link(loaded: &mut Loaded, from: FileId, to: FileId, span: Span, diags: &mut Diags) {
+    if from == to {
+        diags.push(
+            Diag::error("circular-import", span, "a file imports itself")
+                .label("this file")
+                .help("remove this import"),
+        );
+    } else {
+        loaded.imports.entry(from).or_default().push(to);
+    }
+}
+
 /// Loads rule files given as text (for tests and programs that embed tally).
 pub fn load_texts(texts: &[(&str, &str)], diags: &mut Diags) -> Loaded {
     let mut loaded = Loaded::default();
-    for (name, text) in texts {
-        let id = loaded.sources.add(Path::new(name), text.to_string());
-        let file = parse::parse_file(id, text, diags);
+    let ids: Vec<FileId> = texts
+        .iter()
+        .map(|(name, text)| loaded.sources.add(Path::new(name), text.to_string()))
+        .collect();
+    let inputs: Vec<(FileId, &str)> = ids.iter().zip(texts).map(|(&id, (_, t))| (id, *t)).collect();
+    for (file, found) in parse::parse_files(&inputs) {
         loaded.files.push(file);
-        loaded.roots.push(id);
+        diags.extend(found.0);
     }
+    loaded.roots.extend(&ids);
     let ids: Vec<FileId> = loaded.roots.clone();
     for id in ids {
         let imports = import_paths(&loaded, id);
@@ -143,55 +241,6 @@ fn import_paths(loaded: &Loaded, id: FileId) -> Vec<(String, Span)> {
             _ => None,
         })
         .collect()
-}
-
-fn load_file(
-    loaded: &mut Loaded,
-    path: &Path,
-    from: Option<Span>,
-    diags: &mut Diags,
-) -> Option<FileId> {
-    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    if let Some(id) = loaded.sources.find(&canonical) {
-        return Some(id);
-    }
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) => {
-            diags.push(match from {
-                Some(span) => missing_import(span, &path.display().to_string()),
-                None => Diag::general("unreadable-rules", format!("{}: {e}", path.display())),
-            });
-            return None;
-        }
-    };
-    let id = loaded.sources.add(&canonical, text);
-    let text = loaded.sources.get(id).text.clone();
-    let file = parse::parse_file(id, &text, diags);
-    loaded.files.push(file);
-    let dir = canonical
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    for (import, span) in import_paths(loaded, id) {
-        let target = dir.join(&import);
-        if !target.is_file() {
-            diags.push(missing_import(span, &import));
-            continue;
-        }
-        if let Some(target) = load_file(loaded, &target, Some(span), diags) {
-            if target == id {
-                diags.push(
-                    Diag::error("circular-import", span, "a file imports itself")
-                        .label("this file")
-                        .help("remove this import"),
-                );
-                continue;
-            }
-            loaded.imports.entry(id).or_default().push(target);
-        }
-    }
-    Some(id)
 }
 
 fn missing_import(span: Span, path: &str) -> Diag {
