@@ -133,9 +133,7 @@ fn load_wave(loaded: &mut Loaded, wave: Vec<Wanted>, diags: &mut Diags) -> Vec<W
                 }
                 Err(e) => {
                     diags.push(match wanted.by {
-                        Some((_, span)) => {
-                            missing_import(span, &wanted.path.display().to_string())
-                        }
+                        Some((_, span)) => missing_import(span, &wanted.path.display().to_string()),
                         None => Diag::general(
                             "unreadable-rules",
                             format!("{}: {e}", wanted.path.display()),
@@ -206,7 +204,11 @@ pub fn load_texts(texts: &[(&str, &str)], diags: &mut Diags) -> Loaded {
         .iter()
         .map(|(name, text)| loaded.sources.add(Path::new(name), text.to_string()))
         .collect();
-    let inputs: Vec<(FileId, &str)> = ids.iter().zip(texts).map(|(&id, (_, t))| (id, *t)).collect();
+    let inputs: Vec<(FileId, &str)> = ids
+        .iter()
+        .zip(texts)
+        .map(|(&id, (_, t))| (id, *t))
+        .collect();
     for (file, found) in parse::parse_files(&inputs) {
         loaded.files.push(file);
         diags.extend(found.0);

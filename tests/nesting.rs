@@ -94,7 +94,9 @@ fn rule_file(levels: usize) -> String {
 #[test]
 fn one_level_past_the_limit_is_too_deep() {
     for (kind, expr) in nested(129) {
-        let codes = error_codes(&format!("let ones = [1]\nlet records = 1\nlet x = {expr}\n"));
+        let codes = error_codes(&format!(
+            "let ones = [1]\nlet records = 1\nlet x = {expr}\n"
+        ));
         assert_eq!(codes, ["too-deep"], "{kind}");
     }
 }

@@ -121,7 +121,10 @@ pub(super) fn type_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TypeExp
             let value = types.next().expect("a map has a value type");
             deeper(cx, 1, span, |cx| {
                 let key = type_expr(cx, key)?;
-                Some(TypeExprKind::Map(Box::new(key), Box::new(type_expr(cx, value)?)))
+                Some(TypeExprKind::Map(
+                    Box::new(key),
+                    Box::new(type_expr(cx, value)?),
+                ))
             })?
         }
         Rule::enum_type => TypeExprKind::Enum(
@@ -143,7 +146,9 @@ pub(super) fn type_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TypeExp
 /// The type inside `optional T` or `list of T`, one level deeper.
 fn inner_type(cx: &mut Cx<'_>, outer: Pair<'_, Rule>) -> Option<TypeExpr> {
     let span = cx.span(&outer);
-    deeper(cx, 1, span, |cx| type_expr(cx, first(outer, Rule::type_expr)))
+    deeper(cx, 1, span, |cx| {
+        type_expr(cx, first(outer, Rule::type_expr))
+    })
 }
 
 pub(super) fn first(pair: Pair<'_, Rule>, rule: Rule) -> Pair<'_, Rule> {

@@ -19,7 +19,9 @@ use crate::syntax::{ITEM_WORDS, Rule, TallyParser, describe};
 
 /// Parses one rule file. Syntax errors go to `diags`; the items that parse are kept.
 pub fn parse_file(id: FileId, text: &str, diags: &mut Diags) -> ast::File {
-    let (file, found) = parse_files(&[(id, text)]).pop().expect("one file in, one out");
+    let (file, found) = parse_files(&[(id, text)])
+        .pop()
+        .expect("one file in, one out");
     diags.extend(found.0);
     file
 }
@@ -103,8 +105,7 @@ pub fn parse_expr(id: FileId, text: &str, offset: usize, diags: &mut Diags) -> O
         }
         Err(reason) => {
             diags.push(
-                Diag::error("unparsed", Span::new(id, offset, offset), "not read")
-                    .label(reason),
+                Diag::error("unparsed", Span::new(id, offset, offset), "not read").label(reason),
             );
             None
         }

@@ -10,9 +10,8 @@
 //! later loads find them warm. A text too big for their stacks gets a thread of its own.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-
-use rayon::prelude::*;
 
 /// Stack one level of nesting takes at most: pest's rules, the Pratt parser and the
 /// conversion to the AST, with room to spare. Unoptimised builds use far bigger frames.
@@ -63,12 +62,28 @@ where
     F: Fn(usize) -> T + Sync,
 {
     let mut results: Vec<Option<Result<T, String>>> = texts.iter().map(|_| None).collect();
+    if texts.is_empty() {
+        return Vec::new();
+    }
     if let Some(pool) = pool() {
-        let fitting: Vec<usize> = (0..texts.len())
+        let mut fitting: Vec<usize> = (0..texts.len())
             .filter(|&i| stack_for(texts[i]) <= POOL_STACK)
             .collect();
-        let done: Vec<(usize, T)> =
-            pool.install(|| fitting.into_par_iter().map(|i| (i, work(i))).collect());
+        // Each thread takes the next text as it becomes free, longest first, so that the
+        // threads finish at about the same time.
+        fitting.sort_by_key(|&i| std::cmp::Reverse(texts[i].len()));
+        let next = AtomicUsize::new(0);
+        let done: Vec<(usize, T)> = pool
+            .broadcast(|_| {
+                let mut mine = Vec::new();
+                while let Some(&i) = fitting.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    mine.push((i, work(i)));
+                }
+                mine
+            })
+            .into_iter()
+            .flatten()
+            .collect();
         for (i, result) in done {
             results[i] = Some(Ok(result));
         }
