@@ -133,7 +133,7 @@ fn numbers_on_path(
     path: Option<&(GlobalId, String)>,
 ) -> Vec<String> {
     let assumption: Vec<(GlobalId, String)> = path.into_iter().cloned().collect();
-    let mut ranges = Ranges::new(program, &assumption);
+    let mut ranges = Ranges::new(program, assumption);
     let (globals, _) = reads(program, &[expr]);
     let deciding = path
         .map(|(p, _)| reads(program, &[&Expr::Global(*p)]).0)
@@ -166,7 +166,7 @@ fn designation(
         facts.push(format!("**{max}** points possible"));
     }
     if let Some(threshold) = &d.threshold {
-        let r = Ranges::new(program, &Vec::new()).of(threshold);
+        let r = Ranges::new(program, Vec::new()).of(threshold);
         if let (Some(a), Some(b)) = (r.lo, r.hi) {
             if a == b {
                 facts.push(format!("**{}** needed", a.normalize()));

@@ -4,9 +4,11 @@
 
 use std::collections::BTreeSet;
 
+use rustc_hash::FxHashMap;
+
 use rust_decimal::Decimal;
 
-use super::ranges::{Range, Ranges, describe, scenarios, visit};
+use super::ranges::{Assumption, Range, Ranges, describe, scenarios, visit};
 use crate::ast::{ExprKind, Item};
 use crate::diagnostic::{Diag, Diags};
 use crate::eval::value::Value;
@@ -16,17 +18,42 @@ use crate::source::Span;
 use crate::types::GlobalId;
 
 pub fn check(loaded: &Loaded, program: &Program, diags: &mut Diags) {
+    let mut ranges = Known::new(program);
     for kind in &program.kinds {
         for d in &kind.designations {
             maxima(d, diags);
-            threshold(program, d, diags);
+            threshold(&mut ranges, d, diags);
             for category in &d.categories {
                 for sub in &category.subcategories {
-                    points(program, d, sub, diags);
+                    points(&mut ranges, d, sub, diags);
                     shared_entries(loaded, program, d, sub, diags);
                 }
             }
         }
+    }
+}
+
+/// The ranges found so far under each assumption: designations share most of their values,
+/// so each is worked out once.
+struct Known<'p> {
+    program: &'p Program,
+    under: FxHashMap<Assumption, Ranges<'p>>,
+}
+
+impl<'p> Known<'p> {
+    fn new(program: &'p Program) -> Known<'p> {
+        Known {
+            program,
+            under: FxHashMap::default(),
+        }
+    }
+
+    fn of(&mut self, expr: &Expr, assumption: &Assumption) -> Range {
+        let program = self.program;
+        self.under
+            .entry(assumption.clone())
+            .or_insert_with(|| Ranges::new(program, assumption.clone()))
+            .of(expr)
     }
 }
 
@@ -63,7 +90,7 @@ fn maxima(d: &Designation, diags: &mut Diags) {
     }
 }
 
-fn threshold(program: &Program, d: &Designation, diags: &mut Diags) {
+fn threshold(ranges: &mut Known<'_>, d: &Designation, diags: &mut Diags) {
     let (Some(threshold), Some(span)) = (&d.threshold, d.threshold_span) else {
         return;
     };
@@ -73,8 +100,8 @@ fn threshold(program: &Program, d: &Designation, diags: &mut Diags) {
         .flat_map(|c| &c.subcategories)
         .map(|s| s.max)
         .sum();
-    for assumption in scenarios(program, threshold) {
-        let r = Ranges::new(program, &assumption).of(threshold);
+    for assumption in scenarios(ranges.program, threshold) {
+        let r = ranges.of(threshold, &assumption);
         if let Some(lo) = r.lo {
             if lo > reachable {
                 diags.push(
@@ -88,14 +115,20 @@ fn threshold(program: &Program, d: &Designation, diags: &mut Diags) {
     }
 }
 
-fn points(program: &Program, d: &Designation, sub: &crate::ir::Subcategory, diags: &mut Diags) {
+fn points(
+    ranges: &mut Known<'_>,
+    d: &Designation,
+    sub: &crate::ir::Subcategory,
+    diags: &mut Diags,
+) {
+    let program = ranges.program;
     let mut reaches = false;
     let mut best = Range {
         lo: None,
         hi: Some(Decimal::MIN),
     };
     for assumption in scenarios(program, &sub.points) {
-        let r = Ranges::new(program, &assumption).of(&sub.points);
+        let r = ranges.of(&sub.points, &assumption);
         let when = describe_assumption(program, &assumption);
         if r.lo.is_some_and(|lo| lo > sub.max) {
             diags.push(

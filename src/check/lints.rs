@@ -1,6 +1,6 @@
 //! Lints that need the whole program: definitions nobody reads, and numbers that do not add up.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use crate::diagnostic::{Diag, Diags};
@@ -22,7 +22,7 @@ pub enum Node {
 /// Which definitions each definition reads.
 #[derive(Debug, Default)]
 pub struct Uses {
-    edges: HashMap<Node, HashSet<Node>>,
+    edges: FxHashMap<Node, FxHashSet<Node>>,
 }
 
 impl Uses {
@@ -31,8 +31,8 @@ impl Uses {
     }
 
     /// Everything reachable from the roots.
-    pub fn reachable(&self) -> HashSet<Node> {
-        let mut seen = HashSet::from([Node::Root]);
+    pub fn reachable(&self) -> FxHashSet<Node> {
+        let mut seen: FxHashSet<Node> = [Node::Root].into_iter().collect();
         let mut work = vec![Node::Root];
         while let Some(node) = work.pop() {
             for next in self.edges.get(&node).into_iter().flatten() {
@@ -48,15 +48,15 @@ impl Uses {
 /// Files whose every user is loaded: files nothing imports, and shared files whose folder is
 /// loaded whole. A definition in a shared file may serve a file that is not loaded, so it is
 /// only called unused when all its possible users are here.
-fn complete_files(loaded: &Loaded) -> HashSet<FileId> {
-    let imported: HashSet<FileId> = loaded.imports.values().flatten().copied().collect();
-    let paths: HashSet<&Path> = loaded
+fn complete_files(loaded: &Loaded) -> FxHashSet<FileId> {
+    let imported: FxHashSet<FileId> = loaded.imports.values().flatten().copied().collect();
+    let paths: FxHashSet<&Path> = loaded
         .sources
         .files()
         .map(|(_, f)| f.path.as_path())
         .collect();
     // Whether every rule file of a folder is loaded; each folder is listed once.
-    let mut folders: HashMap<&Path, bool> = HashMap::new();
+    let mut folders: FxHashMap<&Path, bool> = FxHashMap::default();
     let mut all_loaded = |dir| -> bool {
         *folders.entry(dir).or_insert_with(|| {
             std::fs::read_dir(dir).is_ok_and(|entries| {

@@ -3,7 +3,9 @@
 //! depend on the loop. Each becomes a hidden named value, computed on first use and remembered
 //! for the record like any `let`. The rules mean the same; they are only evaluated less often.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 
 use crate::ir::{Expr, Global, GlobalDef, Program};
 use crate::types::{GlobalId, Type};
@@ -13,7 +15,7 @@ type Free = BTreeSet<u32>;
 
 struct Memo {
     /// Calls already made into values, by function and arguments.
-    calls: HashMap<String, GlobalId>,
+    calls: FxHashMap<String, GlobalId>,
     /// Bodies of the hidden values to create: (name, span, expression, frame).
     made: Vec<(String, crate::source::Span, Expr, u32)>,
     first_id: u32,
@@ -23,7 +25,7 @@ struct Memo {
 pub(super) fn memoize(program: &mut Program) {
     {
         let mut memo = Memo {
-            calls: HashMap::new(),
+            calls: FxHashMap::default(),
             made: Vec::new(),
             first_id: program.globals.len() as u32,
         };

@@ -20,7 +20,7 @@ mod shapes;
 mod tables;
 mod tests;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::ast::{self, Item};
 use crate::diagnostic::{Diag, Diags};
@@ -64,12 +64,12 @@ pub(crate) struct Checker<'a> {
     diags: Diags,
     program: Program,
     /// Names visible in each file: its own and those of every file it imports.
-    scopes: HashMap<FileId, HashMap<String, (Symbol, Span)>>,
-    types: HashMap<FileId, HashMap<String, (TypeSymbol, Span)>>,
+    scopes: FxHashMap<FileId, FxHashMap<String, (Symbol, Span)>>,
+    types: FxHashMap<FileId, FxHashMap<String, (TypeSymbol, Span)>>,
     /// The input kind each file's rules read, if any.
-    kind_of_file: HashMap<FileId, KindId>,
+    kind_of_file: FxHashMap<FileId, KindId>,
     /// Where each global and function was declared, for lazy inference.
-    let_decls: HashMap<GlobalId, (FileId, Vec<&'a ast::LetDecl>)>,
+    let_decls: FxHashMap<GlobalId, (FileId, Vec<&'a ast::LetDecl>)>,
     fn_decls: Vec<(FileId, &'a ast::LetDecl)>,
     templates: Vec<(FileId, &'a ast::TemplateDecl)>,
     global_state: Vec<State>,
@@ -123,10 +123,10 @@ impl<'a> Checker<'a> {
             loaded,
             diags: Diags::default(),
             program: Program::default(),
-            scopes: HashMap::new(),
-            types: HashMap::new(),
-            kind_of_file: HashMap::new(),
-            let_decls: HashMap::new(),
+            scopes: FxHashMap::default(),
+            types: FxHashMap::default(),
+            kind_of_file: FxHashMap::default(),
+            let_decls: FxHashMap::default(),
             fn_decls: Vec::new(),
             templates: Vec::new(),
             global_state: Vec::new(),
@@ -157,8 +157,8 @@ impl<'a> Checker<'a> {
 
     /// Creates a global, function, template, record or table for every declaration, and
     /// returns the names each file declares itself.
-    fn declare(&mut self) -> HashMap<FileId, Vec<(String, Symbol, Span)>> {
-        let mut own: HashMap<FileId, Vec<(String, Symbol, Span)>> = HashMap::new();
+    fn declare(&mut self) -> FxHashMap<FileId, Vec<(String, Symbol, Span)>> {
+        let mut own: FxHashMap<FileId, Vec<(String, Symbol, Span)>> = FxHashMap::default();
         let loaded = self.loaded;
         for file in &loaded.files {
             let mut lets: Vec<(String, Vec<&ast::LetDecl>)> = Vec::new();
@@ -301,11 +301,11 @@ impl<'a> Checker<'a> {
 
     /// Every file sees the names of the files it imports, directly or not. The same name from
     /// two declarations is an error.
-    fn build_scopes(&mut self, own: &HashMap<FileId, Vec<(String, Symbol, Span)>>) {
+    fn build_scopes(&mut self, own: &FxHashMap<FileId, Vec<(String, Symbol, Span)>>) {
         let loaded = self.loaded;
         let mut reported: Vec<(Span, Span)> = Vec::new();
         for file in &loaded.files {
-            let mut scope: HashMap<String, (Symbol, Span)> = HashMap::new();
+            let mut scope: FxHashMap<String, (Symbol, Span)> = FxHashMap::default();
             for dep in loaded.closure(file.id) {
                 for (name, symbol, span) in own.get(&dep).map_or(&[][..], Vec::as_slice) {
                     if let Some((other, other_span)) = scope.get(name) {

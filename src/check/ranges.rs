@@ -6,7 +6,9 @@
 //! one, so `case path when "smb" then 4 when "enterprise" then 0` is 4 on one path and 0 on the
 //! other rather than "0 to 4" on both.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 
 use rust_decimal::Decimal;
 
@@ -184,11 +186,13 @@ fn choices_in(
 
 /// Calls `f` on every node of an expression, outermost first.
 pub fn visit(expr: &Expr, f: &mut impl FnMut(&Expr)) {
-    f(expr);
-    let mut kids = Vec::new();
-    children(expr, &mut kids);
-    for child in kids {
-        visit(child, f);
+    // One stack for the whole walk: the checker walks the program many times.
+    let mut stack = vec![expr];
+    while let Some(e) = stack.pop() {
+        f(e);
+        let first = stack.len();
+        children(e, &mut stack);
+        stack[first..].reverse();
     }
 }
 
@@ -243,17 +247,17 @@ pub fn children<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
 /// Computes ranges under one assumption.
 pub struct Ranges<'p> {
     program: &'p Program,
-    assume: &'p Assumption,
-    memo: HashMap<GlobalId, Range>,
+    assume: Assumption,
+    memo: FxHashMap<GlobalId, Range>,
     depth: usize,
 }
 
 impl<'p> Ranges<'p> {
-    pub fn new(program: &'p Program, assume: &'p Assumption) -> Ranges<'p> {
+    pub fn new(program: &'p Program, assume: Assumption) -> Ranges<'p> {
         Ranges {
             program,
             assume,
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
             depth: 0,
         }
     }

@@ -1,7 +1,7 @@
 //! Input shapes and tables: the declared data (`input`, `record`) and the tables whose
 //! labels serve as types (`map of feature to ...`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use super::{Checker, TypeSymbol};
@@ -20,7 +20,7 @@ impl<'a> Checker<'a> {
     pub(super) fn resolve_shapes(&mut self) {
         let loaded = self.loaded;
         // Type names first, so records can refer to each other in any order.
-        let mut own: HashMap<FileId, Vec<(String, TypeSymbol, Span)>> = HashMap::new();
+        let mut own: FxHashMap<FileId, Vec<(String, TypeSymbol, Span)>> = FxHashMap::default();
         let mut decls: Vec<(FileId, &ast::ShapeDecl, RecordId)> = Vec::new();
         for file in &loaded.files {
             for item in &file.items {
@@ -74,7 +74,7 @@ impl<'a> Checker<'a> {
             }
         }
         for file in &loaded.files {
-            let mut scope = HashMap::new();
+            let mut scope = FxHashMap::default();
             for dep in loaded.closure(file.id) {
                 for (name, symbol, span) in own.get(&dep).map_or(&[][..], Vec::as_slice) {
                     if let Some((_, other)) = scope.get(name) {

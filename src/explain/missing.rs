@@ -311,7 +311,7 @@ fn is_parameter(program: &Program, id: GlobalId) -> bool {
     crate::check::ranges::scenarios(program, &expr)
         .iter()
         .all(|assumption| {
-            let r = crate::check::ranges::Ranges::new(program, assumption).of(&expr);
+            let r = crate::check::ranges::Ranges::new(program, assumption.clone()).of(&expr);
             matches!((r.lo, r.hi), (Some(a), Some(b)) if a == b)
         })
 }
