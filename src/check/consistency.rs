@@ -8,10 +8,10 @@ use rustc_hash::FxHashMap;
 
 use rust_decimal::Decimal;
 
-use super::ranges::{Assumption, Range, Ranges, describe, scenarios, visit};
+use super::ranges::{Assumption, Range, Ranges, describe, scenarios};
+use super::reach::{Reach, Reached, text_list};
 use crate::ast::{ExprKind, Item};
 use crate::diagnostic::{Diag, Diags};
-use crate::eval::value::Value;
 use crate::ir::{Designation, Expr, GlobalDef, Program};
 use crate::load::Loaded;
 use crate::source::Span;
@@ -25,8 +25,9 @@ pub fn check(loaded: &Loaded, program: &Program, diags: &mut Diags) {
             threshold(&mut ranges, d, diags);
             for category in &d.categories {
                 for sub in &category.subcategories {
-                    points(&mut ranges, d, sub, diags);
-                    shared_entries(loaded, program, d, sub, diags);
+                    let reached = ranges.reach.of(&sub.points);
+                    points(&mut ranges, d, sub, &reached, diags);
+                    shared_entries(loaded, program, d, sub, &reached, diags);
                 }
             }
         }
@@ -37,6 +38,7 @@ pub fn check(loaded: &Loaded, program: &Program, diags: &mut Diags) {
 /// so each is worked out once.
 struct Known<'p> {
     program: &'p Program,
+    reach: Reach<'p>,
     under: FxHashMap<Assumption, Ranges<'p>>,
 }
 
@@ -44,6 +46,7 @@ impl<'p> Known<'p> {
     fn new(program: &'p Program) -> Known<'p> {
         Known {
             program,
+            reach: Reach::new(program),
             under: FxHashMap::default(),
         }
     }
@@ -100,7 +103,8 @@ fn threshold(ranges: &mut Known<'_>, d: &Designation, diags: &mut Diags) {
         .flat_map(|c| &c.subcategories)
         .map(|s| s.max)
         .sum();
-    for assumption in scenarios(ranges.program, threshold) {
+    let reached = ranges.reach.of(threshold);
+    for assumption in scenarios(ranges.program, &reached.choices) {
         let r = ranges.of(threshold, &assumption);
         if let Some(lo) = r.lo {
             if lo > reachable {
@@ -119,6 +123,7 @@ fn points(
     ranges: &mut Known<'_>,
     d: &Designation,
     sub: &crate::ir::Subcategory,
+    reached: &Reached,
     diags: &mut Diags,
 ) {
     let program = ranges.program;
@@ -127,7 +132,7 @@ fn points(
         lo: None,
         hi: Some(Decimal::MIN),
     };
-    for assumption in scenarios(program, &sub.points) {
+    for assumption in scenarios(program, &reached.choices) {
         let r = ranges.of(&sub.points, &assumption);
         let when = describe_assumption(program, &assumption);
         if r.lo.is_some_and(|lo| lo > sub.max) {
@@ -212,9 +217,10 @@ fn shared_entries(
     program: &Program,
     d: &Designation,
     sub: &crate::ir::Subcategory,
+    reached: &Reached,
     diags: &mut Diags,
 ) {
-    let lists = text_lists(program, &sub.points);
+    let lists = text_lists(program, reached);
     for (i, (a, a_items)) in lists.iter().enumerate() {
         for (b, b_items) in &lists[i + 1..] {
             for item in a_items.intersection(b_items) {
@@ -239,37 +245,23 @@ fn shared_entries(
     }
 }
 
-/// The named lists of texts an expression reads, directly or through the values and
-/// functions it uses.
-fn text_lists(program: &Program, expr: &Expr) -> Vec<(GlobalId, BTreeSet<String>)> {
-    let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut work = vec![expr];
-    let mut bodies: Vec<&Expr> = Vec::new();
-    while let Some(e) = work.pop() {
-        visit(e, &mut |node| match node {
-            Expr::Global(id) if seen.insert(*id) => {
-                if let GlobalDef::Let(variants) = &program.global(*id).def {
-                    for v in variants {
-                        match &v.value.expr {
-                            Expr::Const(Value::List(items))
-                                if items.iter().all(|i| matches!(i, Value::Text(_))) =>
-                            {
-                                if !program.global(*id).hidden {
-                                    out.push((*id, items.iter().map(|i| i.to_string()).collect()));
-                                }
-                            }
-                            other => bodies.push(other),
-                        }
-                    }
-                }
-            }
-            Expr::CallFn { function, .. } => bodies.push(&program.function(*function).body.expr),
-            _ => {}
-        });
-        work.append(&mut bodies);
-    }
-    out
+/// The named lists of texts `reached` reads, in the order they are declared.
+fn text_lists(program: &Program, reached: &Reached) -> Vec<(GlobalId, BTreeSet<String>)> {
+    reached
+        .lists
+        .iter()
+        .filter(|id| !program.global(**id).hidden)
+        .filter_map(|&id| {
+            let GlobalDef::Let(variants) = &program.global(id).def else {
+                return None;
+            };
+            let items = variants
+                .iter()
+                .filter_map(|v| text_list(&v.value.expr))
+                .flatten();
+            Some((id, items.collect()))
+        })
+        .collect()
 }
 
 /// Where an entry is written in the list `id` names.

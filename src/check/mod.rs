@@ -16,6 +16,7 @@ mod lower;
 mod memo;
 mod operators;
 pub(crate) mod ranges;
+pub mod reach;
 mod shapes;
 mod tables;
 mod tests;

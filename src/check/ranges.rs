@@ -128,14 +128,11 @@ fn both(
 /// Values assumed for texts of a few possible values, such as `partner_path = "smb"`.
 pub type Assumption = Vec<(GlobalId, String)>;
 
-/// The texts of few values that an expression's result depends on, and each combination of
-/// their values (at most 64 combinations; more are not split).
-pub fn scenarios(program: &Program, expr: &Expr) -> Vec<Assumption> {
-    let mut found = BTreeSet::new();
-    let mut seen = BTreeSet::new();
-    choices_in(program, expr, &mut found, &mut seen);
+/// Each combination of the values of `choices`, texts of few values such as a path (at most
+/// 64 combinations; more are not split).
+pub fn scenarios(program: &Program, choices: &BTreeSet<GlobalId>) -> Vec<Assumption> {
     let mut out: Vec<Assumption> = vec![Vec::new()];
-    for id in found {
+    for &id in choices {
         let Type::Choice(choice) = &program.global(id).ty else {
             continue;
         };
@@ -154,34 +151,6 @@ pub fn scenarios(program: &Program, expr: &Expr) -> Vec<Assumption> {
             .collect();
     }
     out
-}
-
-fn choices_in(
-    program: &Program,
-    expr: &Expr,
-    found: &mut BTreeSet<GlobalId>,
-    seen: &mut BTreeSet<GlobalId>,
-) {
-    visit(expr, &mut |e| match e {
-        Expr::Case { subject, .. } | Expr::Compare(_, subject, _) => {
-            if let Expr::Global(id) = subject.as_ref() {
-                if matches!(&program.global(*id).ty, Type::Choice(c) if c.values.len() > 1) {
-                    found.insert(*id);
-                }
-            }
-        }
-        Expr::Global(id) if seen.insert(*id) => {
-            if let GlobalDef::Let(variants) = &program.global(*id).def {
-                for v in variants {
-                    choices_in(program, &v.value.expr, found, seen);
-                }
-            }
-        }
-        Expr::CallFn { function, .. } => {
-            choices_in(program, &program.function(*function).body.expr, found, seen)
-        }
-        _ => {}
-    });
 }
 
 /// Calls `f` on every node of an expression, outermost first.

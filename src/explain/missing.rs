@@ -308,7 +308,8 @@ fn globals_in(program: &Program, expr: &Expr) -> Vec<GlobalId> {
 /// path only): fixed on every path, so no change in the data moves it.
 fn is_parameter(program: &Program, id: GlobalId) -> bool {
     let expr = Expr::Global(id);
-    crate::check::ranges::scenarios(program, &expr)
+    let reached = crate::check::reach::Reach::new(program).of(&expr);
+    crate::check::ranges::scenarios(program, &reached.choices)
         .iter()
         .all(|assumption| {
             let r = crate::check::ranges::Ranges::new(program, assumption.clone()).of(&expr);
