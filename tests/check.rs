@@ -112,3 +112,13 @@ fn sarif_has_the_2_1_0_structure() {
         }
     }
 }
+
+#[test]
+fn a_no_break_space_separates_words() {
+    // Text pasted from a slide often brings U+00A0 where a space was.
+    let mut diags = tally::diagnostic::Diags::default();
+    let loaded =
+        tally::load::load_texts(&[("nbsp.tally", "let\u{a0}x\u{a0}=\u{a0}1\n")], &mut diags);
+    let checked = tally::check::check(loaded, diags);
+    assert!(checked.is_ok(), "{:?}", checked.err().map(|f| f.diags));
+}

@@ -125,3 +125,12 @@ fn what_is_allowed_checks_and_evaluates_on_a_small_thread() {
         r#"{"id":"P","brackets":1,"lists":1,"arguments":2,"ifs":3,"binders":4,"operators":128,"fields":5}"#
     );
 }
+
+#[test]
+fn a_value_too_deep_is_reported_once_not_again_where_it_is_used() {
+    let codes = error_codes(&format!(
+        "let x = {}\nlet y = x + 1\n",
+        nest("(", "1", ")", 200)
+    ));
+    assert_eq!(codes, ["too-deep"]);
+}
