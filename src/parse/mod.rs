@@ -41,11 +41,7 @@ pub fn parse_files(files: &[(FileId, &str)]) -> Vec<(ast::File, Diags)> {
         .map(|(result, &(id, _))| {
             result.unwrap_or_else(|reason| {
                 let mut diags = Diags::default();
-                diags.push(
-                    Diag::error("unparsed", Span::new(id, 0, 0), "this file was not read")
-                        .label(reason)
-                        .help("split the file in smaller files, or free some memory"),
-                );
+                diags.push(not_read(Span::new(id, 0, 0), reason));
                 let file = ast::File {
                     id,
                     items: Vec::new(),
@@ -104,12 +100,17 @@ pub fn parse_expr(id: FileId, text: &str, offset: usize, diags: &mut Diags) -> O
             expr
         }
         Err(reason) => {
-            diags.push(
-                Diag::error("unparsed", Span::new(id, offset, offset), "not read").label(reason),
-            );
+            diags.push(not_read(Span::new(id, offset, offset), reason));
             None
         }
     }
+}
+
+/// A text that could not be parsed because no thread could be started for it.
+fn not_read(at: Span, reason: String) -> Diag {
+    Diag::error("unparsed", at, "this text was not read")
+        .label(reason)
+        .help("split it into smaller files, or free some memory")
 }
 
 fn parse_expr_here(id: FileId, padded: &str, diags: &mut Diags) -> Option<ast::Expr> {
