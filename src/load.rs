@@ -44,12 +44,29 @@ impl Loaded {
 /// The rule files (`*.tally`) under the given paths: files as given, folders searched
 /// recursively, in name order.
 pub fn rule_files(paths: &[PathBuf], diags: &mut Diags) -> Vec<PathBuf> {
+    found_files(paths, &mut Canonical::default(), diags)
+        .into_iter()
+        .map(|f| f.path)
+        .collect()
+}
+
+/// A rule file found by [`rule_files`], and whether it is known not to be a link, which
+/// lets its canonical path be worked out from its folder's.
+struct Found {
+    path: PathBuf,
+    plain: bool,
+}
+
+fn found_files(paths: &[PathBuf], canonical: &mut Canonical, diags: &mut Diags) -> Vec<Found> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
-            collect_dir(path, &mut out, diags);
+            collect_dir(path, canonical, &mut out, diags);
         } else if path.is_file() {
-            out.push(path.clone());
+            out.push(Found {
+                path: path.clone(),
+                plain: false,
+            });
         } else {
             diags.push(
                 Diag::general(
@@ -63,7 +80,7 @@ pub fn rule_files(paths: &[PathBuf], diags: &mut Diags) -> Vec<PathBuf> {
     out
 }
 
-fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diags) {
+fn collect_dir(dir: &Path, canonical: &mut Canonical, out: &mut Vec<Found>, diags: &mut Diags) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -74,21 +91,80 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diags) {
             return;
         }
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            collect_dir(&path, out, diags);
+    // The listing says what each entry is; only a link needs a look at what it points to.
+    let mut found: Vec<(PathBuf, Option<std::fs::FileType>)> = entries
+        .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    let resolved = canonical.folder(dir);
+    for (path, kind) in found {
+        let plain = kind.is_some_and(|k| !k.is_symlink());
+        let is_dir = match kind {
+            Some(k) if plain => k.is_dir(),
+            _ => path.is_dir(),
+        };
+        if is_dir {
+            if let (true, Some(resolved), Some(name)) = (plain, &resolved, path.file_name()) {
+                canonical.known(&path, resolved.join(name));
+            }
+            collect_dir(&path, canonical, out, diags);
         } else if path.extension().is_some_and(|e| e == "tally") {
-            out.push(path);
+            out.push(Found { path, plain });
         }
+    }
+}
+
+/// Canonical paths of rule files, which is how a file imported twice is known to be one.
+/// `canonicalize` costs a system call per part of the path, so each folder is resolved once,
+/// a folder found inside a resolved one that is not a link follows from it, and so does a
+/// file that is not a link.
+#[derive(Default)]
+struct Canonical {
+    folders: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Canonical {
+    fn folder(&mut self, dir: &Path) -> Option<PathBuf> {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if let Some(resolved) = self.folders.get(dir) {
+            return resolved.clone();
+        }
+        let resolved = dir.canonicalize().ok();
+        match &resolved {
+            Some(path) => self.known(dir, path.clone()),
+            None => {
+                self.folders.insert(dir.to_path_buf(), None);
+            }
+        }
+        resolved
+    }
+
+    /// Records that folder `dir` resolves to `resolved` (which resolves to itself).
+    fn known(&mut self, dir: &Path, resolved: PathBuf) {
+        self.folders
+            .insert(resolved.clone(), Some(resolved.clone()));
+        self.folders.insert(dir.to_path_buf(), Some(resolved));
+    }
+
+    /// The canonical form of `path`; `plain` says it is a file, not a link.
+    fn of(&mut self, path: &Path, plain: bool) -> PathBuf {
+        let resolved = match (plain, path.parent(), path.file_name()) {
+            (true, Some(dir), Some(name)) => self.folder(dir).map(|dir| dir.join(name)),
+            _ => path.canonicalize().ok(),
+        };
+        resolved.unwrap_or_else(|| path.to_path_buf())
     }
 }
 
 /// Reads and parses the rule files under `paths` and everything they import.
 pub fn load(paths: &[PathBuf], diags: &mut Diags) -> Loaded {
     let mut loaded = Loaded::default();
-    let files = rule_files(paths, diags);
+    let mut canonical = Canonical::default();
+    let files = found_files(paths, &mut canonical, diags);
     if files.is_empty() && !diags.has_errors() {
         diags.push(
             Diag::general("no-rules", "no rule files (*.tally) found")
@@ -99,10 +175,14 @@ pub fn load(paths: &[PathBuf], diags: &mut Diags) -> Loaded {
     // wave is read and parsed together.
     let mut wave: Vec<Wanted> = files
         .into_iter()
-        .map(|path| Wanted { path, by: None })
+        .map(|Found { path, plain }| Wanted {
+            path,
+            plain,
+            by: None,
+        })
         .collect();
     while !wave.is_empty() {
-        wave = load_wave(&mut loaded, wave, diags);
+        wave = load_wave(&mut loaded, wave, &mut canonical, diags);
     }
     report_cycles(&loaded, diags);
     loaded
@@ -111,18 +191,22 @@ pub fn load(paths: &[PathBuf], diags: &mut Diags) -> Loaded {
 /// A file to load, and the import that asks for it (none for the files named).
 struct Wanted {
     path: PathBuf,
+    /// Known to be a file and not a link.
+    plain: bool,
     by: Option<(FileId, Span)>,
 }
 
 /// Reads and parses the files of one wave, links the imports that ask for them, and returns
 /// the files they import in turn that are not loaded yet.
-fn load_wave(loaded: &mut Loaded, wave: Vec<Wanted>, diags: &mut Diags) -> Vec<Wanted> {
+fn load_wave(
+    loaded: &mut Loaded,
+    wave: Vec<Wanted>,
+    canonical: &mut Canonical,
+    diags: &mut Diags,
+) -> Vec<Wanted> {
     let mut new = Vec::new();
     for wanted in wave {
-        let canonical = wanted
-            .path
-            .canonicalize()
-            .unwrap_or_else(|_| wanted.path.clone());
+        let canonical = canonical.of(&wanted.path, wanted.plain);
         let id = match loaded.sources.find(&canonical) {
             Some(id) => Some(id),
             None => match std::fs::read_to_string(&wanted.path) {
@@ -171,9 +255,14 @@ fn load_wave(loaded: &mut Loaded, wave: Vec<Wanted>, diags: &mut Diags) -> Vec<W
             .unwrap_or_default();
         for (import, span) in import_paths(loaded, id) {
             let target = dir.join(&import);
-            if target.is_file() {
+            // `dir` is canonical, so a file loaded already is found by name without a look at
+            // the disk; otherwise one look tells both that it is there and if it is a link.
+            let plain = loaded.sources.find(&target).is_some()
+                || std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_file());
+            if plain || target.is_file() {
                 next.push(Wanted {
                     path: target,
+                    plain,
                     by: Some((id, span)),
                 });
             } else {

@@ -1,7 +1,7 @@
 //! Source text: the rule files of a load, and spans into them.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::{NamedSource, SourceSpan};
 
@@ -82,6 +82,8 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// The working directory, which names are shown relative to; looked up once.
+    cwd: OnceLock<Option<PathBuf>>,
 }
 
 impl SourceMap {
@@ -89,7 +91,7 @@ impl SourceMap {
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile {
             path: path.to_path_buf(),
-            name: display_path(path),
+            name: shown_from(path, self.cwd.get_or_init(|| std::env::current_dir().ok())),
             text: Arc::from(text),
         });
         id
@@ -126,9 +128,13 @@ impl SourceMap {
 
 /// A path as it is shown in messages: relative to the working directory when it can be.
 pub fn display_path(path: &Path) -> String {
-    let shown = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
+    shown_from(path, &std::env::current_dir().ok())
+}
+
+fn shown_from(path: &Path, cwd: &Option<PathBuf>) -> String {
+    let shown = cwd
+        .as_ref()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path);
     shown.to_string_lossy().replace('\\', "/")
 }

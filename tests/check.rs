@@ -122,3 +122,40 @@ fn a_no_break_space_separates_words() {
     let checked = tally::check::check(loaded, diags);
     assert!(checked.is_ok(), "{:?}", checked.err().map(|f| f.diags));
 }
+
+/// A file is known by its canonical path: reached through a folder, a `..` import and a link,
+/// it is loaded once, so its definitions are not reported twice.
+#[cfg(unix)]
+#[test]
+fn a_file_reached_by_several_paths_is_loaded_once() {
+    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("several-paths");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("lib")).expect("makes lib/");
+    std::fs::create_dir_all(root.join("a")).expect("makes a/");
+    std::fs::write(root.join("lib/common.tally"), "let x = 1\n").expect("writes");
+    std::fs::write(
+        root.join("a/one.tally"),
+        "import \"../lib/common.tally\"\nlet y = x + 1\n",
+    )
+    .expect("writes");
+    std::os::unix::fs::symlink("../lib/common.tally", root.join("a/link.tally")).expect("links");
+    for args in [
+        &["check", "."][..],
+        &["check", "a", "lib"],
+        &[
+            "check",
+            "a/one.tally",
+            "lib/common.tally",
+            "./lib/../lib/common.tally",
+        ],
+    ] {
+        let output = tally()
+            .current_dir(&root)
+            .args(args)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.contains("2 files, 0 errors"), "{args:?}: {stderr}");
+    }
+}
