@@ -18,6 +18,8 @@ pub struct Loaded {
     pub imports: HashMap<FileId, Vec<FileId>>,
     /// The files named on the command line (or found in a named folder).
     pub roots: Vec<FileId>,
+    /// The folders searched whole for rule files, canonical: all their rule files are here.
+    pub listed: Vec<PathBuf>,
 }
 
 impl Loaded {
@@ -44,10 +46,9 @@ impl Loaded {
 /// The rule files (`*.tally`) under the given paths: files as given, folders searched
 /// recursively, in name order.
 pub fn rule_files(paths: &[PathBuf], diags: &mut Diags) -> Vec<PathBuf> {
-    found_files(paths, &mut Canonical::default(), diags)
-        .into_iter()
-        .map(|f| f.path)
-        .collect()
+    let mut walk = Walk::default();
+    walk.paths(paths, diags);
+    walk.files.into_iter().map(|f| f.path).collect()
 }
 
 /// A rule file found by [`rule_files`], and whether it is known not to be a link, which
@@ -57,59 +58,71 @@ struct Found {
     plain: bool,
 }
 
-fn found_files(paths: &[PathBuf], canonical: &mut Canonical, diags: &mut Diags) -> Vec<Found> {
-    let mut out = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            collect_dir(path, canonical, &mut out, diags);
-        } else if path.is_file() {
-            out.push(Found {
-                path: path.clone(),
-                plain: false,
-            });
-        } else {
-            diags.push(
-                Diag::general(
-                    "missing-rules",
-                    format!("{}: no such file or folder", path.display()),
-                )
-                .help("name rule files (*.tally) or folders that hold them; the default is rules/"),
-            );
-        }
-    }
-    out
+/// The search for rule files under the paths named.
+#[derive(Default)]
+struct Walk {
+    files: Vec<Found>,
+    /// The folders listed, canonical: every rule file in them is among `files`.
+    listed: Vec<PathBuf>,
+    canonical: Canonical,
 }
 
-fn collect_dir(dir: &Path, canonical: &mut Canonical, out: &mut Vec<Found>, diags: &mut Diags) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            diags.push(Diag::general(
-                "unreadable-rules",
-                format!("{}: {e}", dir.display()),
-            ));
-            return;
-        }
-    };
-    // The listing says what each entry is; only a link needs a look at what it points to.
-    let mut found: Vec<(PathBuf, Option<std::fs::FileType>)> = entries
-        .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
-        .collect();
-    found.sort_by(|a, b| a.0.cmp(&b.0));
-    let resolved = canonical.folder(dir);
-    for (path, kind) in found {
-        let plain = kind.is_some_and(|k| !k.is_symlink());
-        let is_dir = match kind {
-            Some(k) if plain => k.is_dir(),
-            _ => path.is_dir(),
-        };
-        if is_dir {
-            if let (true, Some(resolved), Some(name)) = (plain, &resolved, path.file_name()) {
-                canonical.known(&path, resolved.join(name));
+impl Walk {
+    fn paths(&mut self, paths: &[PathBuf], diags: &mut Diags) {
+        for path in paths {
+            if path.is_dir() {
+                self.dir(path, diags);
+            } else if path.is_file() {
+                self.files.push(Found {
+                    path: path.clone(),
+                    plain: false,
+                });
+            } else {
+                diags.push(
+                    Diag::general(
+                        "missing-rules",
+                        format!("{}: no such file or folder", path.display()),
+                    )
+                    .help(
+                        "name rule files (*.tally) or folders that hold them; the default is rules/",
+                    ),
+                );
             }
-            collect_dir(&path, canonical, out, diags);
-        } else if path.extension().is_some_and(|e| e == "tally") {
-            out.push(Found { path, plain });
+        }
+    }
+
+    fn dir(&mut self, dir: &Path, diags: &mut Diags) {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                diags.push(Diag::general(
+                    "unreadable-rules",
+                    format!("{}: {e}", dir.display()),
+                ));
+                return;
+            }
+        };
+        // The listing says what each entry is; only a link needs a look at what it points to.
+        let mut found: Vec<(PathBuf, Option<std::fs::FileType>)> = entries
+            .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        let resolved = self.canonical.folder(dir);
+        self.listed.extend(resolved.clone());
+        for (path, kind) in found {
+            let plain = kind.is_some_and(|k| !k.is_symlink());
+            let is_dir = match kind {
+                Some(k) if plain => k.is_dir(),
+                _ => path.is_dir(),
+            };
+            if is_dir {
+                if let (true, Some(resolved), Some(name)) = (plain, &resolved, path.file_name()) {
+                    self.canonical.known(&path, resolved.join(name));
+                }
+                self.dir(&path, diags);
+            } else if path.extension().is_some_and(|e| e == "tally") {
+                self.files.push(Found { path, plain });
+            }
         }
     }
 }
@@ -163,8 +176,14 @@ impl Canonical {
 /// Reads and parses the rule files under `paths` and everything they import.
 pub fn load(paths: &[PathBuf], diags: &mut Diags) -> Loaded {
     let mut loaded = Loaded::default();
-    let mut canonical = Canonical::default();
-    let files = found_files(paths, &mut canonical, diags);
+    let mut walk = Walk::default();
+    walk.paths(paths, diags);
+    let Walk {
+        files,
+        listed,
+        mut canonical,
+    } = walk;
+    loaded.listed = listed;
     if files.is_empty() && !diags.has_errors() {
         diags.push(
             Diag::general("no-rules", "no rule files (*.tally) found")

@@ -159,3 +159,39 @@ fn a_file_reached_by_several_paths_is_loaded_once() {
         assert!(stderr.contains("2 files, 0 errors"), "{args:?}: {stderr}");
     }
 }
+
+/// A definition in a shared file is unused only when every file that could read it is loaded:
+/// so when its folder is loaded whole, and not when one of the files that import it is.
+#[test]
+fn a_shared_definition_is_unused_only_when_its_whole_folder_is_loaded() {
+    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("shared-unused");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("lib")).expect("makes lib/");
+    std::fs::write(
+        root.join("lib/shared.tally"),
+        "input tenant {\n  id: text, identifier\n}\nlet used = 1\nlet spare = 2\n",
+    )
+    .expect("writes");
+    for user in ["one", "two"] {
+        std::fs::write(
+            root.join(format!("lib/{user}.tally")),
+            "import \"shared.tally\"\noutput { value: used }\n",
+        )
+        .expect("writes");
+    }
+    let check = |path: &str| {
+        let output = tally()
+            .current_dir(&root)
+            .args(["check", path])
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let whole = check("lib");
+    assert!(
+        whole.contains("`spare`") && whole.contains("1 warning"),
+        "{whole}"
+    );
+    let one = check("lib/one.tally");
+    assert!(one.contains("0 warnings"), "{one}");
+}

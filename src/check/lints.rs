@@ -58,6 +58,10 @@ fn complete_files(loaded: &Loaded) -> FxHashSet<FileId> {
     // Whether every rule file of a folder is loaded; each folder is listed once.
     let mut folders: FxHashMap<&Path, bool> = FxHashMap::default();
     let mut all_loaded = |dir| -> bool {
+        // A folder the load searched holds no rule file that is not loaded.
+        if loaded.listed.iter().any(|listed| listed == dir) {
+            return true;
+        }
         *folders.entry(dir).or_insert_with(|| {
             std::fs::read_dir(dir).is_ok_and(|entries| {
                 entries
