@@ -8,7 +8,7 @@ use crate::ir::{GlobalDef, InputKind, KindId, Reference, ShapeType};
 use crate::source::FileId;
 use crate::types::RecordId;
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     /// "`customer` has no field `x`", with a "did you mean".
     fn no_such_field(&mut self, record: RecordId, name: &ast::Ident, what: Option<&str>) {
         let record = self.program.record(record);
@@ -55,7 +55,12 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn declare_input(&mut self, file: FileId, decl: &ast::ShapeDecl, record: RecordId) {
+    pub(super) fn declare_input(
+        &mut self,
+        file: FileId,
+        decl: &'a ast::ShapeDecl,
+        record: RecordId,
+    ) {
         let kind = KindId(self.program.kinds.len() as u32);
         let mut input = InputKind {
             name: decl.name.name.clone(),
@@ -124,7 +129,7 @@ impl Checker<'_> {
             );
             self.program.globals[id.0 as usize].ty = ty;
             self.global_state[id.0 as usize] = super::State::Done;
-            field_globals.push((f.name.name.clone(), id, f.name.span));
+            field_globals.push((f.name.name.as_str(), id, f.name.span));
         }
         for other in &loaded.files {
             if !loaded.closure(other.id).contains(&file) {
@@ -133,11 +138,11 @@ impl Checker<'_> {
             self.kind_of_file.entry(other.id).or_insert(kind);
             let scope = self.scopes.entry(other.id).or_default();
             let mut clashes = Vec::new();
-            for (name, id, span) in &field_globals {
+            for &(name, id, span) in &field_globals {
                 match scope.get(name) {
-                    Some((_, existing)) => clashes.push((name.clone(), *span, *existing)),
+                    Some(&(_, existing)) => clashes.push((name, span, existing)),
                     None => {
-                        scope.insert(name.clone(), (Symbol::Global(*id), *span));
+                        scope.insert(name, (Symbol::Global(id), span));
                     }
                 }
             }

@@ -65,7 +65,7 @@ pub(crate) struct Checker<'a> {
     diags: Diags,
     program: Program,
     /// Names visible in each file: its own and those of every file it imports.
-    scopes: FxHashMap<FileId, FxHashMap<String, (Symbol, Span)>>,
+    scopes: FxHashMap<FileId, FxHashMap<&'a str, (Symbol, Span)>>,
     types: FxHashMap<FileId, FxHashMap<String, (TypeSymbol, Span)>>,
     /// The input kind each file's rules read, if any.
     kind_of_file: FxHashMap<FileId, KindId>,
@@ -158,12 +158,12 @@ impl<'a> Checker<'a> {
 
     /// Creates a global, function, template, record or table for every declaration, and
     /// returns the names each file declares itself.
-    fn declare(&mut self) -> FxHashMap<FileId, Vec<(String, Symbol, Span)>> {
-        let mut own: FxHashMap<FileId, Vec<(String, Symbol, Span)>> = FxHashMap::default();
+    fn declare(&mut self) -> FxHashMap<FileId, Vec<(&'a str, Symbol, Span)>> {
+        let mut own: FxHashMap<FileId, Vec<(&'a str, Symbol, Span)>> = FxHashMap::default();
         let loaded = self.loaded;
         for file in &loaded.files {
-            let mut lets: Vec<(String, Vec<&ast::LetDecl>)> = Vec::new();
-            let mut tables: Vec<(String, Vec<&ast::TableDecl>)> = Vec::new();
+            let mut lets: Vec<(&'a str, Vec<&ast::LetDecl>)> = Vec::new();
+            let mut tables: Vec<(&'a str, Vec<&ast::TableDecl>)> = Vec::new();
             for item in &file.items {
                 match item {
                     Item::Let(l) if l.params.is_some() => {
@@ -194,24 +194,24 @@ impl<'a> Checker<'a> {
                             },
                         });
                         own.entry(file.id).or_default().push((
-                            l.name.name.clone(),
+                            l.name.name.as_str(),
                             Symbol::Function(id),
                             l.name.span,
                         ));
                     }
                     Item::Let(l) => match lets.iter_mut().find(|(n, _)| *n == l.name.name) {
                         Some((_, variants)) => variants.push(l),
-                        None => lets.push((l.name.name.clone(), vec![l])),
+                        None => lets.push((&l.name.name, vec![l])),
                     },
                     Item::Table(t) => match tables.iter_mut().find(|(n, _)| *n == t.name.name) {
                         Some((_, variants)) => variants.push(t),
-                        None => tables.push((t.name.name.clone(), vec![t])),
+                        None => tables.push((&t.name.name, vec![t])),
                     },
                     Item::Template(t) => {
                         let index = self.templates.len();
                         self.templates.push((file.id, t));
                         own.entry(file.id).or_default().push((
-                            t.name.name.clone(),
+                            t.name.name.as_str(),
                             Symbol::Template(index),
                             t.name.span,
                         ));
@@ -220,10 +220,9 @@ impl<'a> Checker<'a> {
                 }
             }
             for (name, variants) in lets {
-                let variants =
-                    self.order_variants(name.as_str(), variants, |l| (l.from, l.name.span));
+                let variants = self.order_variants(name, variants, |l| (l.from, l.name.span));
                 let id = self.new_global(
-                    &name,
+                    name,
                     variants[0].name.span,
                     crate::ir::GlobalDef::Let(Vec::new()),
                 );
@@ -235,8 +234,7 @@ impl<'a> Checker<'a> {
                 ));
             }
             for (name, variants) in tables {
-                let variants =
-                    self.order_variants(name.as_str(), variants, |t| (t.from, t.name.span));
+                let variants = self.order_variants(name, variants, |t| (t.from, t.name.span));
                 let id = self.table_global(&variants);
                 own.entry(file.id).or_default().push((
                     name,
@@ -302,24 +300,31 @@ impl<'a> Checker<'a> {
 
     /// Every file sees the names of the files it imports, directly or not. The same name from
     /// two declarations is an error.
-    fn build_scopes(&mut self, own: &FxHashMap<FileId, Vec<(String, Symbol, Span)>>) {
+    fn build_scopes(&mut self, own: &FxHashMap<FileId, Vec<(&'a str, Symbol, Span)>>) {
         let loaded = self.loaded;
         let mut reported: Vec<(Span, Span)> = Vec::new();
         for file in &loaded.files {
-            let mut scope: FxHashMap<String, (Symbol, Span)> = FxHashMap::default();
-            for dep in loaded.closure(file.id) {
-                for (name, symbol, span) in own.get(&dep).map_or(&[][..], Vec::as_slice) {
-                    if let Some((other, other_span)) = scope.get(name) {
+            let deps = loaded.closure(file.id);
+            let names = deps
+                .iter()
+                .filter_map(|dep| own.get(dep))
+                .map(Vec::len)
+                .sum();
+            let mut scope: FxHashMap<&'a str, (Symbol, Span)> =
+                FxHashMap::with_capacity_and_hasher(names, Default::default());
+            for dep in deps {
+                for &(name, symbol, span) in own.get(&dep).map_or(&[][..], Vec::as_slice) {
+                    if let Some(&(other, other_span)) = scope.get(name) {
                         if other != symbol
-                            && !reported.contains(&(*span, *other_span))
-                            && !reported.contains(&(*other_span, *span))
+                            && !reported.contains(&(span, other_span))
+                            && !reported.contains(&(other_span, span))
                         {
-                            reported.push((*span, *other_span));
+                            reported.push((span, other_span));
                             let (first, second) =
                                 if (other_span.file, other_span.start) < (span.file, span.start) {
-                                    (*other_span, *span)
+                                    (other_span, span)
                                 } else {
-                                    (*span, *other_span)
+                                    (span, other_span)
                                 };
                             self.error(
                                 Diag::error("duplicate-name", second, format!("`{name}` is defined twice"))
@@ -330,7 +335,7 @@ impl<'a> Checker<'a> {
                         }
                         continue;
                     }
-                    scope.insert(name.clone(), (*symbol, *span));
+                    scope.insert(name, (symbol, span));
                 }
             }
             self.scopes.insert(file.id, scope);
@@ -357,7 +362,7 @@ impl<'a> Checker<'a> {
     pub(crate) fn visible_names(&self, file: FileId) -> Vec<&str> {
         self.scopes
             .get(&file)
-            .map(|s| s.keys().map(String::as_str).collect())
+            .map(|s| s.keys().copied().collect())
             .unwrap_or_default()
     }
 
