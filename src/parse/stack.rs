@@ -9,8 +9,8 @@
 //! The threads are kept in a pool, one per core, so that a load spreads over the cores and
 //! later loads find them warm. A text too big for their stacks gets a thread of its own.
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::thread;
 
 /// Stack one level of nesting takes at most: pest's rules, the Pratt parser and the
@@ -73,17 +73,34 @@ where
         // threads finish at about the same time.
         fitting.sort_by_key(|&i| std::cmp::Reverse(texts[i].len()));
         let next = AtomicUsize::new(0);
-        let done: Vec<(usize, T)> = pool
-            .broadcast(|_| {
-                let mut mine = Vec::new();
-                while let Some(&i) = fitting.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    mine.push((i, work(i)));
+        let take = || {
+            let mut mine = Vec::new();
+            while let Some(&i) = fitting.get(next.fetch_add(1, Ordering::Relaxed)) {
+                mine.push((i, work(i)));
+            }
+            mine
+        };
+        // One pool thread starts and wakes the others, rather than the caller waking them all
+        // at once: by then the caller sleeps and its core is free, while threads woken together
+        // can land on one core and take turns there.
+        let done: Vec<(usize, T)> = pool.install(|| {
+            let others = Mutex::new(Vec::new());
+            let mut done = Vec::new();
+            rayon::scope(|scope| {
+                for _ in 1..pool.current_num_threads() {
+                    scope.spawn(|_| {
+                        let mine = take();
+                        others
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .extend(mine);
+                    });
                 }
-                mine
-            })
-            .into_iter()
-            .flatten()
-            .collect();
+                done = take();
+            });
+            done.extend(others.into_inner().unwrap_or_else(|e| e.into_inner()));
+            done
+        });
         for (i, result) in done {
             results[i] = Some(Ok(result));
         }
