@@ -39,7 +39,12 @@ pub(super) const MAX_DEPTH: usize = 128;
 /// An `expr` or `body_expr` pair.
 pub(super) fn expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
     let span = cx.span(&pair);
-    let parts = pair.into_inner();
+    let mut parts = pair.into_inner();
+    // Most expressions are one operand: they need no precedence.
+    if parts.len() == 1 {
+        let operand = parts.next()?;
+        return deeper(cx, 1, span, |cx| postfix_expr(cx, operand));
+    }
     let operators = parts
         .clone()
         .filter(|p| p.as_rule() != Rule::postfix_expr)
@@ -267,6 +272,9 @@ pub(crate) fn string_value(pair: &Pair<'_, Rule>) -> String {
         .strip_prefix('"')
         .and_then(|r| r.strip_suffix('"'))
         .unwrap_or(raw);
+    if !raw.contains('\\') {
+        return raw.to_string();
+    }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
