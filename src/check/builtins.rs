@@ -72,7 +72,7 @@ impl Checker<'_> {
                     got,
                     want,
                     *arg_span,
-                    &format!("`{param}` of `{}` is {want}", name.name),
+                    format_args!("`{param}` of `{}` is {want}", name.name),
                 );
             }
             let ret = self.program.function(id).ret.clone();

@@ -134,15 +134,19 @@ fn points(
     };
     for assumption in scenarios(program, &reached.choices) {
         let r = ranges.of(&sub.points, &assumption);
-        let when = describe_assumption(program, &assumption);
+        // Written out only for a problem: most points have none.
+        let when = || describe_assumption(program, &assumption);
         if r.lo.is_some_and(|lo| lo > sub.max) {
             diags.push(
                 Diag::error(
                     "points-exceed-max",
                     sub.points_span,
                     format!(
-                        "the points of \"{}\" in \"{}\" are always above its max of {}{when}",
-                        sub.name, d.name, sub.max
+                        "the points of \"{}\" in \"{}\" are always above its max of {}{}",
+                        sub.name,
+                        d.name,
+                        sub.max,
+                        when()
                     ),
                 )
                 .label(describe(r))
@@ -152,7 +156,7 @@ fn points(
         }
         if r.hi.is_some_and(|hi| hi > sub.max) {
             diags.push(
-                Diag::error("points-may-exceed-max", sub.points_span, format!("the points of \"{}\" in \"{}\" can exceed its max of {}{when}", sub.name, d.name, sub.max))
+                Diag::error("points-may-exceed-max", sub.points_span, format!("the points of \"{}\" in \"{}\" can exceed its max of {}{}", sub.name, d.name, sub.max, when()))
                     .label(describe(r))
                     .help("cap the points with min() or clamp(); points above the max stop the evaluation with an error"),
             );
@@ -164,8 +168,10 @@ fn points(
                     "points-may-be-negative",
                     sub.points_span,
                     format!(
-                        "the points of \"{}\" in \"{}\" can be negative{when}",
-                        sub.name, d.name
+                        "the points of \"{}\" in \"{}\" can be negative{}",
+                        sub.name,
+                        d.name,
+                        when()
                     ),
                 )
                 .label(describe(r))

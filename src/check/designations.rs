@@ -124,7 +124,7 @@ impl Checker<'_> {
                                 &ty,
                                 want,
                                 arg.span,
-                                &format!("`{param}` of template `{}` is {want}", template.name),
+                                format_args!("`{param}` of template `{}` is {want}", template.name),
                             );
                             let global = match expr {
                                 ir::Expr::Global(id) => id,

@@ -109,7 +109,7 @@ impl Checker<'_> {
                     &body_ty,
                     &Type::Bool,
                     body.span,
-                    &format!("`{}` needs a condition", kind.word()),
+                    format_args!("`{}` needs a condition", kind.word()),
                 );
                 Type::Bool
             }

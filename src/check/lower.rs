@@ -157,8 +157,14 @@ impl Checker<'_> {
         }
     }
 
-    /// Reports a type that does not fit where it is used.
-    pub(super) fn expect(&mut self, got: &Type, want: &Type, span: Span, what: &str) -> bool {
+    /// Reports a type that does not fit where it is used. `what` is only written out then.
+    pub(super) fn expect(
+        &mut self,
+        got: &Type,
+        want: &Type,
+        span: Span,
+        what: impl std::fmt::Display,
+    ) -> bool {
         if got.fits(want) {
             return true;
         }

@@ -42,13 +42,13 @@ impl Checker<'_> {
                     &a_ty,
                     &Type::Bool,
                     a.span,
-                    &format!("`{}` joins conditions", op.symbol()),
+                    format_args!("`{}` joins conditions", op.symbol()),
                 );
                 self.expect(
                     &b_ty,
                     &Type::Bool,
                     b.span,
-                    &format!("`{}` joins conditions", op.symbol()),
+                    format_args!("`{}` joins conditions", op.symbol()),
                 );
                 let expr = if op == BinaryOp::And {
                     Expr::And(a_box, b_box)
@@ -227,7 +227,7 @@ impl Checker<'_> {
                     &ty,
                     key_ty,
                     key_span,
-                    &format!("the keys of this map are {key_ty}"),
+                    format_args!("the keys of this map are {key_ty}"),
                 );
                 if let Expr::Const(Value::Text(t)) = &key {
                     self.check_literal(key_ty, t, key_span);
@@ -273,7 +273,7 @@ impl Checker<'_> {
                                 ty,
                                 &axis,
                                 key_span,
-                                &format!(
+                                format_args!(
                                     "the {} of this table are {axis}",
                                     if rows { "rows" } else { "columns" }
                                 ),
