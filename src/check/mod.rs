@@ -88,7 +88,7 @@ pub struct Failed {
 
 /// Checks loaded rule files. Returns the program and its warnings, or every problem found.
 /// `earlier` are problems found while loading, reported together with the checker's.
-pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Failed> {
+pub fn check(mut loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Failed> {
     let mut checker = Checker::new(&loaded);
     checker.run();
     let Checker {
@@ -102,6 +102,7 @@ pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Fai
     if !diags.has_errors() {
         consistency::check(&loaded, &program, &mut diags);
     }
+    crate::parse::discard(std::mem::take(&mut loaded.files));
     diags.extend(earlier.0);
     let ok = !diags.has_errors();
     let sorted = diags.sorted();

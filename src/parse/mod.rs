@@ -9,6 +9,8 @@ mod expr;
 mod items;
 mod stack;
 
+pub use stack::discard;
+
 use pest::Parser;
 use pest::iterators::Pair;
 

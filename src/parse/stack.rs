@@ -116,6 +116,15 @@ where
         .collect()
 }
 
+/// Drops `value` on the pool, off the caller's way, or here if there is no pool. For syntax
+/// trees: the pool's threads made them, and a thread frees its own memory fastest.
+pub fn discard<T: Send + 'static>(value: T) {
+    match pool() {
+        Some(pool) => pool.spawn(move || drop(value)),
+        None => drop(value),
+    }
+}
+
 /// The pool of parsing threads, started on first use; none if the system cannot start it.
 ///
 /// With as many threads as the process may use cores, each thread keeps to one core. A load
