@@ -14,7 +14,7 @@ use crate::source::{SourceMap, Span};
 use crate::types::{GlobalId, RecordId, Type};
 
 /// Index of a function in [`Program::functions`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FnId(pub u32);
 
 /// Index of an input kind in [`Program::kinds`].

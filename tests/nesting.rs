@@ -134,3 +134,58 @@ fn a_value_too_deep_is_reported_once_not_again_where_it_is_used() {
     ));
     assert_eq!(codes, ["too-deep"]);
 }
+
+/// `count` values, each reading the one before through `ops` additions: `v1 = v0 + 1 + 1`.
+/// Written last value first when `reverse`, so that checking meets the chain from its top.
+fn chain(count: usize, ops: usize, reverse: bool) -> String {
+    let mut lets: Vec<String> = (1..count)
+        .map(|i| format!("let v{i} = v{}{}\n", i - 1, " + 1".repeat(ops)))
+        .collect();
+    lets.insert(0, "let v0 = 0\n".to_string());
+    if reverse {
+        lets.reverse();
+    }
+    format!(
+        "input p {{\n  id: text, identifier\n}}\n{}output {{ last: v{} }}\n",
+        lets.concat(),
+        count - 1
+    )
+}
+
+#[test]
+fn a_long_chain_of_values_is_stopped_with_a_diagnostic() {
+    for reverse in [false, true] {
+        let codes = error_codes(&chain(20_000, 1, reverse));
+        assert_eq!(codes, ["too-deep"], "reverse: {reverse}");
+    }
+    // Each value counts a level more than its expression nests: 2 + 132 * 2 and 2 + 3 * 88.
+    for (count, ops) in [(133, 0), (4, 86)] {
+        assert_eq!(
+            error_codes(&chain(count, ops, false)),
+            ["too-deep"],
+            "{count}"
+        );
+    }
+}
+
+#[test]
+fn the_longest_chain_allowed_checks_and_evaluates_on_a_small_thread() {
+    // 2 + 131 * 2 levels: the limit. (The two values of `rule_file(128)` go 258 deep.)
+    let run = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(|| {
+            let rules = chain(132, 0, true);
+            let mut diags = Diags::default();
+            let loaded = tally::load::load_texts(&[("chain.tally", &rules)], &mut diags);
+            let (program, _) = tally::check::check(loaded, diags)
+                .unwrap_or_else(|failed| panic!("{:?}", failed.diags));
+            let outcome = evaluate_text(&program, None, r#"{"id": "P"}"#, false)
+                .unwrap_or_else(|_| panic!("the record evaluates"));
+            let mut json = String::new();
+            tally::report::json::write_outcome(&mut json, &outcome);
+            json
+        })
+        .expect("a thread starts");
+    let json = run.join().expect("no stack overflow");
+    assert_eq!(json, r#"{"id":"P","last":0}"#);
+}

@@ -6,6 +6,7 @@
 //! (`designations`), then consistency lints that need the whole program (`lints`).
 
 mod builtins;
+mod chains;
 mod consistency;
 mod designations;
 mod forms;
@@ -142,6 +143,9 @@ impl<'a> Checker<'a> {
         self.build_scopes(&own);
         self.assign_kinds();
         self.resolve_shapes();
+        if !self.chains_within_limit() {
+            return;
+        }
         for g in 0..self.program.globals.len() {
             self.infer_global(GlobalId(g as u32));
         }
