@@ -134,7 +134,12 @@ pub fn discard<T: Send + 'static>(value: T) {
 fn pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
     POOL.get_or_init(|| {
-        let threads = thread::available_parallelism().map_or(1, |n| n.get());
+        // As many threads as rayon would start: RAYON_NUM_THREADS, or one per core.
+        let threads = std::env::var("RAYON_NUM_THREADS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .filter(|&n: &usize| n > 0)
+            .unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get()));
         let cores = core_affinity::get_core_ids().unwrap_or_default();
         let pin = cores.len() == threads;
         rayon::ThreadPoolBuilder::new()
