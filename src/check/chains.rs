@@ -6,7 +6,7 @@
 use super::{Checker, Symbol};
 use crate::ast::{Expr, ExprKind};
 use crate::diagnostic::Diag;
-use crate::source::{FileId, Span};
+use crate::source::FileId;
 
 /// How deep a chain of values may go, each value counting one level more than its expressions
 /// nest: two values as deep as an expression may be, or 131 simple ones. The rules in `rules/`
@@ -14,11 +14,10 @@ use crate::source::{FileId, Span};
 /// (what each thread of a batch has); an unoptimised build takes about seven times as much.
 pub(super) const MAX_CHAIN: usize = 264;
 
-/// A definition: its name, where it is declared, how deep its own expressions nest and the
-/// definitions they read (numbered as in [`Checker::chains_within_limit`]).
+/// A definition: how deep its own expressions nest and the definitions they read (numbered as
+/// in [`Checker::chains_within_limit`]).
+#[derive(Default)]
 struct Node {
-    name: String,
-    span: Span,
     nesting: usize,
     reads: Vec<usize>,
 }
@@ -29,25 +28,8 @@ impl Checker<'_> {
     pub(super) fn chains_within_limit(&mut self) -> bool {
         // Values are numbered first, then functions.
         let globals = self.program.globals.len();
-        let mut nodes: Vec<Node> = self
-            .program
-            .globals
-            .iter()
-            .map(|g| Node {
-                name: g.name.clone(),
-                span: g.span,
-                nesting: 0,
-                reads: Vec::new(),
-            })
-            .collect();
-        for (_, decl) in &self.fn_decls {
-            nodes.push(Node {
-                name: decl.name.name.clone(),
-                span: decl.name.span,
-                nesting: 0,
-                reads: Vec::new(),
-            });
-        }
+        let mut nodes: Vec<Node> = Vec::new();
+        nodes.resize_with(globals + self.fn_decls.len(), Node::default);
         for (&id, (file, decls)) in &self.let_decls {
             let node = &mut nodes[id.0 as usize];
             for decl in decls {
@@ -62,17 +44,26 @@ impl Checker<'_> {
         }
         let depths = depths(&nodes);
         let mut within = true;
-        for (node, &depth) in nodes.iter().zip(&depths) {
+        for (i, (node, &depth)) in nodes.iter().zip(&depths).enumerate() {
             // Where a chain crosses the limit: deeper than it, with all it reads within it.
             if depth > MAX_CHAIN && depth_below(node, &depths) <= MAX_CHAIN {
                 within = false;
+                let (name, span) = match i.checked_sub(globals) {
+                    None => {
+                        let global = &self.program.globals[i];
+                        (global.name.clone(), global.span)
+                    }
+                    Some(f) => (
+                        self.fn_decls[f].1.name.name.clone(),
+                        self.fn_decls[f].1.name.span,
+                    ),
+                };
                 self.error(
                     Diag::error(
                         "too-deep",
-                        node.span,
+                        span,
                         format!(
-                            "`{}` is worked out through a chain of values more than {MAX_CHAIN} levels deep",
-                            node.name
+                            "`{name}` is worked out through a chain of values more than {MAX_CHAIN} levels deep"
                         ),
                     )
                     .label("each value it reads reads another, and so on")
