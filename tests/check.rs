@@ -195,3 +195,39 @@ fn a_shared_definition_is_unused_only_when_its_whole_folder_is_loaded() {
     let one = check("lib/one.tally");
     assert!(one.contains("0 warnings"), "{one}");
 }
+
+/// A list with dated versions is one list: entries its versions share are not reported as
+/// shared with another list (the check once compared the list with itself).
+#[test]
+fn a_dated_list_does_not_share_entries_with_itself() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("dated-list");
+    std::fs::create_dir_all(&dir).expect("makes the folder");
+    let rules = r#"input partner {
+  partner_id: text, identifier
+  as_of: date, evaluation date
+  customers: list of customer, unique by id
+}
+record customer {
+  id: text
+}
+let scoring = ["Azure Network Engineer Associate", "Azure Administrator Associate"]
+let scoring from 2026-01-01 = ["Azure Network Engineer Associate", "Azure Administrator Associate", "Azure Security Engineer Associate"]
+let holders(names: list of text) = count(customers where id in names)
+designation "Dated list" {
+  max 20
+  category "Skilling" max 20 {
+    subcategory "Intermediate" max 20 {
+      points = 4 * min(holders(scoring), 5)
+    }
+  }
+}
+"#;
+    std::fs::write(dir.join("dated.tally"), rules).expect("writes");
+    let output = tally()
+        .current_dir(&dir)
+        .args(["check", "dated.tally", "--deny-warnings"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
