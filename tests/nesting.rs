@@ -101,13 +101,12 @@ fn one_level_past_the_limit_is_too_deep() {
     }
 }
 
-#[test]
-fn what_is_allowed_checks_and_evaluates_on_a_small_thread() {
-    // 2 MiB is what a test thread, and each thread of a batch, has.
+/// Checks `rules` and evaluates them on `{"id": "P"}`, on a thread with a 2 MiB stack (what a
+/// test thread, and each thread of a batch, has): the JSON result.
+fn on_a_small_thread(rules: String) -> String {
     let run = std::thread::Builder::new()
         .stack_size(2 * 1024 * 1024)
-        .spawn(|| {
-            let rules = rule_file(128);
+        .spawn(move || {
             let mut diags = Diags::default();
             let loaded = tally::load::load_texts(&[("deep.tally", &rules)], &mut diags);
             let (program, _) = tally::check::check(loaded, diags)
@@ -119,7 +118,12 @@ fn what_is_allowed_checks_and_evaluates_on_a_small_thread() {
             json
         })
         .expect("a thread starts");
-    let json = run.join().expect("no stack overflow");
+    run.join().expect("no stack overflow")
+}
+
+#[test]
+fn what_is_allowed_checks_and_evaluates_on_a_small_thread() {
+    let json = on_a_small_thread(rule_file(128));
     assert_eq!(
         json,
         r#"{"id":"P","brackets":1,"lists":1,"arguments":2,"ifs":3,"binders":4,"operators":128,"fields":5}"#
@@ -171,21 +175,6 @@ fn a_long_chain_of_values_is_stopped_with_a_diagnostic() {
 #[test]
 fn the_longest_chain_allowed_checks_and_evaluates_on_a_small_thread() {
     // 2 + 131 * 2 levels: the limit. (The two values of `rule_file(128)` go 258 deep.)
-    let run = std::thread::Builder::new()
-        .stack_size(2 * 1024 * 1024)
-        .spawn(|| {
-            let rules = chain(132, 0, true);
-            let mut diags = Diags::default();
-            let loaded = tally::load::load_texts(&[("chain.tally", &rules)], &mut diags);
-            let (program, _) = tally::check::check(loaded, diags)
-                .unwrap_or_else(|failed| panic!("{:?}", failed.diags));
-            let outcome = evaluate_text(&program, None, r#"{"id": "P"}"#, false)
-                .unwrap_or_else(|_| panic!("the record evaluates"));
-            let mut json = String::new();
-            tally::report::json::write_outcome(&mut json, &outcome);
-            json
-        })
-        .expect("a thread starts");
-    let json = run.join().expect("no stack overflow");
+    let json = on_a_small_thread(chain(132, 0, true));
     assert_eq!(json, r#"{"id":"P","last":0}"#);
 }
