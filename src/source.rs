@@ -91,7 +91,12 @@ impl SourceMap {
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile {
             path: path.to_path_buf(),
-            name: shown_from(path, self.cwd.get_or_init(|| std::env::current_dir().ok())),
+            name: shown_from(
+                path,
+                self.cwd
+                    .get_or_init(|| std::env::current_dir().ok())
+                    .as_deref(),
+            ),
             text: Arc::from(text),
         });
         id
@@ -128,12 +133,11 @@ impl SourceMap {
 
 /// A path as it is shown in messages: relative to the working directory when it can be.
 pub fn display_path(path: &Path) -> String {
-    shown_from(path, &std::env::current_dir().ok())
+    shown_from(path, std::env::current_dir().ok().as_deref())
 }
 
-fn shown_from(path: &Path, cwd: &Option<PathBuf>) -> String {
+fn shown_from(path: &Path, cwd: Option<&Path>) -> String {
     let shown = cwd
-        .as_ref()
         .and_then(|cwd| path.strip_prefix(cwd).ok())
         .unwrap_or(path);
     shown.to_string_lossy().replace('\\', "/")

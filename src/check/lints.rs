@@ -55,13 +55,14 @@ fn complete_files(loaded: &Loaded) -> FxHashSet<FileId> {
         .files()
         .map(|(_, f)| f.path.as_path())
         .collect();
-    // Whether every rule file of a folder is loaded; each folder is listed once.
-    let mut folders: FxHashMap<&Path, bool> = FxHashMap::default();
+    // Whether every rule file of a folder is loaded; each folder is listed once, and a folder
+    // the load searched is known to be loaded whole.
+    let mut folders: FxHashMap<&Path, bool> = loaded
+        .listed
+        .iter()
+        .map(|dir| (dir.as_path(), true))
+        .collect();
     let mut all_loaded = |dir| -> bool {
-        // A folder the load searched holds no rule file that is not loaded.
-        if loaded.listed.iter().any(|listed| listed == dir) {
-            return true;
-        }
         *folders.entry(dir).or_insert_with(|| {
             std::fs::read_dir(dir).is_ok_and(|entries| {
                 entries
