@@ -14,7 +14,7 @@ use super::number::{Limits, number};
 use super::read::ReadCx;
 use crate::diagnostic::did_you_mean;
 use crate::eval::value::{MapValue, Month, RecordValue, Value, strictly_sorted};
-use crate::ir::{RecordShape, ShapeType};
+use crate::ir::{FieldShape, RecordShape, ShapeType};
 use crate::types::RecordId;
 
 pub(super) struct RecordSeed<'c, 'p> {
@@ -330,19 +330,30 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// An optional field: `null` means absent.
-struct OptionalSeed<'c, 'p, 't>(ValueSeed<'c, 'p, 't>);
+/// A field that may be left out: `null` means the same as leaving it out (`None`).
+struct OmissibleSeed<'c, 'p, 't>(ValueSeed<'c, 'p, 't>);
 
-impl<'de> DeserializeSeed<'de> for OptionalSeed<'_, '_, '_> {
-    type Value = Value;
+impl<'de> DeserializeSeed<'de> for OmissibleSeed<'_, '_, '_> {
+    type Value = Option<Value>;
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        let raw = <&'de RawValue as serde::Deserialize<'de>>::deserialize(d)?;
-        if raw.get() == "null" {
-            return Ok(Value::Absent);
-        }
-        let mut de = serde_json::Deserializer::from_str(raw.get());
-        self.0.deserialize(&mut de).map_err(de::Error::custom)
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OmissibleSeed<'_, '_, '_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+        self.0.deserialize(d).map(Some)
     }
 }
 
@@ -354,6 +365,7 @@ fn read_record_fields<'de, A: MapAccess<'de>>(
     let program = cx.program;
     let shape: &RecordShape = program.record(id);
     let mut fields: Vec<Option<Value>> = vec![None; shape.fields.len()];
+    let mut given = vec![false; shape.fields.len()];
     while let Some(key) = map.next_key::<Key<'de>>()? {
         let key = key.as_str();
         let Some(index) = shape.field(key) else {
@@ -373,7 +385,7 @@ fn read_record_fields<'de, A: MapAccess<'de>>(
             continue;
         };
         let field = &shape.fields[index];
-        if fields[index].is_some() {
+        if given[index] {
             cx.key_error(
                 key,
                 format!("the field `{key}` appears twice"),
@@ -394,21 +406,23 @@ fn read_record_fields<'de, A: MapAccess<'de>>(
             default,
             field: Some(&field.name),
         };
-        let value = if field.optional {
-            map.next_value_seed(OptionalSeed(seed))?
+        let value = if omissible(field) {
+            map.next_value_seed(OmissibleSeed(seed))?
         } else {
-            map.next_value_seed(seed)?
+            Some(map.next_value_seed(seed)?)
         };
-        if let Some(key_field) = field.unique_by {
-            check_unique(cx, &value, key_field);
+        if let (Some(key_field), Some(value)) = (field.unique_by, &value) {
+            check_unique(cx, value, key_field);
         }
         cx.prefix(before, || Step::Field(field.name.clone()));
-        fields[index] = Some(value);
+        given[index] = true;
+        fields[index] = value;
     }
     let mut values = Vec::with_capacity(fields.len());
     for (field, value) in shape.fields.iter().zip(fields) {
         values.push(match value {
             Some(v) => v,
+            // Left out, or `null`.
             None => match (&field.default, field.optional, &field.ty) {
                 (Some(d), _, ty) if !matches!(ty, ShapeType::Map(..)) => d.clone(),
                 (_, true, ShapeType::List(_)) => Value::list(Vec::new()),
@@ -435,6 +449,12 @@ fn read_record_fields<'de, A: MapAccess<'de>>(
         layout: shape.layout.clone(),
         fields: values,
     })))
+}
+
+/// Whether a field may be left out: it is optional, or has a default. (A map's default is
+/// what its missing keys read as, not a value for the whole field.)
+fn omissible(field: &FieldShape) -> bool {
+    field.optional || (field.default.is_some() && !matches!(field.ty, ShapeType::Map(..)))
 }
 
 fn check_unique(cx: &mut ReadCx<'_>, list: &Value, key_field: u32) {
