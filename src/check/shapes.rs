@@ -425,10 +425,21 @@ pub fn describe_expected(records: &[RecordShape], t: &ShapeType) -> String {
         ShapeType::Date => "a date (YYYY-MM-DD)".into(),
         ShapeType::Month => "a month (YYYY-MM)".into(),
         ShapeType::Choice(values) => one_of(values),
-        ShapeType::Axis { name, .. } => format!("a {name}"),
+        ShapeType::Axis { name, .. } => format!("{} {name}", article(name)),
         ShapeType::List(inner) => format!("a list of {}", describe_shape(records, inner)),
         ShapeType::Map(..) => "an object (a map)".into(),
-        ShapeType::Record(id) => format!("an object (a {} record)", records[id.0 as usize].name),
+        ShapeType::Record(id) => {
+            let name = &records[id.0 as usize].name;
+            format!("an object ({} {name} record)", article(name))
+        }
+    }
+}
+
+/// "a" or "an" before a name the rules chose, by its first letter.
+fn article(name: &str) -> &'static str {
+    match name.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
     }
 }
 
