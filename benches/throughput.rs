@@ -87,12 +87,12 @@ fn records(lines: &[String]) -> Vec<RawRecord> {
     lines
         .iter()
         .enumerate()
-        .map(|(i, text)| RawRecord {
-            origin: Origin {
+        .map(|(i, text)| {
+            let origin = Origin {
                 file: "bench.jsonl".into(),
                 line: Some(i + 1),
-            },
-            text: text.clone(),
+            };
+            RawRecord::new(origin, text.clone().into_bytes())
         })
         .collect()
 }

@@ -35,6 +35,12 @@ pub fn evaluate_one(
     record: &RawRecord,
     format: Format,
 ) -> Result<String, RecordError> {
+    if let Some(error) = record.encoding_error() {
+        return Err(RecordError::Data {
+            id: None,
+            errors: vec![error],
+        });
+    }
     let outcome = evaluate_text(program, kind, &record.text, format == Format::Table)?;
     let mut text = String::with_capacity(2048);
     match format {

@@ -92,6 +92,21 @@ fn standard_input() {
 }
 
 #[test]
+fn bytes_that_are_not_utf8_stop_only_their_record() {
+    // A byte-order mark is ignored; a record with a byte that is not UTF-8 is reported with its
+    // line and column, and the records around it are evaluated.
+    let mut input = b"\xEF\xBB\xBF".to_vec();
+    input.extend_from_slice(br#"{"tenant":"First","agents":[]}"#);
+    input.extend_from_slice(b"\n{\"tenant\":\"Caf\xE9\",\"agents\":[]}\n");
+    input.extend_from_slice(br#"{"tenant":"Third","agents":[]}"#);
+    assert_cmd_snapshot!(
+        tally()
+            .args(["eval", "rules/", "--data", "-", "--format", "json"])
+            .pass_stdin(input)
+    );
+}
+
+#[test]
 fn a_rule_that_fails_on_some_data() {
     // A division by zero stops that record, names the rule's line, and the others are evaluated.
     assert_cmd_snapshot!(tally().args([

@@ -55,9 +55,11 @@ pub fn run(args: ExplainArgs) -> u8 {
             return USAGE;
         }
     };
-    let read = detect_kind(&program, &record.text)
-        .map_err(|e| vec![e])
-        .and_then(|kind| read_record(&program, kind, &record.text).map(|r| (kind, r)));
+    let read = match record.encoding_error() {
+        Some(error) => Err(vec![error]),
+        None => detect_kind(&program, &record.text).map_err(|e| vec![e]),
+    };
+    let read = read.and_then(|kind| read_record(&program, kind, &record.text).map(|r| (kind, r)));
     let (kind, value) = match read {
         Ok(read) => read,
         Err(errors) => {

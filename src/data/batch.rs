@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use super::Origin;
+use super::{FieldError, Origin};
 use crate::source::display_path;
 
 /// The text of one record and where it came from.
@@ -14,6 +14,41 @@ use crate::source::display_path;
 pub struct RawRecord {
     pub origin: Origin,
     pub text: String,
+    /// Where the bytes stop being UTF-8, if they do; `text` is then a lossy copy, and the
+    /// record is reported as bad instead of read.
+    pub not_utf8_at: Option<usize>,
+}
+
+impl RawRecord {
+    /// A record from its bytes. A byte-order mark at the start is dropped: JSON allows a reader
+    /// to ignore one, and editors on Windows write it.
+    pub fn new(origin: Origin, mut bytes: Vec<u8>) -> RawRecord {
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => RawRecord {
+                origin,
+                text,
+                not_utf8_at: None,
+            },
+            Err(e) => RawRecord {
+                origin,
+                not_utf8_at: Some(e.utf8_error().valid_up_to()),
+                text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            },
+        }
+    }
+
+    /// Why the record cannot be read at all: text that is not UTF-8.
+    pub fn encoding_error(&self) -> Option<FieldError> {
+        let offset = self.not_utf8_at?;
+        let mut error = FieldError::new(Vec::new(), "the text is not valid UTF-8")
+            .help("save the file as UTF-8; JSON data must be UTF-8 text");
+        error.position = Some(super::locate::line_col(&self.text, offset));
+        error.offset = Some(offset);
+        Some(error)
+    }
 }
 
 enum Current {
@@ -82,19 +117,19 @@ impl Records {
     fn next_record(&mut self) -> io::Result<Option<RawRecord>> {
         loop {
             if let Current::Lines { reader, file, line } = &mut self.current {
-                let mut text = String::new();
+                let mut bytes = Vec::new();
                 loop {
-                    text.clear();
-                    if reader.read_line(&mut text)? == 0 {
+                    bytes.clear();
+                    if reader.read_until(b'\n', &mut bytes)? == 0 {
                         break;
                     }
                     *line += 1;
-                    if !text.trim().is_empty() {
+                    if !blank(&bytes) {
                         let origin = Origin {
                             file: file.clone(),
                             line: Some(*line),
                         };
-                        return Ok(Some(RawRecord { origin, text }));
+                        return Ok(Some(RawRecord::new(origin, bytes)));
                     }
                 }
                 self.current = Current::None;
@@ -122,15 +157,13 @@ impl Records {
                 };
                 continue;
             }
-            let text = std::fs::read_to_string(&path)
+            let bytes = std::fs::read(&path)
                 .map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))?;
-            return Ok(Some(RawRecord {
-                origin: Origin {
-                    file: name,
-                    line: None,
-                },
-                text,
-            }));
+            let origin = Origin {
+                file: name,
+                line: None,
+            };
+            return Ok(Some(RawRecord::new(origin, bytes)));
         }
     }
 
@@ -138,19 +171,20 @@ impl Records {
     /// one JSON document.
     fn open_stdin(&mut self) -> io::Result<Option<RawRecord>> {
         let mut reader = BufReader::with_capacity(1 << 20, io::stdin());
-        let mut first = String::new();
+        let mut first = Vec::new();
         let mut skipped = 0;
         loop {
             first.clear();
-            if reader.read_line(&mut first)? == 0 {
+            if reader.read_until(b'\n', &mut first)? == 0 {
                 return Ok(None);
             }
             skipped += 1;
-            if !first.trim().is_empty() {
+            if !blank(&first) {
                 break;
             }
         }
-        if serde_json::from_str::<serde::de::IgnoredAny>(&first).is_ok() {
+        let json = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&first);
+        if serde_json::from_slice::<serde::de::IgnoredAny>(json).is_ok() {
             self.current = Current::Lines {
                 reader: Box::new(reader),
                 file: "<stdin>".into(),
@@ -160,22 +194,22 @@ impl Records {
                 file: "<stdin>".into(),
                 line: Some(skipped),
             };
-            return Ok(Some(RawRecord {
-                origin,
-                text: first,
-            }));
+            return Ok(Some(RawRecord::new(origin, first)));
         }
-        let mut text = "\n".repeat(skipped - 1);
-        text.push_str(&first);
-        reader.read_to_string(&mut text)?;
-        Ok(Some(RawRecord {
-            origin: Origin {
-                file: "<stdin>".into(),
-                line: None,
-            },
-            text,
-        }))
+        let mut bytes = vec![b'\n'; skipped - 1];
+        bytes.append(&mut first);
+        reader.read_to_end(&mut bytes)?;
+        let origin = Origin {
+            file: "<stdin>".into(),
+            line: None,
+        };
+        Ok(Some(RawRecord::new(origin, bytes)))
     }
+}
+
+/// A line with nothing but whitespace, which JSON Lines allows between records.
+fn blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
 }
 
 fn is_data_file(path: &Path) -> bool {
