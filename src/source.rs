@@ -30,6 +30,16 @@ impl Span {
         Span::new(file, span.start(), span.end())
     }
 
+    /// From the start of this span to the end of `last`, its last part: pest's span of a
+    /// form that ends in a name also holds the blank after it.
+    pub fn until(self, last: Span) -> Span {
+        debug_assert_eq!(self.file, last.file);
+        Span {
+            end: last.end,
+            ..self
+        }
+    }
+
     /// The smallest span that covers both.
     pub fn to(self, other: Span) -> Span {
         debug_assert_eq!(self.file, other.file);

@@ -222,7 +222,9 @@ fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
             let cond = expr(cx, parts.next()?)?;
             let then = expr(cx, parts.next()?)?;
             let otherwise = expr(cx, parts.next()?)?;
-            ExprKind::If(Box::new(cond), Box::new(then), Box::new(otherwise))
+            let span = span.until(otherwise.span);
+            let kind = ExprKind::If(Box::new(cond), Box::new(then), Box::new(otherwise));
+            return Some(Expr { kind, span });
         }
         Rule::case_expr => {
             let mut parts = pair.into_inner().skip(1);
@@ -240,7 +242,10 @@ fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
                     otherwise = Some(Box::new(expr(cx, exprs.next()?)?));
                 }
             }
-            ExprKind::Case(Box::new(subject), arms, otherwise)
+            let last = otherwise.as_deref().or(arms.last().map(|(_, then)| then));
+            let span = span.until(last.map_or(subject.span, |e| e.span));
+            let kind = ExprKind::Case(Box::new(subject), arms, otherwise);
+            return Some(Expr { kind, span });
         }
         Rule::binder => {
             let mut parts = pair.into_inner();
@@ -258,7 +263,9 @@ fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
             let mut exprs = parts.filter(|p| matches!(p.as_rule(), Rule::expr | Rule::body_expr));
             let list = expr(cx, exprs.next()?)?;
             let body = expr(cx, exprs.next()?)?;
-            ExprKind::Binder(kind, var, Box::new(list), Box::new(body))
+            let span = span.until(body.span);
+            let kind = ExprKind::Binder(kind, var, Box::new(list), Box::new(body));
+            return Some(Expr { kind, span });
         }
         rule => unreachable!("the grammar has no primary {rule:?}"),
     };
