@@ -107,6 +107,20 @@ fn bytes_that_are_not_utf8_stop_only_their_record() {
 }
 
 #[test]
+fn a_sum_that_needs_more_than_28_digits_is_an_error_not_a_rounded_score() {
+    // February 2024 totals 1000.00000000000000000000000001 (30 significant digits). Rounded, growth
+    // to 1060 would be exactly 6% and score 6 points; exactly, it is just under 6%.
+    assert_cmd_snapshot!(tally().args([
+        "eval",
+        "rules/",
+        "--data",
+        "tests/fixtures/precision/sum-beyond-28-digits.json",
+        "--format",
+        "json"
+    ]));
+}
+
+#[test]
 fn a_rule_that_fails_on_some_data() {
     // A division by zero stops that record, names the rule's line, and the others are evaluated.
     assert_cmd_snapshot!(tally().args([

@@ -161,9 +161,8 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
         Sum => {
             let mut total = Decimal::ZERO;
             for item in args[0].as_list() {
-                total = total
-                    .checked_add(item.as_number())
-                    .ok_or_else(EvalError::overflow)?;
+                total =
+                    super::exact::add(total, item.as_number()).ok_or_else(EvalError::overflow)?;
             }
             Value::Number(total)
         }

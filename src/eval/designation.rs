@@ -67,7 +67,8 @@ impl Evaluation<'_> {
             for sub in &category.subcategories {
                 let points = self.eval(&sub.points)?.as_number().normalize();
                 check_points(&sub.name, points, sub.max).map_err(|e| e.at(sub.points_span))?;
-                total += points;
+                total = super::exact::add(total, points)
+                    .ok_or_else(|| EvalError::overflow().at(sub.points_span))?;
                 subcategories.push(SubcategoryResult {
                     category: category.name.clone(),
                     name: sub.name.clone(),

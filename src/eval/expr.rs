@@ -169,9 +169,9 @@ impl Evaluation<'_> {
         let b = self.eval(b)?;
         if let (Value::Number(x), Value::Number(y)) = (&a, &b) {
             let result = match op {
-                Arith::Add => x.checked_add(*y),
-                Arith::Sub => x.checked_sub(*y),
-                Arith::Mul => x.checked_mul(*y),
+                Arith::Add => super::exact::add(*x, *y),
+                Arith::Sub => super::exact::sub(*x, *y),
+                Arith::Mul => super::exact::mul(*x, *y),
                 _ => None,
             };
             if let Some(n) = result {
@@ -262,7 +262,8 @@ impl Evaluation<'_> {
                         Some(value) => value.as_number(),
                         None => ev.eval(body)?.as_number(),
                     };
-                    total = total.checked_add(n).ok_or_else(EvalError::overflow)?;
+                    total = super::exact::add(total, n)
+                        .ok_or_else(|| EvalError::overflow().at(span))?;
                     Ok(true)
                 })?;
                 Ok(Value::Number(total))

@@ -47,7 +47,7 @@ impl Evaluation<'_> {
                 let map = self.map_at(map)?;
                 let mut total = Decimal::ZERO;
                 for key in list {
-                    total = total.checked_add(map.get(key)?.as_number())?;
+                    total = super::exact::add(total, map.get(key)?.as_number())?;
                 }
                 Some(Value::Number(total))
             }

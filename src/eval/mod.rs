@@ -7,6 +7,7 @@ pub mod builtins;
 mod calls;
 pub mod coverage;
 pub mod designation;
+mod exact;
 mod expr;
 mod kernels;
 mod locals;
@@ -70,8 +71,8 @@ impl EvalError {
     }
 
     pub(crate) fn overflow() -> EvalError {
-        EvalError::new("a number is too large (more than 28 digits)")
-            .help("check the data for an absurd amount, or the rule for a runaway multiplication")
+        EvalError::new("a number is too large or too precise to compute exactly (more than 28 significant digits)")
+            .help("check the data for an absurd amount or too many decimals, or the rule for a runaway multiplication")
     }
 }
 
@@ -226,13 +227,13 @@ pub(crate) fn arith(op: Arith, a: &Value, b: &Value) -> Result<Value, EvalError>
     };
     Ok(match (op, a, b) {
         (Arith::Add, Value::Number(x), Value::Number(y)) => {
-            Value::Number(x.checked_add(*y).ok_or_else(EvalError::overflow)?)
+            Value::Number(exact::add(*x, *y).ok_or_else(EvalError::overflow)?)
         }
         (Arith::Sub, Value::Number(x), Value::Number(y)) => {
-            Value::Number(x.checked_sub(*y).ok_or_else(EvalError::overflow)?)
+            Value::Number(exact::sub(*x, *y).ok_or_else(EvalError::overflow)?)
         }
         (Arith::Mul, Value::Number(x), Value::Number(y)) => {
-            Value::Number(x.checked_mul(*y).ok_or_else(EvalError::overflow)?)
+            Value::Number(exact::mul(*x, *y).ok_or_else(EvalError::overflow)?)
         }
         (Arith::Div, Value::Number(x), Value::Number(y)) => {
             if y.is_zero() {

@@ -76,7 +76,7 @@ impl<'p> Evaluation<'p> {
                 // would have come first had it been built.
                 let mut total = Some(Decimal::ZERO);
                 self.each(list, &mut |_, item| {
-                    total = total.and_then(|t| t.checked_add(item.as_number()));
+                    total = total.and_then(|t| super::exact::add(t, item.as_number()));
                     Ok(())
                 })?;
                 total

@@ -1,0 +1,124 @@
+//! Exact decimal arithmetic. rust_decimal keeps 28 significant digits and rounds a sum or a
+//! product that needs more; here such a result is `None`, like an overflow, so that it becomes
+//! an error rather than a number that is quietly not the exact one.
+
+use rust_decimal::Decimal;
+
+/// `x + y`, when it is exact.
+pub fn add(x: Decimal, y: Decimal) -> Option<Decimal> {
+    let sum = x.checked_add(y)?;
+    kept_every_digit(x, y, sum).then_some(sum)
+}
+
+/// `x - y`, when it is exact.
+pub fn sub(x: Decimal, y: Decimal) -> Option<Decimal> {
+    let difference = x.checked_sub(y)?;
+    kept_every_digit(x, -y, difference).then_some(difference)
+}
+
+/// Whether `sum`, computed from `x + y`, is that sum exactly.
+fn kept_every_digit(x: Decimal, y: Decimal, sum: Decimal) -> bool {
+    let scale = sum.scale();
+    if scale >= x.scale().max(y.scale()) {
+        return true;
+    }
+    // Digits past `scale` were dropped to fit. They were all zero when the operands' own digits
+    // past `scale` add up to a whole number of units of the last digit kept.
+    let tail = |v: Decimal| v - v.trunc_with_scale(scale);
+    let unit = Decimal::new(1, scale);
+    ((tail(x) + tail(y)) % unit).is_zero()
+}
+
+/// `x * y`, when it is exact.
+pub fn mul(x: Decimal, y: Decimal) -> Option<Decimal> {
+    let product = x.checked_mul(y)?;
+    let full_scale = x.scale() + y.scale();
+    if product.scale() >= full_scale {
+        return Some(product);
+    }
+    // The exact product is (mantissa x * mantissa y) / 10^full_scale, and `product` kept that
+    // to fewer decimals: it is exact when the digits it dropped were all zero.
+    let dropped = full_scale - product.scale();
+    let mut wide = wide_product(x.mantissa().unsigned_abs(), y.mantissa().unsigned_abs());
+    (0..dropped)
+        .all(|_| divide_by_ten(&mut wide) == 0)
+        .then_some(product)
+}
+
+/// The product of two mantissas (each under 2^96) as four 64-bit limbs, lowest first.
+fn wide_product(a: u128, b: u128) -> [u64; 4] {
+    let a = [a as u64, (a >> 64) as u64];
+    let b = [b as u64, (b >> 64) as u64];
+    let mut out = [0u64; 4];
+    for i in 0..2 {
+        let mut carry = 0u128;
+        for j in 0..2 {
+            let cur = out[i + j] as u128 + a[i] as u128 * b[j] as u128 + carry;
+            out[i + j] = cur as u64;
+            carry = cur >> 64;
+        }
+        out[i + 2] = carry as u64;
+    }
+    out
+}
+
+/// Divides in place and returns the remainder.
+fn divide_by_ten(n: &mut [u64; 4]) -> u64 {
+    let mut rem = 0u128;
+    for limb in n.iter_mut().rev() {
+        let cur = (rem << 64) | *limb as u128;
+        *limb = (cur / 10) as u64;
+        rem = cur % 10;
+    }
+    rem as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn sums_that_fit_are_kept() {
+        assert_eq!(add(d("1234.50"), d("74.07")), Some(d("1308.57")));
+        assert_eq!(sub(d("0.1"), d("0.3")), Some(d("-0.2")));
+    }
+
+    #[test]
+    fn a_sum_that_would_be_rounded_is_refused() {
+        // 1000.00000000000000000000000001 needs 30 significant digits.
+        assert_eq!(add(d("1000"), d("0.00000000000000000000000001")), None);
+        assert_eq!(add(d("999399"), d("0.9999999999999999999999999999")), None);
+    }
+
+    #[test]
+    fn a_sum_that_only_drops_zeros_is_exact() {
+        // 10^27 + 0.10 = 1000000000000000000000000000.1: the 0 dropped is not a loss.
+        let big = d("1000000000000000000000000000");
+        assert_eq!(
+            add(big, d("0.10")),
+            Some(d("1000000000000000000000000000.1"))
+        );
+        // 999999999999999999999999999.5 + 0.5: the halves make a whole unit that carries.
+        assert_eq!(
+            add(d("999999999999999999999999999.5"), d("0.5")),
+            Some(d("1000000000000000000000000000"))
+        );
+    }
+
+    #[test]
+    fn products_are_exact_or_refused() {
+        assert_eq!(mul(d("1308.57"), d("100")), Some(d("130857")));
+        assert_eq!(mul(d("0.5"), d("0.2")), Some(d("0.1")));
+        // 28 + 28 decimals, all significant: the exact product has 56.
+        let third = d("0.3333333333333333333333333333");
+        assert_eq!(mul(third, third), None);
+        // Scales add up past 28, but only zeros are dropped.
+        let tiny = d("0.0000000000000000000000000010");
+        assert_eq!(mul(tiny, d("10.0")), Some(Decimal::new(1, 26)));
+    }
+}
