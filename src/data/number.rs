@@ -29,18 +29,58 @@ pub(super) struct Problem {
 
 /// The value of a JSON number token, exactly, or why it does not fit the shape.
 pub(super) fn number(text: &str, whole: bool, limits: Limits) -> Result<Decimal, Problem> {
-    let parsed = match plain_decimal(text) {
-        Some(n) => Ok(n),
-        None if text.bytes().any(|b| b == b'e' || b == b'E') => Decimal::from_scientific(text),
-        None => Decimal::from_str_exact(text),
-    };
-    match parsed {
-        Ok(n) => checked(n, text, whole, limits),
-        Err(_) => Err(Problem {
+    match plain_decimal(text).or_else(|| general_decimal(text)) {
+        Some(n) => checked(n, text, whole, limits),
+        None => Err(Problem {
             message: format!("{text} is too large or too precise"),
             help: "numbers may have up to 28 significant digits".into(),
         }),
     }
+}
+
+/// Any JSON number, when a decimal holds it exactly. `Decimal::from_scientific` would round
+/// a long mantissa, so an exponent is first written out as digits.
+fn general_decimal(text: &str) -> Option<Decimal> {
+    if !text.contains(['e', 'E']) {
+        if let Ok(n) = Decimal::from_str_exact(text) {
+            return Some(n);
+        }
+    }
+    Decimal::from_str_exact(&positional(text)?).ok()
+}
+
+/// A JSON number written without exponent and without trailing zeros: `6.00e2` is `600`,
+/// `600.000` is `600`. `None` when it is far out of a decimal's range.
+fn positional(text: &str) -> Option<String> {
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().ok()?),
+        None => (unsigned, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{int}{frac}");
+    let digits = digits.trim_start_matches('0');
+    // Where the decimal point falls in `digits`, counted from its first digit.
+    let point = (int.len() as i64 - (int.len() + frac.len() - digits.len()) as i64) + exponent;
+    let digits = digits.trim_end_matches('0');
+    if digits.is_empty() {
+        return Some("0".into());
+    }
+    if !(-40..=40).contains(&point) {
+        return None;
+    }
+    let len = digits.len() as i64;
+    Some(if point >= len {
+        format!("{sign}{digits}{}", "0".repeat((point - len) as usize))
+    } else if point <= 0 {
+        format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
+    } else {
+        let (a, b) = digits.split_at(point as usize);
+        format!("{sign}{a}.{b}")
+    })
 }
 
 /// `n`, read from `text`, when it is as the shape declares.
@@ -99,6 +139,45 @@ fn plain_decimal(text: &str) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use rust_decimal::Decimal;
+
+    #[test]
+    fn exact_values_with_more_zeros_than_digits_held_are_read() {
+        let read = |text: &str| super::number(text, false, super::Limits::default()).ok();
+        let six_hundred = Some(Decimal::from(600));
+        assert_eq!(read("600.000000000000000000000000000000"), six_hundred);
+        assert_eq!(read("6000000000000000000000000000000e-28"), six_hundred);
+        assert_eq!(read("600000000000000000000000000000000E-30"), six_hundred);
+        assert_eq!(
+            read("-0.500000000000000000000000000000"),
+            Some(Decimal::new(-5, 1))
+        );
+        assert_eq!(
+            read("0.000000000000000000000000000000"),
+            Some(Decimal::ZERO)
+        );
+        // Digits that are not zeros are never dropped.
+        assert_eq!(read("0.99999999999999999999999999999"), None);
+        assert_eq!(read("0.99999999999999999999999999999e0"), None);
+        assert_eq!(read("100000000000000000000000000000"), None);
+        assert_eq!(read("1e-40"), None);
+        assert_eq!(read("1e400"), None);
+    }
+
+    #[test]
+    fn exponents_are_written_out_exactly() {
+        for (text, plain) in [
+            ("6e2", "600"),
+            ("6E-2", "0.06"),
+            ("1.2345e2", "123.45"),
+            ("-1.5e-3", "-0.0015"),
+            ("0.00125e3", "1.25"),
+            ("120e-1", "12"),
+            ("0e99999999", "0"),
+            ("812.57", "812.57"),
+        ] {
+            assert_eq!(super::positional(text).as_deref(), Some(plain), "{text}");
+        }
+    }
 
     #[test]
     fn plain_decimals_read_as_decimal_does() {
