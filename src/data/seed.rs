@@ -364,8 +364,8 @@ fn read_record_fields<'de, A: MapAccess<'de>>(
 ) -> Result<Value, A::Error> {
     let program = cx.program;
     let shape: &RecordShape = program.record(id);
-    let mut fields: Vec<Option<Value>> = vec![None; shape.fields.len()];
-    let mut given = vec![false; shape.fields.len()];
+    // Per field: not given, given as `null` (`Some(None)`), or its value.
+    let mut fields: Vec<Option<Option<Value>>> = vec![None; shape.fields.len()];
     while let Some(key) = map.next_key::<Key<'de>>()? {
         let key = key.as_str();
         let Some(index) = shape.field(key) else {
@@ -385,7 +385,7 @@ fn read_record_fields<'de, A: MapAccess<'de>>(
             continue;
         };
         let field = &shape.fields[index];
-        if given[index] {
+        if fields[index].is_some() {
             cx.key_error(
                 key,
                 format!("the field `{key}` appears twice"),
@@ -415,12 +415,11 @@ fn read_record_fields<'de, A: MapAccess<'de>>(
             check_unique(cx, value, key_field);
         }
         cx.prefix(before, || Step::Field(field.name.clone()));
-        given[index] = true;
-        fields[index] = value;
+        fields[index] = Some(value);
     }
     let mut values = Vec::with_capacity(fields.len());
     for (field, value) in shape.fields.iter().zip(fields) {
-        values.push(match value {
+        values.push(match value.flatten() {
             Some(v) => v,
             // Left out, or `null`.
             None => match (&field.default, field.optional, &field.ty) {
