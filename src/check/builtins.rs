@@ -112,7 +112,16 @@ impl Checker<'_> {
             }
             return (Expr::Const(Value::Absent), Type::Error);
         };
-        let lowered = self.lower_args(cx, args);
+        let lowered = if matches!(builtin, Builtin::Rows | Builtin::Columns) {
+            args.iter()
+                .map(|a| {
+                    let (e, t) = self.lower_any(cx, a);
+                    (e, t, a.span)
+                })
+                .collect()
+        } else {
+            self.lower_args(cx, args)
+        };
         self.builtin(builtin, lowered, name, span)
     }
 

@@ -74,7 +74,26 @@ pub(super) fn error_expr() -> Typed {
 }
 
 impl Checker<'_> {
+    /// An expression that is a value. A table is not one: it is read with `[row, column]`
+    /// or `rows()` and `columns()`, which lower their operand with [`Checker::lower_any`].
     pub(super) fn lower(&mut self, cx: &mut Ctx, e: &ast::Expr) -> Typed {
+        let typed = self.lower_any(cx, e);
+        if let Type::Table(_) = typed.1 {
+            let name = self.loaded.sources.snippet(e.span);
+            self.error(
+                Diag::error("not-a-value", e.span, format!("`{name}` is a table"))
+                    .label("a table, not a value")
+                    .help(format!(
+                        "read one number with {name}[row, column], or its labels with rows({name}) and columns({name})"
+                    )),
+            );
+            return error_expr();
+        }
+        typed
+    }
+
+    /// An expression that is a value or a table.
+    pub(super) fn lower_any(&mut self, cx: &mut Ctx, e: &ast::Expr) -> Typed {
         match &e.kind {
             ExprKind::Number(n) => (Expr::Const(Value::Number(*n)), Type::Number),
             ExprKind::Text(t) => (Expr::Const(Value::text(t)), Type::literal(t)),
@@ -237,11 +256,6 @@ impl Checker<'_> {
             Some(Symbol::Global(id)) => {
                 self.uses.add(cx.owner, Node::Global(id));
                 let ty = self.global_type(id, Some(span));
-                if let Type::Table(_) = ty {
-                    // A table is read with [row, column] or rows()/columns(); `index` and
-                    // `call` take it from here.
-                    return (Expr::Global(id), ty);
-                }
                 (Expr::Global(id), ty)
             }
             Some(Symbol::Function(f)) => {

@@ -27,11 +27,17 @@ impl Checker<'_> {
         }
         for (ty, s) in [(&a_ty, a.span), (&b_ty, b.span)] {
             if matches!(ty, Type::Optional(_)) {
-                self.expect(
-                    ty,
-                    &Type::Error,
-                    s,
-                    "this value may be missing from the data",
+                self.error(
+                    Diag::error(
+                        "type-mismatch",
+                        s,
+                        format!(
+                            "`{}` needs a value, and this may be missing from the data",
+                            op.symbol()
+                        ),
+                    )
+                    .label(format!("{ty}"))
+                    .help("the data may leave this out: use value_or(field, fallback)"),
                 );
                 return error_expr();
             }
@@ -199,7 +205,7 @@ impl Checker<'_> {
         keys: &[ast::Expr],
         span: Span,
     ) -> Typed {
-        let (base_expr, base_ty) = self.lower(cx, base);
+        let (base_expr, base_ty) = self.lower_any(cx, base);
         let lowered: Vec<(Expr, Type, Span)> = keys
             .iter()
             .map(|k| {
