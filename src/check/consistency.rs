@@ -60,10 +60,18 @@ impl<'p> Known<'p> {
     }
 }
 
+/// The sum of some maxima, or what to say instead when it is past what a number can hold.
+fn total(mut values: impl Iterator<Item = Decimal>) -> Result<Decimal, &'static str> {
+    values
+        .try_fold(Decimal::ZERO, Decimal::checked_add)
+        .ok_or("more than a number can hold")
+}
+
 fn maxima(d: &Designation, diags: &mut Diags) {
     for category in &d.categories {
-        let sum: Decimal = category.subcategories.iter().map(|s| s.max).sum();
-        if sum != category.max && !category.subcategories.is_empty() {
+        let sum = total(category.subcategories.iter().map(|s| s.max));
+        if sum != Ok(category.max) && !category.subcategories.is_empty() {
+            let sum = sum.map_or_else(str::to_string, |s| s.to_string());
             let parts: Vec<String> = category
                 .subcategories
                 .iter()
@@ -77,8 +85,9 @@ fn maxima(d: &Designation, diags: &mut Diags) {
         }
     }
     if let (Some(max), Some(span)) = (d.max, d.max_span) {
-        let sum: Decimal = d.categories.iter().map(|c| c.max).sum();
-        if sum != max {
+        let sum = total(d.categories.iter().map(|c| c.max));
+        if sum != Ok(max) {
+            let sum = sum.map_or_else(str::to_string, |s| s.to_string());
             let parts: Vec<String> = d
                 .categories
                 .iter()
@@ -97,12 +106,14 @@ fn threshold(ranges: &mut Known<'_>, d: &Designation, diags: &mut Diags) {
     let (Some(threshold), Some(span)) = (&d.threshold, d.threshold_span) else {
         return;
     };
-    let reachable: Decimal = d
-        .categories
-        .iter()
-        .flat_map(|c| &c.subcategories)
-        .map(|s| s.max)
-        .sum();
+    let Ok(reachable) = total(
+        d.categories
+            .iter()
+            .flat_map(|c| &c.subcategories)
+            .map(|s| s.max),
+    ) else {
+        return;
+    };
     let reached = ranges.reach.of(threshold);
     for assumption in scenarios(ranges.program, &reached.choices) {
         let r = ranges.of(threshold, &assumption);

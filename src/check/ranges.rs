@@ -67,14 +67,21 @@ impl Range {
         // sides are at least 0.
         match (self.lo, self.hi, o.lo, o.hi) {
             (Some(a), Some(b), Some(c), Some(d)) => {
-                let corners: Vec<Decimal> = [a * c, a * d, b * c, b * d].into_iter().collect();
-                Range {
-                    lo: corners.iter().copied().min(),
-                    hi: corners.iter().copied().max(),
+                // A corner too large for a decimal leaves the range unknown.
+                let corners: Option<Vec<Decimal>> = [(a, c), (a, d), (b, c), (b, d)]
+                    .into_iter()
+                    .map(|(x, y)| x.checked_mul(y))
+                    .collect();
+                match corners {
+                    Some(corners) => Range {
+                        lo: corners.iter().copied().min(),
+                        hi: corners.iter().copied().max(),
+                    },
+                    None => Range::ANY,
                 }
             }
             (Some(a), hi1, Some(c), hi2) if a >= Decimal::ZERO && c >= Decimal::ZERO => Range {
-                lo: Some(a * c),
+                lo: a.checked_mul(c),
                 hi: lift(hi1, hi2, Decimal::checked_mul),
             },
             _ => Range::ANY,
