@@ -134,6 +134,16 @@ fn a_rule_that_fails_on_some_data() {
 }
 
 #[test]
+fn a_month_past_9999_is_an_error() {
+    assert_cmd_snapshot!(tally().args([
+        "eval",
+        "tests/fixtures/runtime/months.tally",
+        "--data",
+        "tests/fixtures/runtime/two.json",
+    ]));
+}
+
+#[test]
 fn data_of_another_kind() {
     assert_cmd_snapshot!(tally().args([
         "eval",

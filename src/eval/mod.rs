@@ -245,14 +245,12 @@ pub(crate) fn arith(op: Arith, a: &Value, b: &Value) -> Result<Value, EvalError>
             Value::Number(x.checked_div(*y).ok_or_else(EvalError::overflow)?)
         }
         (Arith::MonthPlus, Value::Month(m), Value::Number(n))
-        | (Arith::MonthPlus, Value::Number(n), Value::Month(m)) => Value::Month(Month(
-            m.0.checked_add(i32::try_from(whole(*n)?).map_err(|_| EvalError::overflow())?)
-                .ok_or_else(EvalError::overflow)?,
-        )),
-        (Arith::MonthMinus, Value::Month(m), Value::Number(n)) => Value::Month(Month(
-            m.0.checked_sub(i32::try_from(whole(*n)?).map_err(|_| EvalError::overflow())?)
-                .ok_or_else(EvalError::overflow)?,
-        )),
+        | (Arith::MonthPlus, Value::Number(n), Value::Month(m)) => {
+            Value::Month(shift_months(*m, whole(*n)?)?)
+        }
+        (Arith::MonthMinus, Value::Month(m), Value::Number(n)) => {
+            Value::Month(shift_months(*m, negated(whole(*n)?)?)?)
+        }
         (Arith::MonthsBetween, Value::Month(x), Value::Month(y)) => {
             Value::Number(Decimal::from(x.0 - y.0))
         }
@@ -261,13 +259,31 @@ pub(crate) fn arith(op: Arith, a: &Value, b: &Value) -> Result<Value, EvalError>
             Value::Date(shift_days(*d, whole(*n)?)?)
         }
         (Arith::DateMinus, Value::Date(d), Value::Number(n)) => {
-            Value::Date(shift_days(*d, -whole(*n)?)?)
+            Value::Date(shift_days(*d, negated(whole(*n)?)?)?)
         }
         (Arith::DaysBetween, Value::Date(x), Value::Date(y)) => {
             Value::Number(Decimal::from((*x - *y).num_days()))
         }
         (op, a, b) => unreachable!("the checker allows no {op:?} on {a:?} and {b:?}"),
     })
+}
+
+/// A month `by` months later, within the years a month can be written in (`0000-01` to
+/// `9999-12`), so that months stay comparable to the data's and their distances small.
+fn shift_months(month: Month, by: i64) -> Result<Month, EvalError> {
+    const LAST: i64 = 9999 * 12 + 11;
+    match i64::from(month.0).checked_add(by) {
+        Some(shifted) if (0..=LAST).contains(&shifted) => Ok(Month(shifted as i32)),
+        _ => Err(EvalError::new(format!(
+            "{month} {} {} months is outside the years 0000 to 9999",
+            if by < 0 { "-" } else { "+" },
+            by.unsigned_abs()
+        ))),
+    }
+}
+
+fn negated(n: i64) -> Result<i64, EvalError> {
+    n.checked_neg().ok_or_else(EvalError::overflow)
 }
 
 fn shift_days(date: NaiveDate, days: i64) -> Result<NaiveDate, EvalError> {
