@@ -203,6 +203,44 @@ impl Rendered {
     }
 }
 
+/// Lines wider than this are not shown around a problem: the place is given as
+/// `file:line:column` instead. (miette cannot draw a label past column 65,535 either.)
+const WIDEST_SHOWN_LINE: usize = 1000;
+
+impl Rendered {
+    /// The same problem, with any snippet whose lines are too wide to read replaced by the
+    /// place it points at.
+    pub fn fit_to_screen(mut self) -> Rendered {
+        self.related = self
+            .related
+            .into_iter()
+            .map(Rendered::fit_to_screen)
+            .collect();
+        let Some(source) = &self.source else {
+            return self;
+        };
+        let text: &str = source.inner();
+        let too_wide = self.labels.iter().any(|label| {
+            let start = label.offset().min(text.len());
+            let end = (label.offset() + label.len()).min(text.len());
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            line_end - line_start > WIDEST_SHOWN_LINE
+        });
+        if too_wide {
+            // Data problems name their place already; rule problems only in the snippet.
+            let named = self.message.starts_with(source.name());
+            if let Some(label) = self.labels.first().filter(|_| !named) {
+                let (line, column) = crate::source::line_col(text, label.offset());
+                self.message = format!("{}:{line}:{column}: {}", source.name(), self.message);
+            }
+            self.source = None;
+            self.labels.clear();
+        }
+        self
+    }
+}
+
 impl fmt::Display for Rendered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)

@@ -144,6 +144,33 @@ fn a_month_past_9999_is_an_error() {
 }
 
 #[test]
+fn a_problem_on_a_very_wide_line_is_placed_without_a_snippet() {
+    // miette cannot draw a label past column 65,535, and such a line is unreadable anyway: the
+    // place is given as file:line:column instead, for rules and for data.
+    let dir = crate::support::temp_dir("wide");
+    let wide = " ".repeat(70_000);
+    let input = "input shop {\n  name: text, identifier\n}\n";
+    std::fs::write(
+        dir.join("shop.tally"),
+        format!("{input}output {{ greeting: \"hello\" }}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("wide.tally"),
+        format!("{input}let a = 1{wide}+ nope\noutput {{ a: a }}\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("wide.json"), format!("{wide}{{ \"name\": 1 }}")).unwrap();
+    assert_cmd_snapshot!(tally().current_dir(&dir).args(["check", "wide.tally"]));
+    assert_cmd_snapshot!(tally().current_dir(&dir).args([
+        "eval",
+        "shop.tally",
+        "--data",
+        "wide.json"
+    ]));
+}
+
+#[test]
 fn data_of_another_kind() {
     assert_cmd_snapshot!(tally().args([
         "eval",

@@ -35,7 +35,9 @@ impl Renderer {
 
     pub fn diag(&self, diag: &Diag, sources: &SourceMap) -> String {
         let mut out = String::new();
-        let _ = self.handler.render_report(&mut out, &diag.render(sources));
+        let _ = self
+            .handler
+            .render_report(&mut out, &diag.render(sources).fit_to_screen());
         out
     }
 
@@ -48,9 +50,10 @@ impl Renderer {
         error: &FieldError,
     ) -> String {
         let mut out = String::new();
-        let _ = self
-            .handler
-            .render_report(&mut out, &data_problem(origin, id, text, error));
+        let _ = self.handler.render_report(
+            &mut out,
+            &data_problem(origin, id, text, error).fit_to_screen(),
+        );
         out
     }
 }
