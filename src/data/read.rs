@@ -168,7 +168,13 @@ fn json_error(e: &serde_json::Error) -> FieldError {
     error
 }
 
+/// The most problems shown for one record: past these, the others are counted. (Placing each
+/// one scans the text, so thousands in a big record would take minutes and help no one.)
+const MOST_SHOWN: usize = 50;
+
 fn with_positions(text: &str, mut errors: Vec<FieldError>) -> Vec<FieldError> {
+    let more = errors.len().saturating_sub(MOST_SHOWN);
+    errors.truncate(MOST_SHOWN);
     for error in &mut errors {
         match error.position {
             None => {
@@ -179,6 +185,17 @@ fn with_positions(text: &str, mut errors: Vec<FieldError>) -> Vec<FieldError> {
             }
             Some((line, column)) => error.offset = offset_of(text, line, column),
         }
+    }
+    if more > 0 {
+        errors.push(
+            FieldError::new(
+                Vec::new(),
+                format!("and {more} more problems in this record"),
+            )
+            .help(format!(
+                "the first {MOST_SHOWN} are shown; fix them and run again"
+            )),
+        );
     }
     errors
 }
