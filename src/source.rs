@@ -26,10 +26,6 @@ impl Span {
         }
     }
 
-    pub fn from_pest(file: FileId, span: pest::Span<'_>) -> Span {
-        Span::new(file, span.start(), span.end())
-    }
-
     /// From the start of this span to the end of `last`, its last part: pest's span of a
     /// form that ends in a name also holds the blank after it.
     pub fn until(self, last: Span) -> Span {

@@ -81,7 +81,7 @@ pub(super) fn deeper<T>(
 fn pratt(cx: &mut Cx<'_>, pairs: Pairs<'_, Rule>) -> Option<Expr> {
     // The Pratt parser's closures cannot share `cx` mutably, so problems found inside are
     // gathered in a cell and handed over afterwards.
-    let (file, depth) = (cx.file, cx.depth);
+    let (file, depth, offset) = (cx.file, cx.depth, cx.offset);
     let diags = std::cell::RefCell::new(std::mem::take(cx.diags));
     let result = PRATT
         .map_primary(|p| {
@@ -89,12 +89,17 @@ fn pratt(cx: &mut Cx<'_>, pairs: Pairs<'_, Rule>) -> Option<Expr> {
                 file,
                 diags: &mut diags.borrow_mut(),
                 depth,
+                offset,
             };
             postfix_expr(&mut inner_cx, p)
         })
         .map_prefix(|op, rhs| {
             let rhs = rhs?;
-            let op_span = crate::source::Span::from_pest(file, op.as_span());
+            let op_span = crate::source::Span::new(
+                file,
+                offset + op.as_span().start(),
+                offset + op.as_span().end(),
+            );
             let unary = if op.as_rule() == Rule::neg {
                 UnaryOp::Neg
             } else {

@@ -88,57 +88,11 @@ fn parse_here(id: FileId, text: &str, diags: &mut Diags) -> ast::File {
     }
 }
 
-/// Parses a single expression (for `tally test` values and tools that embed tally).
-pub fn parse_expr(id: FileId, text: &str, offset: usize, diags: &mut Diags) -> Option<ast::Expr> {
-    let padded = format!("{}{}", " ".repeat(offset), text);
-    let parsed = stack::run_each(&[&padded], |_| {
-        let mut found = Diags::default();
-        let expr = parse_expr_here(id, &padded, &mut found);
-        (expr, found)
-    });
-    match parsed.into_iter().next().expect("one text in, one out") {
-        Ok((expr, found)) => {
-            diags.extend(found.0);
-            expr
-        }
-        Err(reason) => {
-            diags.push(not_read(Span::new(id, offset, offset), reason));
-            None
-        }
-    }
-}
-
 /// A text that could not be parsed because no thread could be started for it.
 fn not_read(at: Span, reason: String) -> Diag {
     Diag::error("unparsed", at, "this text was not read")
         .label(reason)
         .help("split it into smaller files, or free some memory")
-}
-
-fn parse_expr_here(id: FileId, padded: &str, diags: &mut Diags) -> Option<ast::Expr> {
-    let mut cx = Cx::new(id, diags);
-    match TallyParser::parse(Rule::expr, padded) {
-        Ok(mut pairs) => {
-            let pair = pairs.next()?;
-            if pair.as_span().end() != padded.len() {
-                let at = pair.as_span().end();
-                cx.diags.push(
-                    Diag::error(
-                        "syntax",
-                        Span::new(id, at, padded.len()),
-                        "unexpected text after the expression",
-                    )
-                    .label("not part of the expression"),
-                );
-                return None;
-            }
-            expr::expr(&mut cx, pair)
-        }
-        Err(error) => {
-            cx.diags.push(syntax_error(id, padded, 0, error));
-            None
-        }
-    }
 }
 
 /// What the conversion functions share: the file and where problems go.
@@ -147,6 +101,8 @@ pub(crate) struct Cx<'d> {
     pub diags: &'d mut Diags,
     /// How many expressions the one being converted is inside.
     pub depth: usize,
+    /// Where the parsed text starts in the file: an item parsed alone after a syntax error.
+    pub offset: usize,
 }
 
 impl<'d> Cx<'d> {
@@ -155,11 +111,17 @@ impl<'d> Cx<'d> {
             file,
             diags,
             depth: 0,
+            offset: 0,
         }
     }
 
     pub fn span(&self, pair: &Pair<'_, Rule>) -> Span {
-        Span::from_pest(self.file, pair.as_span())
+        let span = pair.as_span();
+        Span::new(
+            self.file,
+            self.offset + span.start(),
+            self.offset + span.end(),
+        )
     }
 }
 
@@ -187,9 +149,10 @@ fn recover(
     let mut reported = false;
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(text.len());
-        // Pad with spaces so pest positions are positions in the whole file.
-        let chunk = format!("{}{}", " ".repeat(start), &text[start..end]);
-        match TallyParser::parse(Rule::single_item, &chunk) {
+        let chunk = &text[start..end];
+        // pest's positions are in the chunk; spans are moved to where it is in the file.
+        cx.offset = start;
+        match TallyParser::parse(Rule::single_item, chunk) {
             Ok(mut pairs) => {
                 let single = pairs.next().expect("single_item yields one pair");
                 if let Some(pair) = single.into_inner().find(|p| p.as_rule() != Rule::EOI) {
@@ -201,20 +164,21 @@ fn recover(
                 }
             }
             Err(error) => {
-                let error = detailed_error(Rule::single_item, &chunk).unwrap_or(error);
+                let error = detailed_error(Rule::single_item, chunk).unwrap_or(error);
                 cx.diags
-                    .push(syntax_error_in(cx.file, text, &chunk, start, error));
+                    .push(syntax_error_in(cx.file, text, start..end, error));
                 reported = true;
-                unparsed.extend(declared_name(&text[start..end]));
+                unparsed.extend(declared_name(chunk));
             }
         }
     }
+    cx.offset = 0;
     if starts
         .first()
         .is_none_or(|&s| !text[..s].trim().is_empty() && !only_comments(&text[..s]))
         || !reported
     {
-        cx.diags.push(syntax_error(cx.file, text, 0, first));
+        cx.diags.push(syntax_error(cx.file, text, first));
     }
     (items, unparsed)
 }
@@ -256,30 +220,24 @@ fn item_starts(text: &str) -> Vec<usize> {
 }
 
 /// A pest error as a diagnostic: "expected X, found Y" at the exact place.
-fn syntax_error(
-    file: FileId,
-    text: &str,
-    min_start: usize,
-    error: pest::error::Error<Rule>,
-) -> Diag {
-    syntax_error_in(file, text, text, min_start, error)
+fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Diag {
+    syntax_error_in(file, text, 0..text.len(), error)
 }
 
-/// As [`syntax_error`], for an error found in `parsed`, a part of the whole `text`.
+/// As [`syntax_error`], for an error found in `text[parsed]`, parsed alone.
 fn syntax_error_in(
     file: FileId,
     text: &str,
-    parsed: &str,
-    min_start: usize,
+    parsed: std::ops::Range<usize>,
     error: pest::error::Error<Rule>,
 ) -> Diag {
     use pest::error::{ErrorVariant, InputLocation};
-    let pos = match error.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((s, _)) => s,
-    }
-    .max(min_start);
-    let cut_short = pos >= parsed.len() && pos < text.len();
+    let pos = parsed.start
+        + match error.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        };
+    let cut_short = pos >= parsed.end && pos < text.len();
     let pos = if cut_short {
         pos + (text.len() - pos - text[pos..].trim_start().len())
     } else {
