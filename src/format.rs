@@ -124,11 +124,13 @@ fn spaced(tokens: &[Token]) -> String {
 
 fn space_between(before: &[Token], next: &Token) -> bool {
     let prev = &before[before.len() - 1];
+    // A `-` that starts a value: after an operator or bracket, or after the words a signed
+    // number follows (`at least -5`, `default -3`), where no blank may split it.
     let unary_minus = |i: usize| {
         matches!(before.get(i), Some(Token::Punct("-")))
-            && i.checked_sub(1)
-                .and_then(|j| before.get(j))
-                .is_none_or(|t| !ends_value(t))
+            && i.checked_sub(1).and_then(|j| before.get(j)).is_none_or(|t| {
+                !ends_value(t) || matches!(t, Token::Word(w) if matches!(w.as_str(), "least" | "most" | "default"))
+            })
     };
     match (prev, next) {
         (_, Token::Comment(_)) => true,
@@ -183,6 +185,28 @@ struct Open {
 
 /// Formats a rule file. Returns `None` when a line holds something the formatter does not
 /// know, so that the file is left as it is.
+/// Whether two texts parse to the same tree, blanks and comments aside: what formatting must
+/// keep. Both must parse.
+pub fn same_parse(a: &str, b: &str) -> bool {
+    use pest::Parser;
+    let shape = |text: &str| {
+        crate::syntax::TallyParser::parse(crate::syntax::Rule::file, text)
+            .ok()
+            .map(|pairs| {
+                pairs
+                    .flatten()
+                    .map(|p| {
+                        (
+                            p.as_rule(),
+                            p.as_str().split_whitespace().collect::<String>(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+    };
+    matches!((shape(a), shape(b)), (Some(x), Some(y)) if x == y)
+}
+
 pub fn format(text: &str) -> Option<String> {
     let lines: Vec<Vec<Token>> = text.lines().map(tokenize).collect::<Option<_>>()?;
     let mut out: Vec<String> = Vec::new();

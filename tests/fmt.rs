@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use tally::format::{format, tokens};
+use pest::Parser;
+use tally::format::{format, same_parse, tokens};
+use tally::syntax::{Rule, TallyParser};
 
 use crate::support::{eval_json, shipped_rules, temp_dir};
 
@@ -43,6 +45,14 @@ fn formatting_is_idempotent_and_keeps_every_token() {
             "{}: formatting changed a token",
             path.display()
         );
+        // Blanks matter inside some tokens of the grammar (`-5` in `at least -5`).
+        if TallyParser::parse(Rule::file, &text).is_ok() {
+            assert!(
+                same_parse(&text, &once),
+                "{}: the formatted file does not parse the same",
+                path.display()
+            );
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use clap::Args;
 use super::render::Renderer;
 use super::{FAILED, OK, USAGE, default_rules, emit};
 use crate::diagnostic::Diags;
-use crate::format::format;
+use crate::format::{format, same_parse};
 use crate::load::rule_files;
 use crate::source::{SourceMap, display_path};
 
@@ -37,7 +37,7 @@ pub fn run(args: FmtArgs) -> u8 {
     let mut broken = 0;
     for path in files {
         let name = display_path(&path);
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::source::read_text(&path) {
             Ok(text) => text,
             Err(e) => {
                 eprintln!("tally fmt: {name}: {e}");
@@ -64,6 +64,14 @@ pub fn run(args: FmtArgs) -> u8 {
             continue;
         };
         if formatted == text {
+            continue;
+        }
+        // A layout must not change what the file says; refuse rather than write one that does.
+        if !same_parse(&text, &formatted) {
+            eprintln!(
+                "tally fmt: {name}: the new layout would not read the same; the file was left as it is (this is a bug in tally fmt)"
+            );
+            broken += 1;
             continue;
         }
         unformatted += 1;
