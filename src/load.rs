@@ -108,6 +108,10 @@ impl Walk {
             .collect();
         found.sort_by(|a, b| a.0.cmp(&b.0));
         let resolved = self.canonical.folder(dir);
+        // A link back to a folder already listed (`self -> .`) would list it forever.
+        if resolved.as_ref().is_some_and(|r| self.listed.contains(r)) {
+            return;
+        }
         self.listed.extend(resolved.clone());
         for (path, kind) in found {
             let plain = kind.is_some_and(|k| !k.is_symlink());
@@ -228,7 +232,7 @@ fn load_wave(
         let canonical = canonical.of(&wanted.path, wanted.plain);
         let id = match loaded.sources.find(&canonical) {
             Some(id) => Some(id),
-            None => match std::fs::read_to_string(&wanted.path) {
+            None => match crate::source::read_text(&wanted.path) {
                 Ok(text) => {
                     let id = loaded.sources.add(&canonical, text);
                     new.push(id);

@@ -137,6 +137,16 @@ impl SourceMap {
     }
 }
 
+/// A rule file's text. A byte-order mark at the start, which some editors on Windows write,
+/// is not part of it.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
 /// A path as it is shown in messages: relative to the working directory when it can be.
 pub fn display_path(path: &Path) -> String {
     shown_from(path, std::env::current_dir().ok().as_deref())

@@ -160,6 +160,38 @@ fn a_file_reached_by_several_paths_is_loaded_once() {
     }
 }
 
+#[test]
+fn links_back_into_a_rules_folder_are_listed_once() {
+    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("link-loop");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("rules")).expect("makes rules/");
+    std::fs::write(root.join("rules/one.tally"), "let x = 1\n").expect("writes");
+    std::os::unix::fs::symlink(".", root.join("rules/self")).expect("links");
+    std::os::unix::fs::symlink("../rules", root.join("rules/up")).expect("links");
+    let output = tally()
+        .current_dir(&root)
+        .args(["check", "rules"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("1 file, 0 errors"), "{stderr}");
+}
+
+#[test]
+fn a_byte_order_mark_before_a_rule_file_is_ignored() {
+    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bom");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("makes the folder");
+    std::fs::write(root.join("bom.tally"), "\u{feff}let x = 1\n").expect("writes");
+    let output = tally()
+        .current_dir(&root)
+        .args(["check", "bom.tally"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
+
 /// A definition in a shared file is unused only when every file that could read it is loaded:
 /// so when its folder is loaded whole, and not when one of the files that import it is.
 #[test]
