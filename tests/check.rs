@@ -178,6 +178,37 @@ fn links_back_into_a_rules_folder_are_listed_once() {
 }
 
 #[test]
+fn nested_calls_are_bounded_once_per_argument_range() {
+    // f30 calls f29 twice, which calls f28 twice, and so on: 2^30 calls if each were followed.
+    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("nested-calls");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("makes the folder");
+    let mut text =
+        String::from("input shop {\n  name: text, identifier\n}\nlet f0(x: number) = x\n");
+    for i in 1..=30 {
+        text.push_str(&format!(
+            "let f{i}(x: number) = f{j}(x) + f{j}(x)\n",
+            j = i - 1
+        ));
+    }
+    text.push_str(
+        "designation \"D\" {\n  max 2000000000\n  category \"C\" max 2000000000 {\n    \
+         subcategory \"S\" max 2000000000 {\n      points = f30(1)\n    }\n  }\n}\n",
+    );
+    std::fs::write(root.join("nested.tally"), text).expect("writes");
+    let output = tally()
+        .current_dir(&root)
+        .args(["check", "nested.tally"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("its points are at most 1073741824"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_byte_order_mark_before_a_rule_file_is_ignored() {
     let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bom");
     let _ = std::fs::remove_dir_all(&root);

@@ -14,11 +14,11 @@ use rust_decimal::Decimal;
 
 use crate::eval::builtins::Builtin;
 use crate::eval::value::Value;
-use crate::ir::{Arith, Compare, Expr, GlobalDef, Program};
+use crate::ir::{Arith, Compare, Expr, FnId, GlobalDef, Program};
 use crate::types::{GlobalId, Type};
 
 /// A closed range; `None` is unbounded on that side.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Range {
     pub lo: Option<Decimal>,
     pub hi: Option<Decimal>,
@@ -220,11 +220,18 @@ pub fn children<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
     }
 }
 
+/// How many function bodies one `Ranges` works through: calls whose arguments differ each
+/// time (`f(x + 1) + f(x + 2)`, nested) could take exponential time; past this, a call's range
+/// is unknown, which only makes the checks that use it say less.
+const MOST_CALLS: usize = 10_000;
+
 /// Computes ranges under one assumption.
 pub struct Ranges<'p> {
     program: &'p Program,
     assume: Assumption,
     memo: FxHashMap<GlobalId, Range>,
+    /// The range of a function's result for the ranges of its arguments.
+    calls: FxHashMap<(FnId, Vec<Range>), Range>,
     depth: usize,
 }
 
@@ -234,6 +241,7 @@ impl<'p> Ranges<'p> {
             program,
             assume,
             memo: FxHashMap::default(),
+            calls: FxHashMap::default(),
             depth: 0,
         }
     }
@@ -336,13 +344,19 @@ impl<'p> Ranges<'p> {
             }
             Expr::Call { builtin, args, .. } => self.call(*builtin, args, locals),
             Expr::CallFn { function, args, .. } => {
-                let inner: Vec<(u32, Range)> = args
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| (i as u32, self.range(a, locals)))
-                    .collect();
+                let arguments: Vec<Range> = args.iter().map(|a| self.range(a, locals)).collect();
+                let key = (*function, arguments);
+                if let Some(r) = self.calls.get(&key) {
+                    return *r;
+                }
+                if self.calls.len() >= MOST_CALLS {
+                    return Range::ANY;
+                }
+                let inner: Vec<(u32, Range)> = (0..).zip(key.1.iter().copied()).collect();
                 let body = &self.program.function(*function).body.expr;
-                self.range(body, &inner)
+                let r = self.range(body, &inner);
+                self.calls.insert(key, r);
+                r
             }
             Expr::Binder {
                 kind: crate::ast::BinderKind::Min | crate::ast::BinderKind::Max,
