@@ -27,9 +27,9 @@ pub struct EvalArgs {
     /// The input the data is (such as `partner`); by default it is told from the data's fields
     #[arg(long)]
     input: Option<String>,
-    /// Threads to evaluate with (default: every core)
-    #[arg(long, short)]
-    jobs: Option<usize>,
+    /// Threads to evaluate with, 1 to 256 (default: every core)
+    #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: Option<u16>,
 }
 
 /// Records read and evaluated per chunk: enough to keep every core busy, few enough to keep
@@ -58,7 +58,7 @@ pub fn run(args: EvalArgs) -> u8 {
     };
     if let Some(jobs) = args.jobs {
         let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
+            .num_threads(usize::from(jobs))
             .build_global();
     }
     let records = match Records::open(&args.data) {
