@@ -70,6 +70,9 @@ fn tokenize(line: &str) -> Option<Vec<Token>> {
         } else if c == b'\\' {
             tokens.push(Token::Punct("\\"));
             i += 1;
+        } else if let Some(blank) = line[i..].chars().next().filter(|ch| ch.is_whitespace()) {
+            // Any Unicode space separates words, as in the grammar; it is written as a space.
+            i += blank.len_utf8();
         } else {
             let p = PUNCTUATION.iter().find(|p| line[i..].starts_with(**p))?;
             tokens.push(Token::Punct(p));

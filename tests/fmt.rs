@@ -111,3 +111,12 @@ fn formatted_rules_evaluate_the_same() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_no_break_space_is_written_as_a_space() {
+    // The grammar takes any Unicode space between words; the layout writes a plain one.
+    assert_eq!(
+        format("let\u{a0}x =\u{2003}1\n").as_deref(),
+        Some("let x = 1\n")
+    );
+}
