@@ -252,7 +252,12 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
             })?;
             let rounded =
                 number(0).round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
-            let mut fixed = rounded;
+            // A negative amount that rounds to zero is written 0.00, not -0.00.
+            let mut fixed = if rounded.is_zero() {
+                Decimal::ZERO
+            } else {
+                rounded
+            };
             fixed.rescale(places);
             Value::Text(Arc::from(fixed.to_string()))
         }
@@ -276,4 +281,21 @@ fn places(n: Decimal) -> Result<u32, EvalError> {
 /// A map built by `per`: keys in the order of the list.
 pub(super) fn map_of(entries: Vec<(Value, Value)>) -> Value {
     Value::Map(Arc::new(MapValue::in_order(entries)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_writes_an_amount_that_rounds_to_zero_without_a_sign() {
+        let text = |n: Decimal| match call(Builtin::Text, &[Value::Number(n), Value::text("0.00")])
+        {
+            Ok(Value::Text(t)) => t.to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(text(Decimal::new(-4, 3)), "0.00");
+        assert_eq!(text(Decimal::new(-5, 3)), "-0.01");
+        assert_eq!(text(Decimal::new(12345, 2)), "123.45");
+    }
 }
