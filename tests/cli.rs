@@ -134,13 +134,15 @@ fn a_rule_that_fails_on_some_data() {
 }
 
 #[test]
-fn a_month_past_9999_is_an_error() {
-    assert_cmd_snapshot!(tally().args([
-        "eval",
-        "tests/fixtures/runtime/months.tally",
-        "--data",
-        "tests/fixtures/runtime/two.json",
-    ]));
+fn a_month_or_date_past_9999_is_an_error() {
+    for rules in ["months", "days"] {
+        assert_cmd_snapshot!(tally().args([
+            "eval",
+            &format!("tests/fixtures/runtime/{rules}.tally"),
+            "--data",
+            "tests/fixtures/runtime/two.json",
+        ]));
+    }
 }
 
 #[test]

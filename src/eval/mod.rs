@@ -17,7 +17,7 @@ pub mod why;
 
 use std::sync::Arc;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::ir::{Arith, Compare, FnId, GlobalDef, KindId, Program, Variant};
@@ -292,5 +292,14 @@ fn shift_days(date: NaiveDate, days: i64) -> Result<NaiveDate, EvalError> {
     } else {
         date.checked_sub_days(Days::new(days.unsigned_abs()))
     };
-    shifted.ok_or_else(|| EvalError::new("a date out of range"))
+    // Dates are written YYYY-MM-DD, as the data writes them.
+    shifted
+        .filter(|d| (0..=9999).contains(&d.year()))
+        .ok_or_else(|| {
+            EvalError::new(format!(
+                "{date} {} {} days is outside the years 0000 to 9999",
+                if days < 0 { "-" } else { "+" },
+                days.unsigned_abs()
+            ))
+        })
 }
