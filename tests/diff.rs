@@ -92,3 +92,16 @@ fn a_revision_that_does_not_exist() {
         "examples"
     ]));
 }
+
+#[test]
+fn a_record_neither_version_evaluates_fails_the_diff() {
+    // Its impact is unknown, so the comparison does not pass silently.
+    let output = tally()
+        .args(["diff", "rules/azure", "rules/azure", "--data"])
+        .arg("tests/fixtures/bad-data/negative-acr.json")
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("fails with both"), "{stdout}");
+    assert_eq!(output.status.code(), Some(1));
+}

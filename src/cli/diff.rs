@@ -73,7 +73,9 @@ pub fn run(args: DiffArgs) -> u8 {
         DiffFormat::Human => emit(&text(&diff, &args.old, &args.new)),
         DiffFormat::Json => emit(&(serde_json::to_string_pretty(&diff).unwrap_or_default() + "\n")),
     }
-    if args.fail_on_change && !diff.is_empty() {
+    // A record that neither version can evaluate is bad data: its impact is unknown.
+    let unknown = diff.failures.iter().any(|f| !f.old_ok && !f.new_ok);
+    if unknown || (args.fail_on_change && !diff.is_empty()) {
         FAILED
     } else {
         OK

@@ -22,7 +22,8 @@ use render::Renderer;
 /// Every record was evaluated; the check found nothing; the tests passed.
 pub const OK: u8 = 0;
 /// A record could not be evaluated (bad data, or a rule failed on it); `check` found problems;
-/// a test failed; `diff --fail-on-change` found a change.
+/// a test failed; `diff` met a record neither version evaluates, or with `--fail-on-change`
+/// found a change.
 pub const FAILED: u8 = 1;
 /// The rules do not load or check, or the command line is wrong.
 pub const USAGE: u8 = 2;
@@ -74,7 +75,8 @@ enum Command {
 const DIFF_EXIT_CODES: &str = "\
 Exit codes:
   0  compared (with --fail-on-change: nothing changed)
-  1  with --fail-on-change: something changed
+  1  a record could not be evaluated with either version (bad data), or
+     with --fail-on-change: something changed
   2  the rules do not load or check, a revision or path does not exist, or the command line is wrong";
 
 const TEST_EXIT_CODES: &str = "\
