@@ -93,6 +93,11 @@ impl Records {
             records.pending.extend(files);
         } else if path.is_file() {
             records.pending.push_back(path.to_path_buf());
+        } else if path.exists() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{}: not a file or a folder", path.display()),
+            ));
         } else {
             return Err(io::Error::new(
                 io::ErrorKind::NotFound,
