@@ -5,31 +5,36 @@
 use rust_decimal::Decimal;
 
 /// `x + y`, when it is exact.
+#[inline]
 pub fn add(x: Decimal, y: Decimal) -> Option<Decimal> {
     let sum = x.checked_add(y)?;
     kept_every_digit(x, y, sum).then_some(sum)
 }
 
 /// `x - y`, when it is exact.
+#[inline]
 pub fn sub(x: Decimal, y: Decimal) -> Option<Decimal> {
     let difference = x.checked_sub(y)?;
     kept_every_digit(x, -y, difference).then_some(difference)
 }
 
 /// Whether `sum`, computed from `x + y`, is that sum exactly.
+#[inline]
 fn kept_every_digit(x: Decimal, y: Decimal, sum: Decimal) -> bool {
-    let scale = sum.scale();
-    if scale >= x.scale().max(y.scale()) {
-        return true;
-    }
-    // Digits past `scale` were dropped to fit. They were all zero when the operands' own digits
-    // past `scale` add up to a whole number of units of the last digit kept.
+    sum.scale() >= x.scale().max(y.scale()) || dropped_only_zeros(x, y, sum.scale())
+}
+
+/// Digits past `scale` were dropped to fit. They were all zero when the operands' own digits
+/// past `scale` add up to a whole number of units of the last digit kept.
+#[cold]
+fn dropped_only_zeros(x: Decimal, y: Decimal, scale: u32) -> bool {
     let tail = |v: Decimal| v - v.trunc_with_scale(scale);
     let unit = Decimal::new(1, scale);
     ((tail(x) + tail(y)) % unit).is_zero()
 }
 
 /// `x * y`, when it is exact.
+#[inline]
 pub fn mul(x: Decimal, y: Decimal) -> Option<Decimal> {
     let product = x.checked_mul(y)?;
     let full_scale = x.scale() + y.scale();
