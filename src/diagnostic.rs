@@ -220,11 +220,18 @@ impl Rendered {
             return self;
         };
         let text: &str = source.inner();
+        let bytes = text.as_bytes();
         let too_wide = self.labels.iter().any(|label| {
-            let start = label.offset().min(text.len());
-            let end = (label.offset() + label.len()).min(text.len());
-            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            let start = label.offset().min(bytes.len());
+            let end = (label.offset() + label.len()).clamp(start, bytes.len());
+            let line_start = bytes[..start]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let line_end = bytes[end..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |i| end + i);
             line_end - line_start > WIDEST_SHOWN_LINE
         });
         if too_wide {
