@@ -173,8 +173,10 @@ fn month_index(entries: &[(Value, Value)]) -> Option<MonthIndex> {
     };
     let first = first.0;
     let span = (last.0 - first) as usize + 1;
+    // Every key a month from `first` to `last`; anything else (a key the reader refused, in a
+    // record that is bad anyway) and there is no index.
     let months = entries.iter().map(|(k, _)| match k {
-        Value::Month(m) => Some((m.0 - first) as usize),
+        Value::Month(m) if (first..=last.0).contains(&m.0) => Some((m.0 - first) as usize),
         _ => None,
     });
     if span <= NEAR_MONTHS && entries.len() < u8::MAX as usize {
@@ -263,7 +265,23 @@ impl Value {
                 .map(|(x, y)| x.cmp_key(y))
                 .find(|o| o.is_ne())
                 .unwrap_or(a.len().cmp(&b.len())),
-            _ => Ordering::Equal,
+            // Keys of one map are of one kind, but for a key the reader refused (absent):
+            // kinds are ranked, so that the order stays total and a sort stays sound.
+            _ => self.kind_rank().cmp(&other.kind_rank()),
+        }
+    }
+
+    fn kind_rank(&self) -> u8 {
+        match self {
+            Value::Absent => 0,
+            Value::Bool(_) => 1,
+            Value::Number(_) => 2,
+            Value::Text(_) => 3,
+            Value::Date(_) => 4,
+            Value::Month(_) => 5,
+            Value::List(_) => 6,
+            Value::Map(_) => 7,
+            Value::Record(_) => 8,
         }
     }
 }
