@@ -41,7 +41,7 @@ impl Checker<'_> {
                 super::State::Done => {}
             }
             let params = self.program.function(id).params.clone();
-            let lowered = self.lower_args(cx, args);
+            let lowered = self.lower_args(cx, args, false);
             if params.len() != lowered.len() {
                 let signature: Vec<String> =
                     params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
@@ -112,24 +112,27 @@ impl Checker<'_> {
             }
             return (Expr::Const(Value::Absent), Type::Error);
         };
-        let lowered = if matches!(builtin, Builtin::Rows | Builtin::Columns) {
-            args.iter()
-                .map(|a| {
-                    let (e, t) = self.lower_any(cx, a);
-                    (e, t, a.span)
-                })
-                .collect()
-        } else {
-            self.lower_args(cx, args)
-        };
+        // rows() and columns() take a table; no other call does.
+        let tables = matches!(builtin, Builtin::Rows | Builtin::Columns);
+        let lowered = self.lower_args(cx, args, tables);
         self.builtin(builtin, lowered, name, span)
     }
 
-    /// The arguments of a call, lowered, with their types and places.
-    fn lower_args(&mut self, cx: &mut Ctx, args: &[ast::Expr]) -> Vec<(Expr, Type, Span)> {
+    /// The arguments of a call, lowered, with their types and places; `tables` lets a table
+    /// be one.
+    fn lower_args(
+        &mut self,
+        cx: &mut Ctx,
+        args: &[ast::Expr],
+        tables: bool,
+    ) -> Vec<(Expr, Type, Span)> {
         args.iter()
             .map(|a| {
-                let (e, t) = self.lower(cx, a);
+                let (e, t) = if tables {
+                    self.lower_any(cx, a)
+                } else {
+                    self.lower(cx, a)
+                };
                 (e, t, a.span)
             })
             .collect()

@@ -207,12 +207,10 @@ fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
         .take(line - 1)
         .map(str::len)
         .sum();
-    // serde_json counts columns in bytes, and may stop inside a character: place it at its start.
-    let mut offset = (start + column.saturating_sub(1)).min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    Some(offset)
+    Some(crate::source::char_start(
+        text,
+        start + column.saturating_sub(1),
+    ))
 }
 
 /// What a read has found so far. Errors are recorded with a path relative to the value being
