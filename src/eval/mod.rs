@@ -278,7 +278,8 @@ fn shift_months(month: Month, by: i64) -> Result<Month, EvalError> {
             "{month} {} {} months is outside the years 0000 to 9999",
             if by < 0 { "-" } else { "+" },
             by.unsigned_abs()
-        ))),
+        ))
+        .help("check the data's dates and the rule's month arithmetic")),
     }
 }
 
@@ -301,5 +302,6 @@ fn shift_days(date: NaiveDate, days: i64) -> Result<NaiveDate, EvalError> {
                 if days < 0 { "-" } else { "+" },
                 days.unsigned_abs()
             ))
+            .help("check the data's dates and the rule's date arithmetic")
         })
 }
