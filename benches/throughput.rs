@@ -17,12 +17,12 @@ use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
-use tally::batch::{Format, evaluate_chunk};
 use tally::data::Origin;
-use tally::data::batch::RawRecord;
 use tally::data::read::read_record;
 use tally::eval::Evaluation;
 use tally::ir::{KindId, Program};
+use tally::run::batch::{Format, evaluate_chunk};
+use tally::run::input::RawRecord;
 
 /// The data contract's partner as plain typed structs: the baseline of a typed read.
 #[allow(dead_code, reason = "fields are read only by serde")]

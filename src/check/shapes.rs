@@ -5,12 +5,12 @@ use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use super::{Checker, TypeSymbol};
-use crate::ast::{self, Item, Literal, ModifierKind, TypeExprKind};
 use crate::diagnostic::{Diag, did_you_mean};
-use crate::eval::value::{Layout, Value};
+use crate::ir::types::{Choice, GlobalId, RecordId, Type};
+use crate::ir::value::{Layout, Value};
 use crate::ir::{FieldShape, GlobalDef, RecordShape, ShapeType};
 use crate::source::{FileId, Span};
-use crate::types::{Choice, GlobalId, RecordId, Type};
+use crate::syntax::ast::{self, Item, Literal, ModifierKind, TypeExprKind};
 
 const BASE_TYPES: [&str; 5] = ["text", "number", "date", "month", "boolean"];
 

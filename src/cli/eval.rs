@@ -8,10 +8,10 @@ use clap::Args;
 
 use super::render::Renderer;
 use super::{DataFormat, FAILED, OK, USAGE, default_rules, load_rules};
-use crate::batch::{Format, evaluate_chunk};
-use crate::data::batch::{RawRecord, Records};
-use crate::evaluate::RecordError;
 use crate::ir::{KindId, Program};
+use crate::run::batch::{Format, evaluate_chunk};
+use crate::run::input::{RawRecord, Records};
+use crate::run::record::RecordError;
 
 #[derive(Args, Debug)]
 pub struct EvalArgs {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::EvalError;
-use super::value::{MapValue, Month, Value};
+use crate::ir::value::{MapValue, Month, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Builtin {

@@ -3,5 +3,5 @@
 pub mod document;
 pub mod findings;
 pub mod json;
+pub mod rule_text;
 pub mod table;
-pub mod texts;

@@ -13,9 +13,9 @@ use super::Step;
 use super::number::{Limits, number};
 use super::read::ReadCx;
 use crate::diagnostic::did_you_mean;
-use crate::eval::value::{MapValue, Month, RecordValue, Value, strictly_sorted};
+use crate::ir::types::RecordId;
+use crate::ir::value::{MapValue, Month, RecordValue, Value, strictly_sorted};
 use crate::ir::{FieldShape, RecordShape, ShapeType};
-use crate::types::RecordId;
 
 pub(super) struct RecordSeed<'c, 'p> {
     pub cx: &'c mut ReadCx<'p>,

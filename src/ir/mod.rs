@@ -2,16 +2,19 @@
 //!
 //! The checker builds it from the AST; the evaluator runs it; reports and tools read it.
 
+pub mod types;
+pub mod value;
+
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::ast::{BinderKind, Note};
 use crate::eval::builtins::Builtin;
-use crate::eval::value::{Layout, Value};
+use crate::ir::types::{GlobalId, RecordId, Type};
+use crate::ir::value::{Layout, Value};
 use crate::source::{SourceMap, Span};
-use crate::types::{GlobalId, RecordId, Type};
+use crate::syntax::ast::{BinderKind, Note};
 
 /// Index of a function in [`Program::functions`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

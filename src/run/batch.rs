@@ -2,10 +2,10 @@
 
 use rayon::prelude::*;
 
-use crate::data::batch::RawRecord;
-use crate::evaluate::{RecordError, evaluate_text};
 use crate::ir::{KindId, Program};
 use crate::report;
+use crate::run::input::RawRecord;
+use crate::run::record::{RecordError, evaluate_text};
 
 /// How results are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
