@@ -466,7 +466,7 @@ fn input(doc: &mut Document, program: &Program, kind: &InputKind) {
                 }
                 vec![
                     format!("`{}`", f.name),
-                    crate::check::describe_shape(&program.records, &f.ty),
+                    crate::ir::describe::describe_shape(&program.records, &f.ty),
                     options.join(", "),
                     notes_text(&f.notes, NoteKind::Source).join("; "),
                 ]

@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 
 use rust_decimal::Decimal;
 
-use crate::eval::builtins::Builtin;
+use crate::ir::builtins::Builtin;
 use crate::ir::types::{GlobalId, Type};
 use crate::ir::value::Value;
 use crate::ir::{Arith, Compare, Expr, FnId, GlobalDef, Program};

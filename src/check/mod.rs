@@ -30,7 +30,6 @@ use crate::syntax::ast::{self, Item};
 use crate::analysis::{consistency, lints};
 
 pub use lints::Lints;
-pub use shapes::{describe_expected, describe_shape};
 
 /// What a name stands for in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

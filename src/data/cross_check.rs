@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::Step;
 use super::read::ReadCx;
-use crate::eval::in_force;
+use crate::ir::in_force;
 use crate::ir::types::RecordId;
 use crate::ir::value::{RecordValue, Value};
 use crate::ir::{GlobalDef, KindId, ShapeType};

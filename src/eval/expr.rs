@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::builtins::Builtin;
 use super::locals::Local;
 use super::{EvalError, Evaluation, arith, builtins, compare, stream};
+use crate::ir::builtins::Builtin;
 use crate::ir::types::GlobalId;
 use crate::ir::value::{RecordValue, Value};
 use crate::ir::{Arith, Compare, Expr, FnId};

@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 
 use crate::ir::types::GlobalId;
 use crate::ir::value::{Month, RecordValue, Value};
-use crate::ir::{Arith, Compare, FnId, GlobalDef, KindId, Program, Variant};
+use crate::ir::{Arith, Compare, FnId, GlobalDef, KindId, Program, Variant, in_force};
 use crate::source::Span;
 
 /// A rule that failed on this data: a division by zero, an overflow, a missing map entry.
@@ -72,17 +72,6 @@ impl EvalError {
     pub(crate) fn overflow() -> EvalError {
         EvalError::new("a number is too large or too precise to compute exactly (more than 28 significant digits)")
             .help("check the data for an absurd amount or too many decimals, or the rule for a runaway multiplication")
-    }
-}
-
-/// The variant of a dated let or table in force on `date`; the newest when there is no date.
-pub fn in_force<T>(variants: &[Variant<T>], date: Option<NaiveDate>) -> Option<&Variant<T>> {
-    match date {
-        None => variants.last(),
-        Some(date) => variants
-            .iter()
-            .rev()
-            .find(|v| v.from.is_none_or(|from| from <= date)),
     }
 }
 

@@ -7,9 +7,9 @@ use std::collections::HashSet;
 
 use rust_decimal::Decimal;
 
-use super::builtins::Builtin;
 use super::{EvalError, Evaluation};
 use crate::ir::Expr;
+use crate::ir::builtins::Builtin;
 use crate::ir::value::Value;
 use crate::source::Span;
 use crate::syntax::ast::BinderKind;

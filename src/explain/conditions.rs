@@ -390,7 +390,7 @@ pub fn elements(
             Ok(out)
         }
         Expr::Call {
-            builtin: crate::eval::builtins::Builtin::Unique,
+            builtin: crate::ir::builtins::Builtin::Unique,
             args,
             ..
         } => {

@@ -12,7 +12,8 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use crate::eval::designation::DesignationResult;
-use crate::eval::{EvalError, Evaluation, in_force};
+use crate::eval::{EvalError, Evaluation};
+use crate::ir::in_force;
 use crate::ir::types::GlobalId;
 use crate::ir::value::Value;
 use crate::ir::{Designation, Expr, GlobalDef, KindId, Program};

@@ -2,6 +2,8 @@
 //!
 //! The checker builds it from the AST; the evaluator runs it; reports and tools read it.
 
+pub mod builtins;
+pub mod describe;
 pub mod types;
 pub mod value;
 
@@ -10,7 +12,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::eval::builtins::Builtin;
+use crate::ir::builtins::Builtin;
 use crate::ir::types::{GlobalId, RecordId, Type};
 use crate::ir::value::{Layout, Value};
 use crate::source::{SourceMap, Span};
@@ -448,4 +450,15 @@ pub enum Expr {
         args: Vec<Expr>,
         span: Span,
     },
+}
+
+/// The variant of a dated let or table in force on `date`; the newest when there is no date.
+pub fn in_force<T>(variants: &[Variant<T>], date: Option<NaiveDate>) -> Option<&Variant<T>> {
+    match date {
+        None => variants.last(),
+        Some(date) => variants
+            .iter()
+            .rev()
+            .find(|v| v.from.is_none_or(|from| from <= date)),
+    }
 }

@@ -3,52 +3,44 @@
 use rayon::prelude::*;
 
 use crate::ir::{KindId, Program};
-use crate::report;
 use crate::run::input::RawRecord;
-use crate::run::record::{RecordError, evaluate_text};
+use crate::run::record::{Outcome, RecordError, evaluate_text};
 
-/// How results are printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// A breakdown for people.
-    Table,
-    /// The data contract's JSON, one line per record.
-    Json,
-}
-
-/// Evaluates a chunk of records in parallel: each one's printed result, or why it has none.
-pub fn evaluate_chunk(
+/// Evaluates a chunk of records in parallel and prints each outcome with `print` (a report
+/// format, chosen by the caller): each record's text, or why it has none. `reasons` asks for
+/// the condition behind each value chosen by `if`, which only the table shows.
+pub fn evaluate_chunk<P>(
     program: &Program,
     kind: Option<KindId>,
     chunk: &[RawRecord],
-    format: Format,
-) -> Vec<Result<String, RecordError>> {
+    reasons: bool,
+    print: P,
+) -> Vec<Result<String, RecordError>>
+where
+    P: Fn(&Outcome, &RawRecord) -> String + Sync,
+{
     chunk
         .par_iter()
-        .map(|record| evaluate_one(program, kind, record, format))
+        .map(|record| evaluate_one(program, kind, record, reasons, &print))
         .collect()
 }
 
-pub fn evaluate_one(
+fn evaluate_one<P>(
     program: &Program,
     kind: Option<KindId>,
     record: &RawRecord,
-    format: Format,
-) -> Result<String, RecordError> {
+    reasons: bool,
+    print: P,
+) -> Result<String, RecordError>
+where
+    P: Fn(&Outcome, &RawRecord) -> String,
+{
     if let Some(error) = record.encoding_error() {
         return Err(RecordError::Data {
             id: None,
             errors: vec![error],
         });
     }
-    let outcome = evaluate_text(program, kind, &record.text, format == Format::Table)?;
-    let mut text = String::with_capacity(2048);
-    match format {
-        Format::Json => report::json::write_outcome(&mut text, &outcome),
-        Format::Table => {
-            report::table::write_outcome(&mut text, &outcome, &record.origin.to_string())
-        }
-    }
-    text.push('\n');
-    Ok(text)
+    let outcome = evaluate_text(program, kind, &record.text, reasons)?;
+    Ok(print(&outcome, record))
 }
