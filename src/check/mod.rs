@@ -86,7 +86,7 @@ pub struct Failed {
 
 /// Checks loaded rule files. Returns the program and its warnings, or every problem found.
 /// `earlier` are problems found while loading, reported together with the checker's.
-pub fn check(mut loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Failed> {
+pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Failed> {
     let mut checker = Checker::new(&loaded);
     checker.run();
     let Checker {
@@ -100,7 +100,6 @@ pub fn check(mut loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>),
     if !diags.has_errors() {
         consistency::check(&loaded, &program, &mut diags);
     }
-    crate::syntax::parse::discard(std::mem::take(&mut loaded.files));
     diags.extend(earlier.0);
     let ok = !diags.has_errors();
     let sorted = diags.sorted();
