@@ -2,7 +2,7 @@
 //! and `case`, whose texts are checked against the values the subject can have.
 
 use super::Checker;
-use super::lower::{Ctx, Local, Typed};
+use super::lower::{Local, Scope, Typed};
 use super::operators::ordered;
 use crate::diagnostic::{Diag, suggest};
 use crate::ir::Expr;
@@ -14,7 +14,7 @@ use crate::syntax::ast::{self, BinderKind};
 impl Checker<'_> {
     pub(super) fn where_(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         list: &ast::Expr,
         condition: &ast::Expr,
     ) -> Typed {
@@ -56,7 +56,7 @@ impl Checker<'_> {
 
     pub(super) fn binder(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         kind: BinderKind,
         var: &ast::Ident,
         list: &ast::Expr,
@@ -151,7 +151,7 @@ impl Checker<'_> {
 
     pub(super) fn case(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         subject: &ast::Expr,
         arms: &[(ast::Expr, ast::Expr)],
         otherwise: Option<&ast::Expr>,

@@ -2,7 +2,7 @@
 //! number and types of arguments checked.
 
 use super::Checker;
-use super::lower::{Ctx, Typed};
+use super::lower::{Scope, Typed};
 use super::operators::ordered;
 use crate::analysis::lints::Node;
 use crate::diagnostic::{Diag, suggest};
@@ -16,7 +16,7 @@ use crate::syntax::ast;
 impl Checker<'_> {
     pub(super) fn call(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         name: &ast::Ident,
         args: &[ast::Expr],
         span: Span,
@@ -122,7 +122,7 @@ impl Checker<'_> {
     /// be one.
     fn lower_args(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         args: &[ast::Expr],
         tables: bool,
     ) -> Vec<(Expr, Type, Span)> {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::lower::{Ctx, Local};
+use super::lower::{Local, Scope};
 use super::{Checker, Symbol};
 use crate::analysis::lints::Node;
 use crate::diagnostic::{Diag, suggest};
@@ -65,7 +65,7 @@ impl Checker<'_> {
                 }
                 let lowered = match &d.form {
                     DesignationForm::Written(body) => {
-                        let mut cx = Ctx::new(file.id, Node::Root);
+                        let mut cx = Scope::new(file.id, Node::Root);
                         self.designation_body(&mut cx, d, body, Vec::new(), Vec::new())
                     }
                     DesignationForm::FromTemplate {
@@ -118,7 +118,7 @@ impl Checker<'_> {
                         // that the template's parameter names.
                         let mut aliases = Vec::new();
                         for ((param, want), arg) in params.iter().zip(args) {
-                            let mut arg_cx = Ctx::new(file.id, Node::Root);
+                            let mut arg_cx = Scope::new(file.id, Node::Root);
                             let (expr, ty) = self.lower(&mut arg_cx, arg);
                             self.expect(
                                 &ty,
@@ -138,7 +138,7 @@ impl Checker<'_> {
                             };
                             aliases.push((param.clone(), want.clone(), global));
                         }
-                        let mut cx = Ctx::new(template_file, Node::Template(index));
+                        let mut cx = Scope::new(template_file, Node::Template(index));
                         self.designation_body(&mut cx, d, &decl.body, aliases, notes.clone())
                     }
                 };
@@ -192,7 +192,7 @@ impl Checker<'_> {
 
     fn designation_body(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         d: &ast::Designation,
         body: &ast::DesignationBody,
         aliases: Vec<(String, Type, crate::ir::types::GlobalId)>,
@@ -408,7 +408,7 @@ impl Checker<'_> {
                         );
                         continue;
                     }
-                    let mut cx = Ctx::new(file.id, Node::Root);
+                    let mut cx = Scope::new(file.id, Node::Root);
                     let (expr, _) = self.lower(&mut cx, &field.value);
                     self.program.kinds[kind.0 as usize]
                         .output

@@ -27,7 +27,7 @@ pub(super) enum Local {
 }
 
 /// What the expression being lowered can see.
-pub(super) struct Ctx {
+pub(super) struct Scope {
     pub file: FileId,
     pub locals: Vec<Local>,
     pub next_slot: u32,
@@ -36,9 +36,9 @@ pub(super) struct Ctx {
     pub owner: Node,
 }
 
-impl Ctx {
-    pub fn new(file: FileId, owner: Node) -> Ctx {
-        Ctx {
+impl Scope {
+    pub fn new(file: FileId, owner: Node) -> Scope {
+        Scope {
             file,
             locals: Vec::new(),
             next_slot: 0,
@@ -76,7 +76,7 @@ pub(super) fn error_expr() -> Typed {
 impl Checker<'_> {
     /// An expression that is a value. A table is not one: it is read with `[row, column]`
     /// or `rows()` and `columns()`, which lower their operand with [`Checker::lower_any`].
-    pub(super) fn lower(&mut self, cx: &mut Ctx, e: &ast::Expr) -> Typed {
+    pub(super) fn lower(&mut self, cx: &mut Scope, e: &ast::Expr) -> Typed {
         let typed = self.lower_any(cx, e);
         if let Type::Table(_) = typed.1 {
             let name = self.loaded.sources.snippet(e.span);
@@ -93,7 +93,7 @@ impl Checker<'_> {
     }
 
     /// An expression that is a value or a table.
-    pub(super) fn lower_any(&mut self, cx: &mut Ctx, e: &ast::Expr) -> Typed {
+    pub(super) fn lower_any(&mut self, cx: &mut Scope, e: &ast::Expr) -> Typed {
         match &e.kind {
             ExprKind::Number(n) => (Expr::Const(Value::Number(*n)), Type::Number),
             ExprKind::Text(t) => (Expr::Const(Value::text(t)), Type::literal(t)),
@@ -230,7 +230,7 @@ impl Checker<'_> {
         }
     }
 
-    fn name(&mut self, cx: &mut Ctx, name: &str, span: Span) -> Typed {
+    fn name(&mut self, cx: &mut Scope, name: &str, span: Span) -> Typed {
         for local in cx.locals.iter().rev() {
             match local {
                 Local::Var { name: n, ty, slot } if n == name => {
@@ -293,7 +293,7 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn unknown_name(&mut self, cx: &Ctx, name: &str, span: Span) {
+    pub(super) fn unknown_name(&mut self, cx: &Scope, name: &str, span: Span) {
         if self.unparsed(name) {
             return;
         }
@@ -370,7 +370,7 @@ impl Checker<'_> {
         }
     }
 
-    fn list(&mut self, cx: &mut Ctx, items: &[ast::Expr], span: Span) -> Typed {
+    fn list(&mut self, cx: &mut Scope, items: &[ast::Expr], span: Span) -> Typed {
         let mut exprs = Vec::with_capacity(items.len());
         let mut ty = Type::Nothing;
         let mut first_span = span;
@@ -419,7 +419,7 @@ impl Checker<'_> {
         (Expr::List(exprs), Type::list(ty))
     }
 
-    fn field(&mut self, cx: &mut Ctx, base: &ast::Expr, field: &ast::Ident) -> Typed {
+    fn field(&mut self, cx: &mut Scope, base: &ast::Expr, field: &ast::Ident) -> Typed {
         let (expr, ty) = self.lower(cx, base);
         if ty.is_error() {
             return error_expr();

@@ -2,8 +2,9 @@
 //!
 //! The checker collects every problem it finds and keeps going; a program is returned only
 //! when there is no error. Stages: declarations and scopes (this file), input shapes
-//! (`shapes`), expressions (`lower`, `builtins`), designations, outputs and tests
-//! (`designations`), then consistency lints that need the whole program (`lints`).
+//! (`shapes`), expressions (`lower`, `operators`, `binders`, `builtins`), designations and outputs
+//! (`designations`), tests (`test_blocks`), then the lints and consistency checks of
+//! `analysis`, which need the whole program.
 
 mod binders;
 mod builtins;
@@ -79,14 +80,14 @@ pub(crate) struct Checker<'a> {
 
 /// Rule files that do not check: the errors (and warnings), with the sources to show them.
 #[derive(Debug)]
-pub struct Failed {
+pub struct Rejected {
     pub sources: crate::source::SourceMap,
     pub diags: Vec<Diag>,
 }
 
 /// Checks loaded rule files. Returns the program and its warnings, or every problem found.
 /// `earlier` are problems found while loading, reported together with the checker's.
-pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Failed> {
+pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Rejected> {
     let mut checker = Checker::new(&loaded);
     checker.run();
     let Checker {
@@ -109,7 +110,7 @@ pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Fai
         program.sources = loaded.sources;
         Ok((program, sorted))
     } else {
-        Err(Failed {
+        Err(Rejected {
             sources: loaded.sources,
             diags: sorted,
         })

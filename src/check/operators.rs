@@ -2,7 +2,7 @@
 //! says what would fit when they do not.
 
 use super::Checker;
-use super::lower::{Ctx, Typed, error_expr};
+use super::lower::{Scope, Typed, error_expr};
 use crate::diagnostic::{Diag, suggest};
 use crate::ir::types::Type;
 use crate::ir::value::Value;
@@ -13,7 +13,7 @@ use crate::syntax::ast::{self, BinaryOp};
 impl Checker<'_> {
     pub(super) fn binary(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         op: BinaryOp,
         a: &ast::Expr,
         b: &ast::Expr,
@@ -200,7 +200,7 @@ impl Checker<'_> {
 
     pub(super) fn index(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         base: &ast::Expr,
         keys: &[ast::Expr],
         span: Span,

@@ -2,7 +2,7 @@
 //! an optional date, and what they expect of named values and designations.
 
 use super::Checker;
-use super::lower::Ctx;
+use super::lower::Scope;
 use crate::analysis::lints::Node;
 use crate::diagnostic::{Diag, suggest};
 use crate::ir::value::Value;
@@ -79,7 +79,7 @@ impl Checker<'_> {
         kind: Option<KindId>,
         e: &ast::Expectation,
     ) -> Option<Expectation> {
-        let mut value_cx = Ctx::new(file, Node::Root);
+        let mut value_cx = Scope::new(file, Node::Root);
         let (expected_expr, expected_ty) = self.lower(&mut value_cx, &e.value);
         let Some(expected) = (match expected_expr {
             ir::Expr::Const(v) => Some(v),
@@ -166,7 +166,7 @@ impl Checker<'_> {
                 }
             }
             AstTarget::Value(expr) => {
-                let mut cx = Ctx::new(file, Node::Root);
+                let mut cx = Scope::new(file, Node::Root);
                 let (lowered, ty) = self.lower(&mut cx, expr);
                 if !ty.is_error() && expected_ty.join(&ty).is_none() {
                     self.error(

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 
 use super::render::Renderer;
 use super::{FAILED, OK, USAGE, default_rules, emit};
-use crate::check::Failed;
+use crate::check::Rejected;
 use crate::diagnostic::Diag;
 use crate::report::findings;
 use crate::source::SourceMap;
@@ -40,7 +40,7 @@ pub fn run(args: CheckArgs) -> u8 {
     let rules = default_rules(args.rules);
     let (diags, sources) = match crate::load_rules(&rules) {
         Ok((program, warnings)) => (warnings, program.sources),
-        Err(Failed { sources, diags }) => (diags, sources),
+        Err(Rejected { sources, diags }) => (diags, sources),
     };
     if diags.iter().any(|d| d.span.is_none() && d.is_error()) {
         // A rule path that does not exist: a usage error, not a finding in the rules.

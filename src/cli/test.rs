@@ -10,7 +10,7 @@ use crate::diagnostic::Diag;
 use crate::ir::KindId;
 use crate::ir::Program;
 use crate::testing::coverage::{self, Exercised};
-use crate::testing::{CaseResult, Failure, run};
+use crate::testing::{CaseFailure, CaseResult, run};
 
 #[derive(Args, Debug)]
 pub struct TestArgs {
@@ -94,9 +94,9 @@ fn place(program: &Program, case: &CaseResult) -> (String, usize, usize) {
     (file.name.clone(), line, column)
 }
 
-fn describe(program: &Program, failure: &Failure, renderer: &Renderer) -> String {
+fn describe(program: &Program, failure: &CaseFailure, renderer: &Renderer) -> String {
     match failure {
-        Failure::Mismatch {
+        CaseFailure::Mismatch {
             span,
             target,
             expected,
@@ -107,7 +107,7 @@ fn describe(program: &Program, failure: &Failure, renderer: &Renderer) -> String
                 "  line {line}: expect {target} = {expected}\n    expected: {expected}\n    actual:   {actual}\n"
             )
         }
-        Failure::Data { file, errors } => {
+        CaseFailure::Data { file, errors } => {
             let mut out = format!("  the test's data does not fit the input ({file}):\n");
             for (error, span) in errors {
                 match span {
@@ -122,7 +122,7 @@ fn describe(program: &Program, failure: &Failure, renderer: &Renderer) -> String
             }
             out
         }
-        Failure::Rule(error) => {
+        CaseFailure::Rule(error) => {
             let mut diag =
                 Diag::general("rule-failed", format!("a rule failed: {}", error.message));
             diag.span = error.span;

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 use super::Step;
-use super::read::ReadCx;
+use super::read::Reading;
 use crate::ir::in_force;
 use crate::ir::types::RecordId;
 use crate::ir::value::{RecordValue, Value};
@@ -13,7 +13,7 @@ use crate::ir::{GlobalDef, KindId, ShapeType};
 
 /// Checks that need the whole record: references between lists (`refers to`), and keys that
 /// must be labels of the table in force on the record's date.
-pub(super) fn cross_check(cx: &mut ReadCx<'_>, kind: KindId, record: &RecordValue) {
+pub(super) fn cross_check(cx: &mut Reading<'_>, kind: KindId, record: &RecordValue) {
     let program = cx.program;
     let input = program.kind(kind);
     let date = input
@@ -32,7 +32,7 @@ pub(super) fn cross_check(cx: &mut ReadCx<'_>, kind: KindId, record: &RecordValu
 }
 
 struct Walker<'c, 'p, 'r> {
-    cx: &'c mut ReadCx<'p>,
+    cx: &'c mut Reading<'p>,
     root: &'r RecordValue,
     date: Option<NaiveDate>,
     /// The key sets of `refers to` lists, built on first use.

@@ -17,7 +17,7 @@ use crate::source::Span;
 pub struct CaseResult {
     pub name: String,
     pub span: Span,
-    pub failures: Vec<Failure>,
+    pub failures: Vec<CaseFailure>,
 }
 
 impl CaseResult {
@@ -27,7 +27,7 @@ impl CaseResult {
 }
 
 #[derive(Debug)]
-pub enum Failure {
+pub enum CaseFailure {
     /// A value is not what the test expects.
     Mismatch {
         span: Span,
@@ -71,10 +71,12 @@ fn run_one(
         TestInput::File(path, _) => match std::fs::read_to_string(path) {
             Ok(text) => (text, crate::source::display_path(path), None),
             Err(e) => {
-                result.failures.push(Failure::Rule(EvalError::new(format!(
-                    "cannot read {}: {e}",
-                    path.display()
-                ))));
+                result
+                    .failures
+                    .push(CaseFailure::Rule(EvalError::new(format!(
+                        "cannot read {}: {e}",
+                        path.display()
+                    ))));
                 return result;
             }
         },
@@ -96,7 +98,7 @@ fn run_one(
                     (e, span)
                 })
                 .collect();
-            result.failures.push(Failure::Data {
+            result.failures.push(CaseFailure::Data {
                 file: origin,
                 errors,
             });
@@ -152,7 +154,7 @@ fn expect_all(
                     match ev.designation(&designations[i]) {
                         Ok(r) => results[i] = Some(r),
                         Err(e) => {
-                            result.failures.push(Failure::Rule(e));
+                            result.failures.push(CaseFailure::Rule(e));
                             return result;
                         }
                     }
@@ -184,14 +186,14 @@ fn expect_all(
         };
         match actual {
             Ok(actual) if actual == expectation.expected => {}
-            Ok(actual) => result.failures.push(Failure::Mismatch {
+            Ok(actual) => result.failures.push(CaseFailure::Mismatch {
                 span: expectation.span,
                 target: target_text(program, kind, &expectation.target),
                 expected: expectation.expected_text.clone(),
                 actual: shown(&actual),
             }),
             Err(e) => {
-                result.failures.push(Failure::Rule(e));
+                result.failures.push(CaseFailure::Rule(e));
                 return result;
             }
         }

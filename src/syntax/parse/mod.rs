@@ -9,8 +9,8 @@ mod expr;
 mod items;
 
 use pest::Parser;
-use rayon::prelude::*;
 use pest::iterators::Pair;
+use rayon::prelude::*;
 
 use crate::diagnostic::{Diag, Diags};
 use crate::source::{FileId, Span};
@@ -110,7 +110,7 @@ fn on_own_thread<T: Send>(stack: usize, work: impl FnOnce() -> T + Send) -> Resu
 
 /// Parses a file on the current thread, which must have the stack [`stack_for`] asks for it.
 fn parse_here(id: FileId, text: &str, diags: &mut Diags) -> ast::File {
-    let mut cx = Cx::new(id, diags);
+    let mut cx = Converter::new(id, diags);
     match TallyParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let file = pairs.next().expect("the file rule always yields one pair");
@@ -149,7 +149,7 @@ fn not_read(at: Span, reason: String) -> Diag {
 }
 
 /// What the conversion functions share: the file and where problems go.
-pub(crate) struct Cx<'d> {
+pub(crate) struct Converter<'d> {
     pub file: FileId,
     pub diags: &'d mut Diags,
     /// How many expressions the one being converted is inside.
@@ -158,9 +158,9 @@ pub(crate) struct Cx<'d> {
     pub offset: usize,
 }
 
-impl<'d> Cx<'d> {
-    fn new(file: FileId, diags: &'d mut Diags) -> Cx<'d> {
-        Cx {
+impl<'d> Converter<'d> {
+    fn new(file: FileId, diags: &'d mut Diags) -> Converter<'d> {
+        Converter {
             file,
             diags,
             depth: 0,
@@ -191,7 +191,7 @@ fn detailed_error(rule: Rule, text: &str) -> Option<pest::error::Error<Rule>> {
 /// that begins with a declaration keyword. Returns the items that parse and the names the
 /// others declare.
 fn recover(
-    cx: &mut Cx<'_>,
+    cx: &mut Converter<'_>,
     text: &str,
     first: pest::error::Error<Rule>,
 ) -> (Vec<ast::Item>, Vec<String>) {
