@@ -4,7 +4,7 @@
 use super::lower::{Local, Scope};
 use super::{Checker, State};
 use crate::analysis::lints::Node;
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Code, Diag};
 use crate::ir::types::{GlobalId, Type};
 use crate::ir::{Body, FnId, GlobalDef, Variant};
 use crate::source::{FileId, Span};
@@ -19,7 +19,7 @@ impl Checker<'_> {
                 let global = self.program.global(id);
                 let span = reference.unwrap_or(global.span);
                 let diag = Diag::error(
-                    "circular-definition",
+                    Code::CircularDefinition,
                     span,
                     format!("`{}` is defined in terms of itself", global.name),
                 )
@@ -56,7 +56,7 @@ impl Checker<'_> {
                     Some(joined) => ty = Some((joined, *first_span)),
                     None => {
                         let diag = Diag::error(
-                            "variant-type",
+                            Code::VariantType,
                             decl.body.span,
                             format!(
                                 "this version of `{}` is {t}, the first is {first}",

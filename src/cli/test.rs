@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::render::Renderer;
 use super::{FAILED, OK, default_rules, emit, load_rules};
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Code, Diag};
 use crate::ir::KindId;
 use crate::ir::Program;
 use crate::testing::coverage::{self, Exercised};
@@ -113,7 +113,7 @@ fn describe(program: &Program, failure: &CaseFailure, renderer: &Renderer) -> St
                 match span {
                     Some(span) => {
                         let mut diag =
-                            Diag::error("bad-data", *span, error.to_string()).label("here");
+                            Diag::error(Code::BadData, *span, error.to_string()).label("here");
                         diag.help = error.help.clone();
                         out.push_str(&renderer.diag(&diag, &program.sources));
                     }
@@ -123,8 +123,10 @@ fn describe(program: &Program, failure: &CaseFailure, renderer: &Renderer) -> St
             out
         }
         CaseFailure::Rule(error) => {
-            let mut diag =
-                Diag::general("rule-failed", format!("a rule failed: {}", error.message));
+            let mut diag = Diag::general(
+                Code::RuleFailed,
+                format!("a rule failed: {}", error.message),
+            );
             diag.span = error.span;
             diag.label = "while evaluating this".into();
             diag.help = error.help.clone();

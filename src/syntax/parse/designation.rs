@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::Converter;
 use super::expr::{expr, string_value};
 use super::items::{first, ident, note, number, type_expr};
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Code, Diag};
 use crate::source::Span;
 use crate::syntax::ast::*;
 use crate::syntax::grammar::Rule;
@@ -129,7 +129,7 @@ fn set_once<T>(
     if slot.is_some() {
         cx.diags.push(
             Diag::error(
-                "duplicate-property",
+                Code::DuplicateProperty,
                 span,
                 format!("`{what}` is given twice"),
             )
@@ -196,9 +196,13 @@ fn subcategory(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Subcatego
                 let value = first_expr(cx, part);
                 if s.points.is_some() {
                     cx.diags.push(
-                        Diag::error("duplicate-property", part_span, "`points` is given twice")
-                            .label("second one")
-                            .help("a subcategory has one `points =`; remove one of them"),
+                        Diag::error(
+                            Code::DuplicateProperty,
+                            part_span,
+                            "`points` is given twice",
+                        )
+                        .label("second one")
+                        .help("a subcategory has one `points =`; remove one of them"),
                     );
                 } else {
                     s.points = value;

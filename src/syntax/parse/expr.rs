@@ -7,7 +7,7 @@ use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::Converter;
 use super::items::{date, ident, number, percent};
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Code, Diag};
 use crate::syntax::ast::*;
 use crate::syntax::grammar::Rule;
 
@@ -63,7 +63,7 @@ pub(super) fn deeper<T>(
     let result = if cx.depth > MAX_DEPTH {
         cx.diags.push(
             Diag::error(
-                "too-deep",
+                Code::TooDeep,
                 span,
                 format!("this goes more than {MAX_DEPTH} levels deep"),
             )

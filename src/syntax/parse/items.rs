@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::expr::{deeper, expr, string_value};
 use super::{Converter, designation};
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Code, Diag};
 use crate::syntax::ast::*;
 use crate::syntax::grammar::Rule;
 
@@ -199,7 +199,7 @@ pub(super) fn number(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Dec
         Err(_) => {
             cx.diags.push(
                 Diag::error(
-                    "number-too-large",
+                    Code::NumberTooLarge,
                     cx.span(&pair),
                     format!("`{}` is too large or too precise", pair.as_str()),
                 )
@@ -219,7 +219,7 @@ pub(super) fn percent(cx: &mut Converter<'_>, pair: &Pair<'_, Rule>) -> Option<D
         Err(_) => {
             cx.diags.push(
                 Diag::error(
-                    "number-too-large",
+                    Code::NumberTooLarge,
                     cx.span(pair),
                     format!("`{}` is too large or too precise", pair.as_str()),
                 )
@@ -236,7 +236,7 @@ pub(super) fn date(cx: &mut Converter<'_>, pair: &Pair<'_, Rule>) -> Option<Naiv
         Err(_) => {
             cx.diags.push(
                 Diag::error(
-                    "bad-date",
+                    Code::BadDate,
                     cx.span(pair),
                     format!("`{}` is not a date", pair.as_str()),
                 )

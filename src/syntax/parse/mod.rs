@@ -12,7 +12,7 @@ use pest::Parser;
 use pest::iterators::Pair;
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diag, Diags};
+use crate::diagnostic::{Code, Diag, Diags};
 use crate::source::{FileId, Span};
 use crate::syntax::ast;
 use crate::syntax::grammar::{ITEM_WORDS, Rule, TallyParser, describe};
@@ -143,7 +143,7 @@ fn parse_here(id: FileId, text: &str, diags: &mut Diags) -> ast::File {
 
 /// A text that could not be parsed because no thread could be started for it.
 fn not_read(at: Span, reason: String) -> Diag {
-    Diag::error("unparsed", at, "this text was not read")
+    Diag::error(Code::Unparsed, at, "this text was not read")
         .label(reason)
         .help("split it into smaller files, or free some memory")
 }
@@ -314,7 +314,7 @@ fn syntax_error_in(
                 .collect();
             let expected = expected_list(&positives, &punctuation);
             let mut diag = Diag::error(
-                "syntax",
+                Code::Syntax,
                 span,
                 format!("expected {expected}, found {found_text}"),
             )
@@ -337,7 +337,7 @@ fn syntax_error_in(
             }
             diag
         }
-        ErrorVariant::CustomError { message } => Diag::error("syntax", span, message),
+        ErrorVariant::CustomError { message } => Diag::error(Code::Syntax, span, message),
     }
 }
 
