@@ -1,6 +1,6 @@
 //! `tally doc`: the rule files as a document for readers who do not read code. Per designation
 //! and path, a table of categories and subcategories with their maxima and how points are
-//! earned (the structure of the seed's "Requirements for ..." tables); the definitions behind
+//! earned (the structure of the newsletter's "Requirements for ..." tables); the definitions behind
 //! them with their sources; the lists; the tables and outputs of other inputs; every assumption.
 
 use std::collections::BTreeSet;

@@ -102,3 +102,23 @@ pub fn edited_copy(source: &Path, target: &Path, edit: &str, from: &str, to: &st
         std::fs::write(target.join(path.file_name().expect("name")), text).expect("write");
     }
 }
+
+/// The rule files (`*.tally`) under `dir`, in every subfolder, sorted. A folder without any is
+/// a mistake in the test, so it fails rather than pass over nothing.
+pub fn rule_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("a readable folder") {
+            let path = entry.expect("a folder entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "tally") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, &mut files);
+    assert!(!files.is_empty(), "no rule files in {}", dir.display());
+    files.sort();
+    files
+}
