@@ -81,17 +81,14 @@ fn formatted_rules_evaluate_the_same() {
     let (formatted, _) =
         tally::load_rules(std::slice::from_ref(&dir)).expect("formatted rules check");
     for folder in ["tests/fixtures/partners", "tests/fixtures/scenarios"] {
-        for entry in std::fs::read_dir(folder).expect("fixtures") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "json") {
-                let text = std::fs::read_to_string(&path).expect("fixture");
-                assert_eq!(
-                    eval_json(&original, &text),
-                    eval_json(&formatted, &text),
-                    "{}",
-                    path.display()
-                );
-            }
+        for path in crate::support::files(Path::new(folder), "json") {
+            let text = std::fs::read_to_string(&path).expect("fixture");
+            assert_eq!(
+                eval_json(&original, &text),
+                eval_json(&formatted, &text),
+                "{}",
+                path.display()
+            );
         }
     }
     let _ = std::fs::remove_dir_all(dir);

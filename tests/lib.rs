@@ -2,6 +2,7 @@
 
 mod bad_data;
 mod check;
+mod checker;
 mod cli;
 mod codes;
 mod diagnostics;
