@@ -31,9 +31,18 @@ pub struct Program {
     pub functions: Vec<Function>,
     pub kinds: Vec<InputKind>,
     pub tests: Vec<Test>,
+    /// The digest of `sources`, worked out when first asked for (see [`crate::stamp`]).
+    pub digest: std::sync::OnceLock<Arc<str>>,
 }
 
 impl Program {
+    /// The SHA-256 of the loaded rule files, as every result's stamp carries it.
+    pub fn rules_digest(&self) -> Arc<str> {
+        self.digest
+            .get_or_init(|| crate::stamp::rules_digest(&self.sources).into())
+            .clone()
+    }
+
     pub fn global(&self, id: GlobalId) -> &Global {
         &self.globals[id.0 as usize]
     }

@@ -19,6 +19,7 @@ pub mod load;
 pub mod parse;
 pub mod report;
 pub mod source;
+pub mod stamp;
 pub mod syntax;
 pub mod testing;
 pub mod types;

@@ -4,11 +4,12 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::mpsc;
 
+use chrono::NaiveDate;
 use clap::Args;
 
 use super::render::Renderer;
 use super::{DataFormat, FAILED, OK, USAGE, default_rules, load_rules};
-use crate::batch::{Format, evaluate_chunk};
+use crate::batch::{Format, Settings, evaluate_chunk};
 use crate::data::batch::{RawRecord, Records};
 use crate::evaluate::RecordError;
 use crate::ir::{KindId, Program};
@@ -30,6 +31,12 @@ pub struct EvalArgs {
     /// Threads to evaluate with, 1 to 256 (default: every core)
     #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..=256))]
     jobs: Option<u16>,
+    /// Evaluate a record that carries no evaluation date as of this day, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, value_name = "DATE", value_parser = crate::stamp::parse_date)]
+    as_of: Option<NaiveDate>,
+    /// Append one JSON line per record to this file: time, record id, SHA-256 of the record, as_of, rules_digest, tally_version, results
+    #[arg(long, value_name = "FILE")]
+    decision_log: Option<PathBuf>,
 }
 
 /// Records read and evaluated per chunk: enough to keep every core busy, few enough to keep
@@ -68,6 +75,28 @@ pub fn run(args: EvalArgs) -> u8 {
             return USAGE;
         }
     };
+    let mut log = match &args.decision_log {
+        None => None,
+        Some(path) => match std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            Ok(file) => Some(io::BufWriter::new(file)),
+            Err(e) => {
+                eprintln!("tally: cannot open --decision-log {}: {e}", path.display());
+                return USAGE;
+            }
+        },
+    };
+    let settings = Settings {
+        format: match args.format {
+            DataFormat::Json => Format::Json,
+            DataFormat::Table => Format::Table,
+        },
+        as_of: args.as_of.unwrap_or_else(crate::stamp::today),
+        decision_log: log.is_some(),
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = 0usize;
@@ -83,17 +112,23 @@ pub fn run(args: EvalArgs) -> u8 {
         if chunk.is_empty() {
             break;
         }
-        let format = match args.format {
-            DataFormat::Json => Format::Json,
-            DataFormat::Table => Format::Table,
-        };
-        let results = evaluate_chunk(&program, kind, &chunk, format);
+        let results = evaluate_chunk(&program, kind, &chunk, settings);
         for (record, result) in chunk.iter().zip(results) {
+            if let Some(log) = &mut log {
+                let line = match &result {
+                    Ok(printed) => printed.log.clone().unwrap_or_default(),
+                    Err(error) => failure_line(&program, record, error, settings),
+                };
+                if let Err(e) = log.write_all(line.as_bytes()) {
+                    eprintln!("tally: cannot write --decision-log: {e}");
+                    return USAGE;
+                }
+            }
             let result = result.map_err(|error| problem(&program, record, error, &renderer));
             match result {
-                Ok(text) => {
+                Ok(printed) => {
                     evaluated += 1;
-                    if out.write_all(text.as_bytes()).is_err() {
+                    if out.write_all(printed.text.as_bytes()).is_err() {
                         return FAILED;
                     }
                 }
@@ -106,6 +141,10 @@ pub fn run(args: EvalArgs) -> u8 {
         }
     }
     let _ = out.flush();
+    if let Some(Err(e)) = log.as_mut().map(Write::flush) {
+        eprintln!("tally: cannot write --decision-log: {e}");
+        return USAGE;
+    }
     if failed > 0 {
         eprintln!(
             "tally: {failed} record{} not evaluated, {evaluated} evaluated",
@@ -134,6 +173,35 @@ fn read_ahead(mut records: Records) -> mpsc::Receiver<io::Result<Vec<RawRecord>>
         }
     });
     chunks
+}
+
+/// The decision-log line of a record that has no result: why, in one line.
+fn failure_line(
+    program: &Program,
+    record: &RawRecord,
+    error: &RecordError,
+    settings: Settings,
+) -> String {
+    let (id, why) = match error {
+        RecordError::Data { id, errors } => (
+            id.clone(),
+            errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        RecordError::Rule { id, error } => (id.clone(), error.message.clone()),
+    };
+    // A record that could not be read has no evaluation date of its own to tell.
+    let stamp = crate::stamp::Stamp::of(program, settings.as_of);
+    crate::stamp::decision_line(
+        id.as_deref(),
+        &record.origin.to_string(),
+        record.logged_bytes(),
+        &stamp,
+        Err(&why),
+    )
 }
 
 /// Why a record has no result, rendered for stderr.
