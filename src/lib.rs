@@ -20,6 +20,7 @@ pub mod syntax;
 pub mod data;
 pub mod eval;
 pub mod run;
+pub mod stamp;
 
 // Reports and the tools built on them.
 pub mod diff;
