@@ -38,7 +38,7 @@ use std::path::PathBuf;
 /// warnings, or every problem found.
 pub fn load_rules(
     paths: &[PathBuf],
-) -> Result<(ir::Program, Vec<diagnostic::Diag>), check::Failed> {
+) -> Result<(ir::Program, Vec<diagnostic::Diag>), check::Rejected> {
     let mut diags = diagnostic::Diags::default();
     let loaded = load::load(paths, &mut diags);
     check::check(loaded, diags)

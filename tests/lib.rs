@@ -3,6 +3,7 @@
 mod bad_data;
 mod check;
 mod cli;
+mod codes;
 mod diagnostics;
 mod diff;
 mod doc;
