@@ -37,13 +37,13 @@ impl Workspace {
         // As `tally fmt`: a file with syntax errors is left alone, and so is a layout that
         // would not read the same.
         let mut problems = crate::diagnostic::Diags::default();
-        crate::parse::parse_file(crate::source::FileId(0), &text, &mut problems);
+        crate::syntax::parse::parse_file(crate::source::FileId(0), &text, &mut problems);
         if problems.has_errors() {
             return Vec::new();
         }
-        match crate::format::format(&text) {
+        match crate::syntax::format::format(&text) {
             Some(formatted)
-                if *formatted != *text && crate::format::same_parse(&text, &formatted) =>
+                if *formatted != *text && crate::syntax::format::same_parse(&text, &formatted) =>
             {
                 let lines = super::LineIndex::new(&text);
                 vec![Edit {

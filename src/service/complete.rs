@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::index::{DefKind, Index};
 use super::{Analysis, Position, Range, Workspace, absolute};
-use crate::types::Type;
+use crate::ir::types::Type;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -268,7 +268,7 @@ fn names(analysis: &Analysis, file: usize, offset: usize, range: Range) -> Vec<C
             }
         }
     }
-    for (name, _, help) in crate::eval::builtins::BUILTINS {
+    for (name, _, help) in crate::ir::builtins::BUILTINS {
         out.push(Completion {
             label: name.to_string(),
             kind: CompletionKind::Builtin,

@@ -6,8 +6,8 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use crate::ast::{self, DesignationBody, Expr, ExprKind, Item, TypeExprKind};
 use crate::load::Loaded;
+use crate::syntax::ast::{self, DesignationBody, Expr, ExprKind, Item, TypeExprKind};
 
 /// What a definition is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

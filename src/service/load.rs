@@ -39,7 +39,7 @@ pub(super) fn load(workspace: &Workspace) -> Load {
             .map(|&id| (id, loaded.sources.get(id).text.clone()))
             .collect();
         let inputs: Vec<(FileId, &str)> = texts.iter().map(|(id, t)| (*id, &**t)).collect();
-        for (file, found) in crate::parse::parse_files(&inputs) {
+        for (file, found) in crate::syntax::parse::parse_files(&inputs) {
             loaded.files.push(file);
             diags.extend(found.0);
         }

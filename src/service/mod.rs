@@ -29,7 +29,7 @@ pub use navigate::{Hover, Location};
 pub use symbols::{Symbol, SymbolKind};
 
 use crate::diagnostic::Diag;
-use crate::types::Type;
+use crate::ir::types::Type;
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -147,7 +147,7 @@ impl Workspace {
 /// Whether `text` can name a definition.
 pub(crate) fn is_name(text: &str) -> bool {
     use pest::Parser;
-    crate::syntax::TallyParser::parse(crate::syntax::Rule::ident, text)
+    crate::syntax::grammar::TallyParser::parse(crate::syntax::grammar::Rule::ident, text)
         .is_ok_and(|p| p.as_str() == text)
 }
 
@@ -201,8 +201,8 @@ fn describe(analysis: &Analysis, family: &[usize], first: &Def) -> String {
         }
         for note in &def.notes {
             let word = match note.kind {
-                crate::ast::NoteKind::Source => "source",
-                crate::ast::NoteKind::Assumption => "assumption",
+                crate::syntax::ast::NoteKind::Source => "source",
+                crate::syntax::ast::NoteKind::Assumption => "assumption",
             };
             out.push_str(&format!("\n- {word}: {}\n", note.text));
         }
