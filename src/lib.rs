@@ -29,6 +29,10 @@ pub mod explain;
 pub mod report;
 pub mod testing;
 
+// The language service for editors, and the Language Server Protocol over it.
+pub mod lsp;
+pub mod service;
+
 // The command line.
 pub mod cli;
 
