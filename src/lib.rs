@@ -20,6 +20,7 @@ pub mod syntax;
 pub mod data;
 pub mod eval;
 pub mod run;
+pub mod stamp;
 
 // Reports and the tools built on them.
 pub mod diff;
@@ -27,6 +28,10 @@ pub mod doc;
 pub mod explain;
 pub mod report;
 pub mod testing;
+
+// The language service for editors, and the Language Server Protocol over it.
+pub mod lsp;
+pub mod service;
 
 // The command line.
 pub mod cli;

@@ -297,7 +297,7 @@ fn load_wave(
 }
 
 /// Records that `from` imports `to`, unless it is itself.
-fn link(loaded: &mut Loaded, from: FileId, to: FileId, span: Span, diags: &mut Diags) {
+pub(crate) fn link(loaded: &mut Loaded, from: FileId, to: FileId, span: Span, diags: &mut Diags) {
     if from == to {
         diags.push(
             Diag::error(Code::CircularImport, span, "a file imports itself")
@@ -345,7 +345,7 @@ pub fn load_texts(texts: &[(&str, &str)], diags: &mut Diags) -> Loaded {
     loaded
 }
 
-fn import_paths(loaded: &Loaded, id: FileId) -> Vec<(String, Span)> {
+pub(crate) fn import_paths(loaded: &Loaded, id: FileId) -> Vec<(String, Span)> {
     loaded
         .file(id)
         .items
@@ -357,7 +357,7 @@ fn import_paths(loaded: &Loaded, id: FileId) -> Vec<(String, Span)> {
         .collect()
 }
 
-fn missing_import(span: Span, path: &str) -> Diag {
+pub(crate) fn missing_import(span: Span, path: &str) -> Diag {
     Diag::error(
         Code::MissingImport,
         span,
@@ -368,7 +368,7 @@ fn missing_import(span: Span, path: &str) -> Diag {
 }
 
 /// Imports must not go round in a circle: each file's definitions come before its users'.
-fn report_cycles(loaded: &Loaded, diags: &mut Diags) {
+pub(crate) fn report_cycles(loaded: &Loaded, diags: &mut Diags) {
     let mut reported: Vec<Vec<FileId>> = Vec::new();
     for (start, _) in loaded.sources.files() {
         let mut path = vec![start];

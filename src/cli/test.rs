@@ -23,6 +23,9 @@ pub struct TestArgs {
     /// Fail (exit 1) when coverage is below this percentage; implies --coverage
     #[arg(long, value_name = "PERCENT")]
     min_coverage: Option<f64>,
+    /// Run a test whose data carries no evaluation date (and that sets none with `date`) as of this day, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, value_name = "DATE", value_parser = crate::stamp::parse_date)]
+    as_of: Option<chrono::NaiveDate>,
 }
 
 pub fn run_tests(args: TestArgs) -> u8 {
@@ -33,7 +36,8 @@ pub fn run_tests(args: TestArgs) -> u8 {
     };
     let measure = args.coverage || args.min_coverage.is_some();
     let mut exercised = Exercised::default();
-    let results = run(&program, measure.then_some(&mut exercised));
+    let as_of = args.as_of.unwrap_or_else(crate::stamp::today);
+    let results = run(&program, as_of, measure.then_some(&mut exercised));
     for case in &results {
         let (file, line, _) = place(&program, case);
         emit(&format!(

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use serde::de::DeserializeSeed;
 
 use super::cross_check::cross_check;
@@ -13,11 +14,14 @@ use super::{FieldError, Step};
 use crate::ir::value::{RecordValue, Value};
 use crate::ir::{KindId, Program};
 
-/// Reads the JSON text of one record of `kind`. Returns the record, or every problem in it.
+/// Reads the JSON text of one record of `kind`, as of its own evaluation date or `as_of` when
+/// it has none (table labels are checked against the table in force then). Returns the
+/// record, or every problem in it.
 pub fn read_record(
     program: &Program,
     kind: KindId,
     text: &str,
+    as_of: NaiveDate,
 ) -> Result<Arc<RecordValue>, Vec<FieldError>> {
     let record = program.kind(kind).record;
     let mut cx = Reading {
@@ -43,7 +47,7 @@ pub fn read_record(
     let Value::Record(record_value) = value else {
         return Err(with_positions(text, cx.errors));
     };
-    cross_check(&mut cx, kind, &record_value);
+    cross_check(&mut cx, kind, &record_value, as_of);
     if cx.errors.is_empty() {
         Ok(record_value)
     } else {

@@ -4,6 +4,8 @@ pub mod coverage;
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+
 use crate::data::FieldError;
 use crate::data::read::read_record;
 use crate::eval::designation::DesignationResult;
@@ -46,21 +48,28 @@ pub enum CaseFailure {
 }
 
 /// Runs the tests of the files that were named (not those of files they only import), in
-/// the order they are written. With `exercised`, records what they exercise.
-pub fn run(program: &Program, mut exercised: Option<&mut coverage::Exercised>) -> Vec<CaseResult> {
+/// the order they are written. A test whose data has no evaluation date and that sets none
+/// with `date` runs as of `as_of`. With `exercised`, records what they exercise.
+pub fn run(
+    program: &Program,
+    as_of: NaiveDate,
+    mut exercised: Option<&mut coverage::Exercised>,
+) -> Vec<CaseResult> {
     program
         .tests
         .iter()
         .filter(|t| program.roots.contains(&t.span.file))
-        .map(|t| run_one(program, t, exercised.as_deref_mut()))
+        .map(|t| run_one(program, t, as_of, exercised.as_deref_mut()))
         .collect()
 }
 
 fn run_one(
     program: &Program,
     test: &Test,
+    as_of: NaiveDate,
     exercised: Option<&mut coverage::Exercised>,
 ) -> CaseResult {
+    let as_of = test.date.unwrap_or(as_of);
     let mut result = CaseResult {
         name: test.name.clone(),
         span: test.span,
@@ -86,7 +95,7 @@ fn run_one(
             Some(*span),
         ),
     };
-    let record = match read_record(program, kind, &text) {
+    let record = match read_record(program, kind, &text, as_of) {
         Ok(record) => record,
         Err(errors) => {
             let errors = errors
@@ -116,7 +125,7 @@ fn run_one(
         }
         _ => record,
     };
-    let mut ev = Evaluation::new(program, kind, record);
+    let mut ev = Evaluation::new(program, kind, record, as_of);
     if exercised.is_some() {
         ev.coverage = Some(Box::default());
     }
