@@ -18,6 +18,7 @@ pub mod ir;
 pub mod load;
 pub mod parse;
 pub mod report;
+pub mod serve;
 pub mod source;
 pub mod syntax;
 pub mod testing;

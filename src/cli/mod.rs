@@ -8,7 +8,7 @@ mod eval;
 mod explain;
 mod fmt;
 pub mod render;
-mod test;
+pub(crate) mod test;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -70,7 +70,15 @@ enum Command {
     /// Render the rule files as a document for readers who do not read code
     #[command(after_help = EXIT_CODES)]
     Doc(doc::DocArgs),
+    /// Serve the rules: a JSON API for systems under /v1, and the studio in the browser at /
+    #[command(after_help = SERVE_EXIT_CODES)]
+    Serve(crate::serve::ServeArgs),
 }
+
+const SERVE_EXIT_CODES: &str = "\
+Exit codes:
+  0  stopped by SIGTERM or Ctrl-C after finishing the requests in flight
+  2  the rules do not load or check, the address cannot be bound, or the command line is wrong";
 
 const DIFF_EXIT_CODES: &str = "\
 Exit codes:
@@ -115,6 +123,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Doc(args) => doc::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Serve(args) => crate::serve::run(args),
     };
     ExitCode::from(code)
 }

@@ -94,7 +94,7 @@ fn place(program: &Program, case: &CaseResult) -> (String, usize, usize) {
     (file.name.clone(), line, column)
 }
 
-fn describe(program: &Program, failure: &Failure, renderer: &Renderer) -> String {
+pub(crate) fn describe(program: &Program, failure: &Failure, renderer: &Renderer) -> String {
     match failure {
         Failure::Mismatch {
             span,
