@@ -13,5 +13,6 @@ mod partners;
 mod readme;
 mod rules;
 mod scenarios;
+mod serve;
 mod support;
 mod testing;

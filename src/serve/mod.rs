@@ -138,6 +138,12 @@ impl State {
             .map_or_else(|e| e.into_inner().clone(), |f| f.clone())
     }
 
+    /// Loads the rules on disk again: put in force when they check, reported at `/v1/rules` and
+    /// in the log when they do not (the watcher calls this when a file changes).
+    pub fn reload(&self) {
+        watch::reload(self);
+    }
+
     /// Runs CPU work on a blocking thread once a turn is free; a busy server answers 503.
     async fn cpu<T: Send + 'static>(
         &self,

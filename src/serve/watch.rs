@@ -45,7 +45,7 @@ pub async fn watch(state: Arc<State>) {
         let seen = tokio::task::spawn_blocking(move || {
             let now = fingerprint(&inner);
             if before.as_ref().is_some_and(|b| *b != now) {
-                reload(&inner);
+                inner.reload();
             }
             now
         })
@@ -56,7 +56,7 @@ pub async fn watch(state: Arc<State>) {
 }
 
 /// Loads the files on disk; swaps them in when they check.
-fn reload(state: &State) {
+pub(super) fn reload(state: &State) {
     match engine::load(&state.config.rules, &HashMap::new()) {
         Ok(rules) => {
             eprintln!(
