@@ -421,3 +421,16 @@ fn another_address_than_loopback_needs_a_token() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--token"), "{stderr}");
 }
+
+#[tokio::test]
+async fn the_readme_shows_the_third_command_and_a_curl_that_works() {
+    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    assert!(readme.contains("cargo run --release -- serve rules/ --data examples/"));
+    let curl = "curl -s --data-binary @examples/partner-smb.json http://127.0.0.1:8080/v1/evaluate";
+    assert!(readme.contains(curl));
+    let state = state(shipped());
+    let body = std::fs::read("examples/partner-smb.json").expect("example");
+    let (status, _, text) = send(&state, "POST", "/v1/evaluate", body, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&text)["partner_id"], "P-0001");
+}

@@ -132,7 +132,10 @@ async fn evaluate(Extract(state): Shared, body: Bytes) -> Result<Response, ApiEr
 /// Evaluates a batch given as JSON Lines, one record a line: one line of result per record, in
 /// order; a record with no result gets a line `{"error": ..., "problems": [...]}` with its line.
 #[utoipa::path(post, path = "/v1/evaluate/batch",
-    request_body(content = String, description = "JSON Lines: one record a line", content_type = "application/x-ndjson"),
+    request_body(description = "JSON Lines: one record a line", content(
+        (String = "application/x-ndjson"),
+        (String = "text/plain"),
+    )),
     responses(
         (status = 200, description = "One line of JSON per record", body = String, content_type = "application/x-ndjson"),
         (status = 400, description = "No records in the body", body = ErrorBody),

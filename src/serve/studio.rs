@@ -42,6 +42,7 @@ pub fn routes() -> Router<Arc<State>> {
             "/studio.css",
             get(|| asset(STYLE, "text/css; charset=utf-8")),
         )
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/v1/studio/files", get(files))
         .route("/v1/studio/samples", get(samples))
         .route("/v1/studio/preview", post(preview))

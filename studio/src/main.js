@@ -108,7 +108,8 @@ function setStatus(text, kind) {
 
 /// Puts the diagnostics of the file shown into the editor, and all of them in the problems list.
 function showDiagnostics(diagnostics) {
-  const list = diagnostics.diagnostics;
+  // Errors first, then warnings; each in the order of the files.
+  const list = [...diagnostics.diagnostics].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
   const doc = view.state.doc;
   const position = (line, column) => {
     if (!line) return 0;
