@@ -434,3 +434,44 @@ async fn the_readme_shows_the_third_command_and_a_curl_that_works() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json(&text)["partner_id"], "P-0001");
 }
+
+#[tokio::test]
+async fn with_allow_edit_save_writes_the_file_formatted_when_the_rules_check() {
+    let dir = temp_dir("serve-save");
+    edited_copy(
+        PathBuf::from("rules/azure").as_path(),
+        &dir,
+        "common.tally",
+        "",
+        "",
+    );
+    let state = state(Config {
+        allow_edit: true,
+        ..Config::new(vec![dir.clone()])
+    });
+    let name = tally::source::display_path(&dir.join("common.tally"));
+    let common = std::fs::read_to_string(dir.join("common.tally")).expect("copy");
+    let digest = state.rules().digest.clone();
+
+    let broken = common.replacen("let points_to_attain = 70", "let points_to_attain =", 1);
+    let request = serde_json::json!({ "path": name, "text": broken });
+    let (status, _, _) = send(&state, "POST", "/v1/studio/save", request.to_string(), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("common.tally")).expect("file"),
+        common
+    );
+
+    let untidy = common.replacen("let points_to_attain = 70", "let   points_to_attain=40", 1);
+    let request = serde_json::json!({ "path": name, "text": untidy });
+    let (status, _, text) =
+        send(&state, "POST", "/v1/studio/save", request.to_string(), None).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let saved = std::fs::read_to_string(dir.join("common.tally")).expect("file");
+    assert!(
+        saved.contains("\nlet points_to_attain = 40\n"),
+        "saved formatted"
+    );
+    assert_ne!(state.rules().digest, digest, "the saved rules are in force");
+    let _ = std::fs::remove_dir_all(&dir);
+}

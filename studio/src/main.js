@@ -286,6 +286,17 @@ async function start() {
     $("paste-text").value = "";
     schedulePreview();
   });
+  $("upload").addEventListener("change", async (event) => {
+    for (const file of event.target.files) {
+      const text = await file.text();
+      const records = /\.(jsonl|ndjson)$/.test(file.name)
+        ? text.split("\n").filter((l) => l.trim())
+        : [text];
+      studio.pasted.push(...records);
+    }
+    event.target.value = "";
+    schedulePreview();
+  });
   const [files, samples] = await Promise.all([call("/v1/studio/files"), call("/v1/studio/samples")]);
   if (!files.ok) {
     setStatus(`cannot load the rules: ${files.data.message || files.status}`, "bad");
