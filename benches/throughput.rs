@@ -17,12 +17,13 @@ use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
-use tally::batch::{Format, evaluate_chunk};
 use tally::data::Origin;
-use tally::data::batch::RawRecord;
 use tally::data::read::read_record;
 use tally::eval::Evaluation;
 use tally::ir::{KindId, Program};
+use tally::report::Format;
+use tally::run::batch::evaluate_chunk;
+use tally::run::input::RawRecord;
 
 /// The data contract's partner as plain typed structs: the baseline of a typed read.
 #[allow(dead_code, reason = "fields are read only by serde")]
@@ -175,7 +176,15 @@ fn end_to_end(c: &mut Criterion) {
             &threads,
             |b, _| {
                 b.iter(|| {
-                    pool.install(|| black_box(evaluate_chunk(&program, None, &batch, Format::Json)))
+                    pool.install(|| {
+                        black_box(evaluate_chunk(
+                            &program,
+                            None,
+                            &batch,
+                            false,
+                            |outcome, record| Format::Json.print(outcome, &record.origin),
+                        ))
+                    })
                 })
             },
         );
@@ -199,7 +208,15 @@ fn scaling(c: &mut Criterion) {
             &customers,
             |b, _| {
                 b.iter(|| {
-                    pool.install(|| black_box(evaluate_chunk(&program, None, &batch, Format::Json)))
+                    pool.install(|| {
+                        black_box(evaluate_chunk(
+                            &program,
+                            None,
+                            &batch,
+                            false,
+                            |outcome, record| Format::Json.print(outcome, &record.origin),
+                        ))
+                    })
                 })
             },
         );

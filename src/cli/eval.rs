@@ -8,10 +8,11 @@ use clap::Args;
 
 use super::render::Renderer;
 use super::{DataFormat, FAILED, OK, USAGE, default_rules, load_rules};
-use crate::batch::{Format, evaluate_chunk};
-use crate::data::batch::{RawRecord, Records};
-use crate::evaluate::RecordError;
 use crate::ir::{KindId, Program};
+use crate::report::Format;
+use crate::run::batch::evaluate_chunk;
+use crate::run::input::{RawRecord, Records};
+use crate::run::record::RecordError;
 
 #[derive(Args, Debug)]
 pub struct EvalArgs {
@@ -87,7 +88,13 @@ pub fn run(args: EvalArgs) -> u8 {
             DataFormat::Json => Format::Json,
             DataFormat::Table => Format::Table,
         };
-        let results = evaluate_chunk(&program, kind, &chunk, format);
+        let results = evaluate_chunk(
+            &program,
+            kind,
+            &chunk,
+            format.shows_reasons(),
+            |outcome, record| format.print(outcome, &record.origin),
+        );
         for (record, result) in chunk.iter().zip(results) {
             let result = result.map_err(|error| problem(&program, record, error, &renderer));
             match result {

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use serde::de::DeserializeSeed;
 
 use super::cross_check::cross_check;
+use super::deserialize::RecordSeed;
 use super::locate::{line_col, locate};
-use super::seed::RecordSeed;
 use super::{FieldError, Step};
-use crate::eval::value::{RecordValue, Value};
+use crate::ir::value::{RecordValue, Value};
 use crate::ir::{KindId, Program};
 
 /// Reads the JSON text of one record of `kind`. Returns the record, or every problem in it.

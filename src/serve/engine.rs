@@ -10,15 +10,16 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::batch::{Format, evaluate_chunk, evaluate_one};
 use crate::check::Failed;
 use crate::cli::render::Renderer;
-use crate::data::batch::RawRecord;
 use crate::data::read::{detect_kind, identifier, read_record};
 use crate::data::{FieldError, Origin, path_text};
 use crate::diagnostic::{Diag, Diags};
-use crate::evaluate::{RecordError, evaluate_text};
 use crate::ir::{GlobalDef, Program};
+use crate::report::Format;
+use crate::run::batch::evaluate_chunk;
+use crate::run::input::RawRecord;
+use crate::run::record::{RecordError, evaluate_text};
 use crate::source::SourceMap;
 
 /// Rules that loaded and checked, with what the server says about them.
@@ -154,9 +155,18 @@ pub fn lines(body: &[u8]) -> Vec<RawRecord> {
 }
 
 /// Evaluates one record: the line of `tally eval --format json` (without its newline).
+/// On the calling thread: one record is not worth handing to the thread pool.
 pub fn evaluate(rules: &Rules, record: &RawRecord) -> Result<String, Problem> {
-    match evaluate_one(&rules.program, None, record, Format::Json) {
-        Ok(mut text) => {
+    let outcome = match record.encoding_error() {
+        Some(error) => Err(RecordError::Data {
+            id: None,
+            errors: vec![error],
+        }),
+        None => evaluate_text(&rules.program, None, &record.text, false),
+    };
+    match outcome {
+        Ok(outcome) => {
+            let mut text = Format::Json.print(&outcome, &record.origin);
             text.truncate(text.trim_end().len());
             Ok(text)
         }
@@ -166,17 +176,19 @@ pub fn evaluate(rules: &Rules, record: &RawRecord) -> Result<String, Problem> {
 
 /// Evaluates records in parallel, as `tally eval` does a chunk.
 pub fn evaluate_batch(rules: &Rules, records: &[RawRecord]) -> Vec<Result<String, Problem>> {
-    evaluate_chunk(&rules.program, None, records, Format::Json)
-        .into_iter()
-        .zip(records)
-        .map(|(result, record)| match result {
-            Ok(mut text) => {
-                text.truncate(text.trim_end().len());
-                Ok(text)
-            }
-            Err(error) => Err(problem(&rules.program, record, error)),
-        })
-        .collect()
+    evaluate_chunk(&rules.program, None, records, false, |outcome, record| {
+        Format::Json.print(outcome, &record.origin)
+    })
+    .into_iter()
+    .zip(records)
+    .map(|(result, record)| match result {
+        Ok(mut text) => {
+            text.truncate(text.trim_end().len());
+            Ok(text)
+        }
+        Err(error) => Err(problem(&rules.program, record, error)),
+    })
+    .collect()
 }
 
 fn problem(program: &Program, record: &RawRecord, error: RecordError) -> Problem {
@@ -316,7 +328,7 @@ pub fn doc_html(rules: &Rules) -> String {
 
 /// A rule file in the canonical layout, or `None` when it does not parse.
 pub fn format(text: &str) -> Option<String> {
-    crate::format::format(text)
+    crate::syntax::format::format(text)
 }
 
 /// The rule files under `paths` (as `tally check` finds them).

@@ -24,7 +24,7 @@ use clap::Args;
 use serde_json::Value as Json;
 use tokio::sync::Semaphore;
 
-use crate::data::batch::{RawRecord, Records};
+use crate::run::input::{RawRecord, Records};
 use engine::Rules;
 
 #[derive(Args, Debug)]

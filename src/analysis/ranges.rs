@@ -12,10 +12,10 @@ use rustc_hash::FxHashMap;
 
 use rust_decimal::Decimal;
 
-use crate::eval::builtins::Builtin;
-use crate::eval::value::Value;
+use crate::ir::builtins::Builtin;
+use crate::ir::types::{GlobalId, Type};
+use crate::ir::value::Value;
 use crate::ir::{Arith, Compare, Expr, FnId, GlobalDef, Program};
-use crate::types::{GlobalId, Type};
 
 /// A closed range; `None` is unbounded on that side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -359,7 +359,7 @@ impl<'p> Ranges<'p> {
                 r
             }
             Expr::Binder {
-                kind: crate::ast::BinderKind::Min | crate::ast::BinderKind::Max,
+                kind: crate::syntax::ast::BinderKind::Min | crate::syntax::ast::BinderKind::Max,
                 body,
                 ..
             } => self.range(body, &[]),
