@@ -16,6 +16,7 @@ mod partners;
 mod readme;
 mod rules;
 mod scenarios;
+mod serve;
 mod service;
 mod stamp;
 mod support;
