@@ -20,6 +20,7 @@ pub mod syntax;
 pub mod data;
 pub mod eval;
 pub mod run;
+pub mod stamp;
 
 // Reports and the tools built on them.
 pub mod diff;
@@ -41,7 +42,7 @@ use std::path::PathBuf;
 /// warnings, or every problem found.
 pub fn load_rules(
     paths: &[PathBuf],
-) -> Result<(ir::Program, Vec<diagnostic::Diag>), check::Failed> {
+) -> Result<(ir::Program, Vec<diagnostic::Diag>), check::Rejected> {
     let mut diags = diagnostic::Diags::default();
     let loaded = load::load(paths, &mut diags);
     check::check(loaded, diags)

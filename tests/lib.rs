@@ -3,6 +3,7 @@
 mod bad_data;
 mod check;
 mod cli;
+mod codes;
 mod diagnostics;
 mod diff;
 mod doc;
@@ -16,5 +17,6 @@ mod readme;
 mod rules;
 mod scenarios;
 mod service;
+mod stamp;
 mod support;
 mod testing;

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::check::Failed;
+use crate::check::Rejected;
 use crate::ir::Program;
 use render::Renderer;
 
@@ -145,7 +145,7 @@ fn load_rules(
 ) -> Result<(Program, Vec<crate::diagnostic::Diag>), u8> {
     match crate::load_rules(paths) {
         Ok(loaded) => Ok(loaded),
-        Err(Failed { sources, diags }) => {
+        Err(Rejected { sources, diags }) => {
             let errors = diags.iter().filter(|d| d.is_error()).count();
             for diag in &diags {
                 eprint!("{}", renderer.diag(diag, &sources));

@@ -2,7 +2,7 @@
 //! that the error is at the mistake and says how to fix it: a text without its closing
 //! quote, a block without its `{` or `}`, a date written 01/07/2026, a misspelt keyword.
 
-use crate::diagnostic::{Diag, suggest};
+use crate::diagnostic::{Code, Diag, suggest};
 use crate::source::{FileId, Span};
 
 /// The words that begin a declaration or a line of a block: a word close to one of them
@@ -87,7 +87,7 @@ fn unclosed_text(file: FileId, text: &str, item: std::ops::Range<usize>) -> Opti
                     first + after + (words[after..].len() - words[after..].trim_start().len());
                 return Some(
                     Diag::error(
-                        "syntax",
+                        Code::Syntax,
                         Span::new(file, offset + from, offset + end),
                         "this text has no opening `\"`",
                     )
@@ -98,7 +98,7 @@ fn unclosed_text(file: FileId, text: &str, item: std::ops::Range<usize>) -> Opti
             let shown = &line[start..end];
             return Some(
                 Diag::error(
-                    "syntax",
+                    Code::Syntax,
                     Span::new(file, offset + start, offset + end),
                     format!("this text is not closed: `{shown}` has no closing `\"`"),
                 )
@@ -159,7 +159,7 @@ fn braces(file: FileId, text: &str, item: std::ops::Range<usize>) -> Option<Diag
         let word = header.split_whitespace().next().unwrap_or_default();
         return Some(
             Diag::error(
-                "syntax",
+                Code::Syntax,
                 Span::new(file, at, at + header.len()),
                 format!("`{header}` has no `{{`"),
             )
@@ -182,7 +182,7 @@ fn unclosed_brace(file: FileId, at: usize, line: &str) -> Diag {
     let header = &line[indent..indent + code.trim().len()];
     let word = header.split_whitespace().next().unwrap_or("block");
     Diag::error(
-        "syntax",
+        Code::Syntax,
         Span::new(file, at + indent, at + indent + header.len()),
         format!("the `{{` of `{header}` is not closed"),
     )
@@ -223,7 +223,7 @@ fn brackets(file: FileId, text: &str, item: std::ops::Range<usize>) -> Option<Di
 fn unclosed_bracket(file: FileId, at: usize, open: char) -> Diag {
     let close = if open == '(' { ')' } else { ']' };
     Diag::error(
-        "syntax",
+        Code::Syntax,
         Span::new(file, at, at + 1),
         format!("this `{open}` is not closed"),
     )
@@ -260,7 +260,7 @@ fn thousands(file: FileId, text: &str, pos: usize) -> Option<Diag> {
     let plain = number.replace(',', "");
     Some(
         Diag::error(
-            "syntax",
+            Code::Syntax,
             Span::new(file, pos - digits, pos + len),
             format!("`{number}` is written with a thousands separator"),
         )
@@ -334,7 +334,7 @@ fn slashed_date(file: FileId, text: &str, pos: usize) -> Option<Diag> {
     };
     Some(
         Diag::error(
-            "syntax",
+            Code::Syntax,
             Span::new(file, pos, pos + len),
             format!(
                 "`{}` is not a date tally reads: dates are written YYYY-MM-DD",
@@ -357,7 +357,7 @@ fn capitalized(file: FileId, text: &str, pos: usize) -> Option<Diag> {
         .find(|w| w.eq_ignore_ascii_case(word) && **w != word)?;
     Some(
         Diag::error(
-            "syntax",
+            Code::Syntax,
             Span::new(file, pos, pos + word.len()),
             format!("`{word}` is written `{keyword}`"),
         )
