@@ -7,7 +7,8 @@ use crate::eval::{EvalError, Evaluation, compare};
 use crate::ir::{Expr, GlobalDef, Program};
 use crate::report::texts::{Texts, squeeze};
 
-use super::{Element, shown};
+use super::Element;
+use super::show::short as shown;
 
 /// How an element of a list is named: a record by its identifying texts, a value as itself.
 pub fn element_label(value: &Value) -> String {
@@ -82,7 +83,7 @@ fn record_field(program: &Program, list: &Expr, index: u32) -> Option<String> {
 /// An operand in the current bindings: its name, and its value when the name is not the value.
 fn operand(ev: &mut Evaluation<'_>, texts: &Texts<'_>, expr: &Expr) -> Result<String, EvalError> {
     let value = ev.eval(expr)?;
-    let shown_value = super::shown(&value);
+    let shown_value = shown(&value);
     let name = match expr {
         Expr::Const(_) => return Ok(shown_value),
         Expr::Local(_) => return Ok(element_label(&value)),
@@ -187,7 +188,7 @@ pub fn describe(
             let found = items.as_list().contains(&ev.eval(item)?);
             let word = if *negated { "not in" } else { "in" };
             let list_text = match list.as_ref() {
-                Expr::Local(_) => super::shown(&items),
+                Expr::Local(_) => shown(&items),
                 other => label(ev.program, texts, other),
             };
             format!(
@@ -258,6 +259,11 @@ fn first_call(expr: &Expr) -> Option<&Expr> {
         if matches!(e, Expr::CallFn { .. }) {
             found = Some(e);
             break;
+        }
+        // Not inside a nested loop: its variable is not bound here.
+        if let Expr::Binder { list, .. } | Expr::Filter { list, .. } = e {
+            stack.push(list);
+            continue;
         }
         let mut kids = Vec::new();
         crate::check::ranges::children(e, &mut kids);
