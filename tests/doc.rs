@@ -62,9 +62,10 @@ fn html_renders_in_chromium() {
     let program = shipped_rules();
     let text = std::fs::read_to_string("examples/partner-smb.json").expect("example");
     let kind = tally::data::read::detect_kind(&program, &text).expect("kind");
-    let record = tally::data::read::read_record(&program, kind, &text).expect("record");
+    let record = tally::data::read::read_record(&program, kind, &text, crate::support::as_of())
+        .expect("record");
     let explanation = tally::explain::Explainer::new(&program)
-        .explain(kind, record, None)
+        .explain(kind, record, None, crate::support::as_of())
         .expect("explains");
     std::fs::write(
         &explained,
@@ -116,7 +117,7 @@ fn html_renders_in_chromium() {
 
 #[test]
 fn formulas_are_shown_on_one_line() {
-    use tally::report::texts::squeeze;
+    use tally::report::rule_text::squeeze;
     let written =
         "{\n  name: a.name # who\n  note: \"x  \\\" # y\"\n  total: if a\n    then 1 else 2\n}";
     assert_eq!(

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use tally::data::read::{detect_kind, read_record};
-use tally::eval::value::RecordValue;
 use tally::explain::{Explainer, Explanation, render};
+use tally::ir::value::RecordValue;
 use tally::ir::{KindId, Program};
 
 use crate::support::{eval_json, shipped_rules};
@@ -16,14 +16,14 @@ use crate::support::{eval_json, shipped_rules};
 fn read(program: &Program, path: &str) -> (KindId, Arc<RecordValue>, String) {
     let text = std::fs::read_to_string(path).expect("fixture");
     let kind = detect_kind(program, &text).expect("a known input");
-    let record = read_record(program, kind, &text).expect("valid data");
+    let record = read_record(program, kind, &text, crate::support::as_of()).expect("valid data");
     (kind, record, text)
 }
 
 fn explain(program: &Program, path: &str) -> Explanation {
     let (kind, record, _) = read(program, path);
     Explainer::new(program)
-        .explain(kind, record, None)
+        .explain(kind, record, None, crate::support::as_of())
         .expect("explains")
 }
 
@@ -50,6 +50,7 @@ fn partner_fixtures() -> Vec<String> {
 /// The small program, whole: text and JSON (no source positions from `rules/` in it).
 #[test]
 fn snapshot_of_a_small_program() {
+    let _digest = crate::support::redact_digest();
     let program = small();
     let e = explain(&program, "tests/fixtures/explain/small/riverside.json");
     insta::assert_snapshot!("explain-small-text", render::text(&e));
@@ -325,9 +326,9 @@ fn markdown_and_html_escape_rules_and_data() {
         )
         .replace("\"m3\"", "\"<img src=y onerror=alert(2)>\"");
     let kind = detect_kind(&program, &text).expect("kind");
-    let record = read_record(&program, kind, &text).expect("valid");
+    let record = read_record(&program, kind, &text, crate::support::as_of()).expect("valid");
     let e = Explainer::new(&program)
-        .explain(kind, record, None)
+        .explain(kind, record, None, crate::support::as_of())
         .expect("explains");
     let doc = render::document(&e);
     // In Markdown, `\<` is a character, not the start of a tag.

@@ -3,13 +3,34 @@
 use std::path::{Path, PathBuf};
 
 use tally::cli::render::Renderer;
-use tally::evaluate::{RecordError, evaluate_text};
 use tally::ir::Program;
 use tally::report;
+use tally::run::record::{RecordError, evaluate_text};
 
 /// Diagnostics are rendered without colour at a fixed width, so snapshots are stable.
 pub fn renderer() -> Renderer {
     Renderer::new(false, 100)
+}
+
+/// The evaluation date of test records that carry none (scenarios), so that results do not
+/// depend on the day the tests run: a day when the shipped rate card is in force.
+pub fn as_of() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2025, 3, 1).expect("a date")
+}
+
+/// The same, as `--as-of` takes it.
+pub const AS_OF: &str = "2025-03-01";
+
+/// Snapshots show every field of a result's stamp except the digest of the rules, which
+/// changes with every edit of `rules/` (its determinism has tests of its own).
+pub fn redact_digest() -> impl Sized {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(
+        r#"("(old_)?rules_digest": ?)"[0-9a-f]{64}""#,
+        r#"$1"[digest]""#,
+    );
+    settings.add_filter(r"sha256:[0-9a-f]{64}", "sha256:[digest]");
+    settings.bind_to_scope()
 }
 
 /// The shipped rules, loaded once per test.
@@ -43,7 +64,7 @@ pub fn eval_report(program: &Program, path: &Path) -> String {
         file: tally::source::display_path(path),
         line: None,
     };
-    match evaluate_text(program, None, &text, true) {
+    match evaluate_text(program, None, &text, true, as_of()) {
         Ok(outcome) => {
             let mut table = String::new();
             report::table::write_outcome(&mut table, &outcome, &origin.to_string());
@@ -69,7 +90,7 @@ pub fn eval_report(program: &Program, path: &Path) -> String {
 
 /// The JSON `tally eval --format json` prints for one record, parsed.
 pub fn eval_json(program: &Program, text: &str) -> serde_json::Value {
-    let outcome = evaluate_text(program, None, text, false)
+    let outcome = evaluate_text(program, None, text, false, as_of())
         .unwrap_or_else(|e| panic!("record does not evaluate: {e:?}"));
     let mut json = String::new();
     report::json::write_outcome(&mut json, &outcome);

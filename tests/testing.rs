@@ -13,11 +13,13 @@ fn tally() -> Command {
 
 #[test]
 fn the_shipped_rules_pass_their_tests_with_full_coverage() {
+    let _digest = crate::support::redact_digest();
     assert_cmd_snapshot!(tally().args(["test", "rules/", "--coverage", "--min-coverage", "100"]));
 }
 
 #[test]
 fn coverage_below_the_minimum_fails() {
+    let _digest = crate::support::redact_digest();
     assert_cmd_snapshot!(tally().args([
         "test",
         "tests/fixtures/coverage",
@@ -28,16 +30,19 @@ fn coverage_below_the_minimum_fails() {
 
 #[test]
 fn failures_show_expected_and_actual() {
+    let _digest = crate::support::redact_digest();
     assert_cmd_snapshot!(tally().args(["test", "tests/fixtures/failing-tests"]));
 }
 
 #[test]
 fn dated_rate_cards() {
+    let _digest = crate::support::redact_digest();
     assert_cmd_snapshot!(tally().args(["test", "tests/fixtures/rate-cards"]));
 }
 
 #[test]
 fn a_scenario_dated_before_every_card_is_an_error() {
+    let _digest = crate::support::redact_digest();
     let data = "tests/fixtures/rate-cards/before-any-card.json";
     assert_cmd_snapshot!(tally().args([
         "eval",

@@ -6,9 +6,9 @@ use clap::{Args, ValueEnum};
 
 use super::render::Renderer;
 use super::{FAILED, OK, USAGE, default_rules, emit, load_rules};
-use crate::data::batch::{RawRecord, Records};
 use crate::data::read::{detect_kind, identifier, read_record};
 use crate::explain::{Explainer, render};
+use crate::run::input::{RawRecord, Records};
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
@@ -34,6 +34,9 @@ pub struct ExplainArgs {
     /// Write to this file instead of standard output
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Explain a record that carries no evaluation date as of this day, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, value_name = "DATE", value_parser = crate::stamp::parse_date)]
+    as_of: Option<chrono::NaiveDate>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -193,7 +196,9 @@ fn explain_one(
         Some(error) => Err(vec![error]),
         None => detect_kind(program, &record.text).map_err(|e| vec![e]),
     };
-    let read = read.and_then(|kind| read_record(program, kind, &record.text).map(|r| (kind, r)));
+    let as_of = args.as_of.unwrap_or_else(crate::stamp::today);
+    let read =
+        read.and_then(|kind| read_record(program, kind, &record.text, as_of).map(|r| (kind, r)));
     let (kind, value) = match read {
         Ok(read) => read,
         Err(errors) => {
@@ -212,15 +217,15 @@ fn explain_one(
     let explainer = Explainer::new(program);
     let only = args.designation.as_deref();
     let explained = if args.summary {
-        explainer.summary(kind, value, only)
+        explainer.summary(kind, value, only, as_of)
     } else {
-        explainer.explain(kind, value, only)
+        explainer.explain(kind, value, only, as_of)
     };
     let explanation = match explained {
         Ok(e) => e,
         Err(error) => {
             let mut diag = crate::diagnostic::Diag::general(
-                "rule-failed",
+                crate::diagnostic::Code::RuleFailed,
                 format!("a rule failed: {}", error.message),
             );
             diag.span = error.span;

@@ -5,12 +5,13 @@
 
 use std::collections::HashMap;
 
-use crate::ast::NoteKind;
-use crate::eval::value::Value;
-use crate::eval::{EvalError, Evaluation, in_force};
+use crate::eval::{EvalError, Evaluation};
+use crate::ir::in_force;
+use crate::ir::types::GlobalId;
+use crate::ir::value::Value;
 use crate::ir::{Expr, FnId, GlobalDef, Program};
-use crate::report::texts::Texts;
-use crate::types::GlobalId;
+use crate::report::rule_text::Texts;
+use crate::syntax::ast::NoteKind;
 
 use super::show::{Annotate, Scope, json, short};
 use super::{Read, Step};
@@ -97,7 +98,7 @@ impl<'a, 'p> Deriver<'a, 'p> {
             }
             other => {
                 let mut kids = Vec::new();
-                crate::check::ranges::children(other, &mut kids);
+                crate::analysis::ranges::children(other, &mut kids);
                 for kid in kids {
                     self.walk(ev, kid, scope, out)?;
                 }
@@ -290,7 +291,7 @@ pub(super) fn walks_directly(expr: &Expr) -> bool {
         match e {
             Expr::Filter { .. } | Expr::Binder { .. } => return true,
             Expr::CallFn { .. } | Expr::Global(_) => {}
-            other => crate::check::ranges::children(other, &mut stack),
+            other => crate::analysis::ranges::children(other, &mut stack),
         }
     }
     false
@@ -302,7 +303,7 @@ fn push(out: &mut Vec<String>, name: String) {
     }
 }
 
-fn notes(notes: &[crate::ast::Note], kind: NoteKind) -> Vec<String> {
+fn notes(notes: &[crate::syntax::ast::Note], kind: NoteKind) -> Vec<String> {
     notes
         .iter()
         .filter(|n| n.kind == kind)

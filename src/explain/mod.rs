@@ -12,14 +12,15 @@ mod show;
 
 use std::collections::BTreeSet;
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use crate::eval::value::Value;
 use crate::eval::{EvalError, Evaluation};
+use crate::ir::value::Value;
 use crate::ir::{Expr, GlobalDef, KindId, Program};
-use crate::report::texts::{Texts, squeeze};
+use crate::report::rule_text::{Texts, squeeze};
 
 use derive::Deriver;
 pub use missing::{Missing, Move};
@@ -37,6 +38,10 @@ pub struct Explanation {
     pub outputs: Vec<OutputExplained>,
     /// The derivation, in the order to read it: each value after the values it reads.
     pub sections: Vec<Section>,
+    /// The stamp (see [`crate::stamp`]): the evaluation date used, the rules, tally's version.
+    pub as_of: String,
+    pub rules_digest: String,
+    pub tally_version: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -129,26 +134,7 @@ pub struct Element {
     pub children: Vec<Element>,
 }
 
-/// A decimal written as a JSON number, exactly.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Num(pub Decimal);
-
-impl Serialize for Num {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut text = String::new();
-        crate::report::json::number(&mut text, self.0);
-        match RawValue::from_string(text) {
-            Ok(raw) => raw.serialize(s),
-            Err(_) => s.serialize_str(&self.0.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for Num {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0.normalize())
-    }
-}
+pub use crate::report::json::Num;
 
 /// A value as JSON text (numbers as numbers).
 #[derive(Debug, Clone)]
@@ -180,31 +166,35 @@ impl<'p> Explainer<'p> {
         }
     }
 
-    /// Explains a record of `kind`, optionally only the designations whose name contains `only`.
+    /// Explains a record of `kind` as of its own evaluation date, or `as_of` when it has none;
+    /// optionally only the designations whose name contains `only`.
     pub fn explain(
         &self,
         kind: KindId,
-        record: std::sync::Arc<crate::eval::value::RecordValue>,
+        record: std::sync::Arc<crate::ir::value::RecordValue>,
         only: Option<&str>,
+        as_of: NaiveDate,
     ) -> Result<Explanation, EvalError> {
-        self.build(kind, record, only, true)
+        self.build(kind, record, only, as_of, true)
     }
 
     /// The result and what is missing, without the derivation (`--summary`).
     pub fn summary(
         &self,
         kind: KindId,
-        record: std::sync::Arc<crate::eval::value::RecordValue>,
+        record: std::sync::Arc<crate::ir::value::RecordValue>,
         only: Option<&str>,
+        as_of: NaiveDate,
     ) -> Result<Explanation, EvalError> {
-        self.build(kind, record, only, false)
+        self.build(kind, record, only, as_of, false)
     }
 
     fn build(
         &self,
         kind: KindId,
-        record: std::sync::Arc<crate::eval::value::RecordValue>,
+        record: std::sync::Arc<crate::ir::value::RecordValue>,
         only: Option<&str>,
+        as_of: NaiveDate,
         derivation: bool,
     ) -> Result<Explanation, EvalError> {
         let program = self.program;
@@ -215,7 +205,7 @@ impl<'p> Explainer<'p> {
                 _ => None,
             })
         };
-        let mut ev = Evaluation::new(program, kind, record.clone());
+        let mut ev = Evaluation::new(program, kind, record.clone(), as_of);
         ev.reasons = true;
         let mut deriver = Deriver::new(program, &self.texts);
         let mut designations = Vec::new();
@@ -348,7 +338,10 @@ impl<'p> Explainer<'p> {
             input: input.name.clone(),
             id: text_field(input.identifier),
             name: text_field(input.display_name),
-            date: ev.date.map(|d| d.to_string()),
+            date: Some(ev.date.to_string()),
+            as_of: ev.date.to_string(),
+            rules_digest: program.rules_digest().to_string(),
+            tally_version: crate::stamp::TALLY_VERSION.to_string(),
             designations,
             outputs,
             sections: sections(deriver.steps, &roots, &labels),

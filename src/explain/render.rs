@@ -37,9 +37,11 @@ pub fn text(e: &Explanation) -> String {
 pub fn summary_text(e: &Explanation) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", title(e));
-    if let Some(date) = &e.date {
-        let _ = writeln!(out, "as of {date}");
-    }
+    let _ = writeln!(
+        out,
+        "as of {} · rules sha256:{} · tally {}",
+        e.as_of, e.rules_digest, e.tally_version
+    );
     for d in &e.designations {
         designation_text(&mut out, d);
     }
@@ -227,9 +229,12 @@ fn element_text(out: &mut String, el: &Element, depth: usize) {
 /// The explanation as a document: Markdown for a pull request or a ticket, HTML to print.
 pub fn document(e: &Explanation) -> Document {
     let mut doc = Document::new(format!("Explanation: {}", title(e)));
-    if let Some(date) = &e.date {
-        doc.push(Block::Paragraph(format!("Evaluated as of {}.", md(date))));
-    }
+    doc.push(Block::Paragraph(format!(
+        "Evaluated as of {} with the rules of digest `sha256:{}`, tally {}.",
+        md(&e.as_of),
+        e.rules_digest,
+        md(&e.tally_version)
+    )));
     doc.push(Block::Heading(2, "Result".into()));
     for d in &e.designations {
         doc.push(Block::Heading(3, md(&verdict(d))));

@@ -5,10 +5,10 @@
 
 use serde_json::value::RawValue;
 
-use crate::eval::value::Value;
 use crate::eval::{EvalError, Evaluation};
+use crate::ir::value::Value;
 use crate::ir::{Arith, Expr, GlobalDef, Program};
-use crate::report::texts::{Texts, squeeze};
+use crate::report::rule_text::{Texts, squeeze};
 
 use super::conditions::{element_label, label};
 
@@ -31,7 +31,7 @@ impl Scope {
             Scope::Loop => return false,
         };
         let mut fixed = true;
-        crate::check::ranges::visit(expr, &mut |e| {
+        crate::analysis::ranges::visit(expr, &mut |e| {
             if matches!(e, Expr::Local(slot) if *slot >= params) {
                 fixed = false;
             }
@@ -281,8 +281,8 @@ fn field_name(program: &Program, list: &Expr, index: u32) -> Option<String> {
     match list {
         Expr::Filter { list, .. } => field_name(program, list, index),
         Expr::Global(id) => match &program.global(*id).ty {
-            crate::types::Type::List(inner) => match inner.as_ref() {
-                crate::types::Type::Record(r, _) => {
+            crate::ir::types::Type::List(inner) => match inner.as_ref() {
+                crate::ir::types::Type::Record(r, _) => {
                     Some(program.record(*r).fields.get(index as usize)?.name.clone())
                 }
                 _ => None,

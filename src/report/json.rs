@@ -5,8 +5,8 @@ use std::fmt::Write;
 use rust_decimal::Decimal;
 
 use crate::eval::designation::DesignationResult;
-use crate::eval::value::Value;
-use crate::evaluate::Outcome;
+use crate::ir::value::Value;
+use crate::run::record::Outcome;
 
 /// Appends the outcome as one line of JSON (no newline).
 pub fn write_outcome(out: &mut String, outcome: &Outcome) {
@@ -39,6 +39,7 @@ pub fn write_outcome(out: &mut String, outcome: &Outcome) {
         }
         out.push(']');
     }
+    out.push_str(&outcome.stamp.json_members());
     out.push('}');
 }
 
@@ -102,6 +103,28 @@ fn optional_number(out: &mut String, n: Option<Decimal>) {
     match n {
         Some(n) => number(out, n),
         None => out.push_str("null"),
+    }
+}
+
+/// A decimal that serializes as a JSON number, exactly (serde_json only; other serializers get
+/// the text).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Num(pub Decimal);
+
+impl serde::Serialize for Num {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut text = String::new();
+        number(&mut text, self.0);
+        match serde_json::value::RawValue::from_string(text) {
+            Ok(raw) => raw.serialize(s),
+            Err(_) => s.serialize_str(&self.0.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.normalize())
     }
 }
 
