@@ -87,7 +87,7 @@ fn html_renders_in_chromium() {
         .expect("chromium runs");
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(
-        dom.contains("<h2>Data &amp; AI (Azure)</h2>"),
+        dom.contains("Data &amp; AI (Azure)</h2>"),
         "Chromium did not load the page:\n{dom}"
     );
     assert!(dom.contains("<table>"));

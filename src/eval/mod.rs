@@ -169,6 +169,20 @@ impl<'p> Evaluation<'p> {
         self.calls.forget();
     }
 
+    /// A new evaluation of the same record that starts with the values this one computed:
+    /// `tally explain` forgets the few that a change it tries would move, and keeps the rest.
+    pub fn fork(&self) -> Evaluation<'p> {
+        let mut fork = Evaluation::new(self.program, self.kind, self.input.clone(), self.date);
+        fork.date = self.date;
+        fork.memo = self.memo.clone();
+        fork
+    }
+
+    /// Forgets the value of a named value, to compute it again when next needed.
+    pub fn forget(&mut self, id: GlobalId) {
+        self.memo[id.0 as usize] = None;
+    }
+
     /// Takes `value` as what `function` gives for `args`, wherever it is called with them: a
     /// call inside a function has no name to `assume` a value for.
     pub fn assume_call(&mut self, function: FnId, args: Vec<Value>, value: Value) {
