@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per stage.
 
+mod architecture;
 mod bad_data;
 mod check;
 mod checker;
