@@ -10,6 +10,7 @@ mod diagnostics;
 mod diff;
 mod doc;
 mod explain;
+mod fast_paths;
 mod fmt;
 mod lsp;
 mod nesting;
