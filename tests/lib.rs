@@ -2,6 +2,7 @@
 
 mod bad_data;
 mod check;
+mod checker;
 mod cli;
 mod codes;
 mod diagnostics;
@@ -16,6 +17,7 @@ mod partners;
 mod readme;
 mod rules;
 mod scenarios;
+mod serve;
 mod service;
 mod stamp;
 mod support;
