@@ -21,6 +21,8 @@ pub enum Block {
 pub struct Document {
     pub title: String,
     pub blocks: Vec<Block>,
+    /// Whether a table of contents (the second-level headings) follows the title.
+    pub toc: bool,
 }
 
 impl Document {
@@ -28,6 +30,7 @@ impl Document {
         Document {
             title: title.into(),
             blocks: Vec::new(),
+            toc: false,
         }
     }
 
@@ -39,6 +42,9 @@ impl Document {
     /// rules or data went through [`text`] or [`code`].
     pub fn markdown(&self) -> String {
         let mut out = format!("# {}\n", text(&self.title));
+        if self.toc {
+            out.push_str(&self.contents());
+        }
         for block in &self.blocks {
             markdown_block(&mut out, block);
         }
@@ -54,7 +60,7 @@ impl Document {
             .map(|event| match event {
                 // Only the document's own `<details>` markup is HTML; anything else is text.
                 Event::Html(html) if !is_own_markup(&html) => Event::Text(html),
-                Event::InlineHtml(html) => Event::Text(html),
+                Event::InlineHtml(html) if &*html != "<br>" => Event::Text(html),
                 other => other,
             })
             .collect();
@@ -90,6 +96,28 @@ impl Document {
         );
         out.push_str(&body);
         out.push_str("</main>\n</body>\n</html>\n");
+        out
+    }
+}
+
+impl Document {
+    /// The second-level headings as links, with the anchors GitHub and [`Document::html`] give
+    /// them (a repeated heading gets `-1`, `-2`).
+    fn contents(&self) -> String {
+        let mut taken: Vec<String> = vec![slug(&text(&self.title)), slug("Contents")];
+        let mut out = String::from("\n## Contents\n\n");
+        for block in &self.blocks {
+            let Block::Heading(level, title) = block else {
+                continue;
+            };
+            let base = slug(title);
+            let n = taken.iter().filter(|t| **t == base).count();
+            taken.push(base.clone());
+            if *level == 2 {
+                let anchor = if n == 0 { base } else { format!("{base}-{n}") };
+                let _ = writeln!(out, "- [{title}](#{anchor})");
+            }
+        }
         out
     }
 }
@@ -247,20 +275,25 @@ pub fn escape(text: &str) -> String {
 const STYLE: &str = "
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; line-height: 1.45; color: #1b1f23; margin: 0; background: #fff; }
-main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 2rem 3rem; }
+main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 2rem 3rem; box-sizing: border-box; }
+p, li { overflow-wrap: break-word; }
 h1 { font-size: 1.7rem; border-bottom: 2px solid #1b1f23; padding-bottom: .3rem; }
 h2 { font-size: 1.35rem; margin-top: 2.2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
 h3 { font-size: 1.1rem; margin-top: 1.6rem; }
 table { border-collapse: collapse; width: 100%; margin: .8rem 0; font-size: .92rem; }
-th, td { border: 1px solid #d0d7de; padding: .35rem .55rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #d0d7de; padding: .35rem .55rem; text-align: left; vertical-align: top; overflow-wrap: normal; word-break: normal; hyphens: manual; }
+th { white-space: nowrap; }
+code { overflow-wrap: anywhere; }
 th { background: #f3f5f7; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 code, pre { font-family: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace; font-size: .88em; }
 pre { background: #f6f8fa; border: 1px solid #d0d7de; padding: .7rem; overflow-x: auto; white-space: pre-wrap; }
 details { margin: .5rem 0; }
 summary { cursor: pointer; font-weight: 600; }
+@page { size: A4; margin: 15mm; }
 @media print {
   main { max-width: none; padding: 0; }
+  body { font-size: 10pt; }
   h2 { break-after: avoid; }
   table, pre { break-inside: avoid; }
   details::details-content { content-visibility: visible; display: block; height: auto; }
