@@ -15,7 +15,7 @@ use serde_json::{Value as Json, json};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::engine;
-use super::guard::ApiError;
+use super::guard::{ApiError, JsonBody};
 use super::{State, studio};
 
 type Shared = Extract<Arc<State>>;
@@ -218,8 +218,9 @@ pub struct CheckRequest {
     ))]
 async fn check(
     Extract(state): Shared,
-    axum::Json(request): axum::Json<CheckRequest>,
+    request: JsonBody<CheckRequest>,
 ) -> Result<axum::Json<Json>, ApiError> {
+    let axum::Json(request) = request?;
     let paths = state.config.rules.clone();
     let job: Box<dyn FnOnce() -> Json + Send> = match request.path {
         Some(path) => {

@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 use super::State;
 use super::api::counted;
 use super::engine::{self, Rules};
-use super::guard::ApiError;
+use super::guard::{ApiError, JsonBody};
 
 type Shared = Extract<Arc<State>>;
 
@@ -155,8 +155,9 @@ async fn samples(Extract(state): Shared) -> axum::Json<Json> {
         (status = 404, description = "A file that is not served", body = super::api::ErrorBody)))]
 async fn preview(
     Extract(state): Shared,
-    axum::Json(request): axum::Json<Overlay>,
+    request: JsonBody<Overlay>,
 ) -> Result<axum::Json<Json>, ApiError> {
+    let axum::Json(request) = request?;
     let overlay = overlay(&state, &request.files)?;
     let inner = state.clone();
     let answer = state
@@ -213,8 +214,9 @@ pub struct ExplainRequest {
         (status = 422, description = "The rules do not check, or the record has no result", body = super::api::ErrorBody)))]
 async fn explain(
     Extract(state): Shared,
-    axum::Json(request): axum::Json<ExplainRequest>,
+    request: JsonBody<ExplainRequest>,
 ) -> Result<axum::Json<Json>, ApiError> {
+    let axum::Json(request) = request?;
     let overlay = overlay(&state, &request.files)?;
     let inner = state.clone();
     state
@@ -244,8 +246,9 @@ fn not_checking(diagnostics: Json) -> ApiError {
         (status = 422, description = "The rules do not check", body = super::api::ErrorBody)))]
 async fn tests(
     Extract(state): Shared,
-    axum::Json(request): axum::Json<Overlay>,
+    request: JsonBody<Overlay>,
 ) -> Result<axum::Json<Json>, ApiError> {
+    let axum::Json(request) = request?;
     let overlay = overlay(&state, &request.files)?;
     let inner = state.clone();
     state
@@ -264,10 +267,8 @@ async fn tests(
 #[utoipa::path(post, path = "/v1/studio/doc", request_body = Overlay,
     responses((status = 200, description = "The document", body = String, content_type = "text/html"),
         (status = 422, description = "The rules do not check", body = super::api::ErrorBody)))]
-async fn doc(
-    Extract(state): Shared,
-    axum::Json(request): axum::Json<Overlay>,
-) -> Result<Response, ApiError> {
+async fn doc(Extract(state): Shared, request: JsonBody<Overlay>) -> Result<Response, ApiError> {
+    let axum::Json(request) = request?;
     let overlay = overlay(&state, &request.files)?;
     let inner = state.clone();
     let html = state
@@ -301,8 +302,9 @@ pub struct FormatRequest {
         (status = 422, description = "The text does not parse", body = super::api::ErrorBody)))]
 async fn format(
     Extract(state): Shared,
-    axum::Json(request): axum::Json<FormatRequest>,
+    request: JsonBody<FormatRequest>,
 ) -> Result<axum::Json<Json>, ApiError> {
+    let axum::Json(request) = request?;
     let formatted = state.cpu(move || engine::format(&request.text)).await?;
     match formatted {
         Some(text) => Ok(axum::Json(json!({ "text": text }))),
@@ -329,8 +331,9 @@ pub struct SaveRequest {
         (status = 422, description = "The rules do not check with this text", body = super::api::ErrorBody)))]
 async fn save(
     Extract(state): Shared,
-    axum::Json(request): axum::Json<SaveRequest>,
+    request: JsonBody<SaveRequest>,
 ) -> Result<axum::Json<Json>, ApiError> {
+    let axum::Json(request) = request?;
     if !state.config.allow_edit {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
