@@ -20,6 +20,7 @@ pub mod syntax;
 pub mod data;
 pub mod eval;
 pub mod run;
+pub mod stamp;
 
 // Reports and the tools built on them.
 pub mod diff;
@@ -27,6 +28,10 @@ pub mod doc;
 pub mod explain;
 pub mod report;
 pub mod testing;
+
+// The language service for editors, and the Language Server Protocol over it.
+pub mod lsp;
+pub mod service;
 
 // The command line, and the same tools as a service.
 pub mod cli;
@@ -38,7 +43,7 @@ use std::path::PathBuf;
 /// warnings, or every problem found.
 pub fn load_rules(
     paths: &[PathBuf],
-) -> Result<(ir::Program, Vec<diagnostic::Diag>), check::Failed> {
+) -> Result<(ir::Program, Vec<diagnostic::Diag>), check::Rejected> {
     let mut diags = diagnostic::Diags::default();
     let loaded = load::load(paths, &mut diags);
     check::check(loaded, diags)

@@ -223,7 +223,7 @@ async fn rules_health_readiness_and_openapi() {
     let (status, _, text) = send(&state, "GET", "/v1/rules", Body::empty(), None).await;
     assert_eq!(status, StatusCode::OK);
     let rules = json(&text);
-    assert_eq!(rules["digest"].as_str().map(str::len), Some(32));
+    assert_eq!(rules["digest"].as_str().map(str::len), Some(64));
     assert_eq!(rules["files"].as_array().map(Vec::len), Some(10));
     assert_eq!(
         rules["inputs"][0]["designations"].as_array().map(Vec::len),

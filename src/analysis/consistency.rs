@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use super::ranges::{Assumption, Range, Ranges, describe, scenarios};
 use super::reach::{Reach, Reached, text_list};
-use crate::diagnostic::{Diag, Diags};
+use crate::diagnostic::{Code, Diag, Diags};
 use crate::ir::types::GlobalId;
 use crate::ir::{Designation, Expr, GlobalDef, Program};
 use crate::load::Loaded;
@@ -78,7 +78,7 @@ fn maxima(d: &Designation, diags: &mut Diags) {
                 .map(|s| format!("{} {}", s.name, s.max))
                 .collect();
             diags.push(
-                Diag::error("maxima", category.max_span, format!("category \"{}\" has max {}, but its subcategories add up to {sum}", category.name, category.max))
+                Diag::error(Code::Maxima, category.max_span, format!("category \"{}\" has max {}, but its subcategories add up to {sum}", category.name, category.max))
                     .label(format!("{} ≠ {}", category.max, parts.join(" + ")))
                     .help("make the category's max the sum of its subcategories' maxima, or correct a subcategory's max"),
             );
@@ -94,7 +94,7 @@ fn maxima(d: &Designation, diags: &mut Diags) {
                 .map(|c| format!("{} {}", c.name, c.max))
                 .collect();
             diags.push(
-                Diag::error("maxima", span, format!("\"{}\" has max {max}, but its categories add up to {sum}", d.name))
+                Diag::error(Code::Maxima, span, format!("\"{}\" has max {max}, but its categories add up to {sum}", d.name))
                     .label(format!("{max} ≠ {}", parts.join(" + ")))
                     .help("make the designation's max the sum of its categories' maxima, or correct a category's max"),
             );
@@ -120,7 +120,7 @@ fn threshold(ranges: &mut Known<'_>, d: &Designation, diags: &mut Diags) {
         if let Some(lo) = r.lo {
             if lo > reachable {
                 diags.push(
-                    Diag::error("unreachable-threshold", span, format!("the threshold of \"{}\" is {} but its subcategories give at most {reachable} points", d.name, lo.normalize()))
+                    Diag::error(Code::UnreachableThreshold, span, format!("the threshold of \"{}\" is {} but its subcategories give at most {reachable} points", d.name, lo.normalize()))
                         .label(format!("{} > {reachable}", lo.normalize()))
                         .help("lower the threshold, or raise the maxima it is measured against"),
                 );
@@ -150,7 +150,7 @@ fn points(
         if r.lo.is_some_and(|lo| lo > sub.max) {
             diags.push(
                 Diag::error(
-                    "points-exceed-max",
+                    Code::PointsExceedMax,
                     sub.points_span,
                     format!(
                         "the points of \"{}\" in \"{}\" are always above its max of {}{}",
@@ -167,7 +167,7 @@ fn points(
         }
         if r.hi.is_some_and(|hi| hi > sub.max) {
             diags.push(
-                Diag::error("points-may-exceed-max", sub.points_span, format!("the points of \"{}\" in \"{}\" can exceed its max of {}{}", sub.name, d.name, sub.max, when()))
+                Diag::error(Code::PointsMayExceedMax, sub.points_span, format!("the points of \"{}\" in \"{}\" can exceed its max of {}{}", sub.name, d.name, sub.max, when()))
                     .label(describe(r))
                     .help("cap the points with min() or clamp(); points above the max stop the evaluation with an error"),
             );
@@ -176,7 +176,7 @@ fn points(
         if r.lo.is_some_and(|lo| lo < Decimal::ZERO) {
             diags.push(
                 Diag::error(
-                    "points-may-be-negative",
+                    Code::PointsMayBeNegative,
                     sub.points_span,
                     format!(
                         "the points of \"{}\" in \"{}\" can be negative{}",
@@ -196,7 +196,7 @@ fn points(
     if !reaches {
         diags.push(
             Diag::error(
-                "max-unreachable",
+                Code::MaxUnreachable,
                 sub.max_span,
                 format!(
                     "\"{}\" in \"{}\" can never reach its max of {}: its points are {}",
@@ -244,7 +244,7 @@ fn shared_entries(
                 let (first, second) = (program.global(*a), program.global(*b));
                 let span = entry_span(loaded, program, *b, item).unwrap_or(second.span);
                 let mut diag = Diag::error(
-                    "shared-entry",
+                    Code::SharedEntry,
                     span,
                     format!(
                         "\"{item}\" is in both `{}` and `{}`, which \"{}\" of \"{}\" both read",

@@ -6,6 +6,7 @@ pub mod builtins;
 pub mod describe;
 pub mod types;
 pub mod value;
+pub mod walk;
 
 use std::sync::Arc;
 
@@ -36,9 +37,18 @@ pub struct Program {
     pub functions: Vec<Function>,
     pub kinds: Vec<InputKind>,
     pub tests: Vec<Test>,
+    /// The digest of `sources`, worked out when first asked for (see [`crate::stamp`]).
+    pub digest: std::sync::OnceLock<Arc<str>>,
 }
 
 impl Program {
+    /// The SHA-256 of the loaded rule files, as every result's stamp carries it.
+    pub fn rules_digest(&self) -> Arc<str> {
+        self.digest
+            .get_or_init(|| crate::stamp::rules_digest(&self.sources).into())
+            .clone()
+    }
+
     pub fn global(&self, id: GlobalId) -> &Global {
         &self.globals[id.0 as usize]
     }
@@ -452,13 +462,11 @@ pub enum Expr {
     },
 }
 
-/// The variant of a dated let or table in force on `date`; the newest when there is no date.
-pub fn in_force<T>(variants: &[Variant<T>], date: Option<NaiveDate>) -> Option<&Variant<T>> {
-    match date {
-        None => variants.last(),
-        Some(date) => variants
-            .iter()
-            .rev()
-            .find(|v| v.from.is_none_or(|from| from <= date)),
-    }
+/// The variant of a dated let or table in force on `date`: the newest that has taken effect
+/// by then, never one dated later.
+pub fn in_force<T>(variants: &[Variant<T>], date: NaiveDate) -> Option<&Variant<T>> {
+    variants
+        .iter()
+        .rev()
+        .find(|v| v.from.is_none_or(|from| from <= date))
 }

@@ -39,6 +39,7 @@ pub fn write_outcome(out: &mut String, outcome: &Outcome) {
         }
         out.push(']');
     }
+    out.push_str(&outcome.stamp.json_members());
     out.push('}');
 }
 

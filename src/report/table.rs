@@ -31,6 +31,7 @@ pub fn write_outcome(out: &mut String, outcome: &Outcome, origin: &str) {
             field(out, 1, name, value, width);
         }
     }
+    let _ = writeln!(out, "\n  {}", outcome.stamp.line());
 }
 
 fn designation(out: &mut String, d: &DesignationResult) {

@@ -40,6 +40,16 @@ impl RawRecord {
         }
     }
 
+    /// The record's bytes as the decision log hashes them: a file's text, or a line of a JSON
+    /// Lines file without its line ending.
+    pub fn logged_bytes(&self) -> &[u8] {
+        let text = match self.origin.line {
+            Some(_) => self.text.trim_end_matches(['\n', '\r']),
+            None => &self.text,
+        };
+        text.as_bytes()
+    }
+
     /// Why the record cannot be read at all: text that is not UTF-8.
     pub fn encoding_error(&self) -> Option<FieldError> {
         let offset = self.not_utf8_at?;

@@ -3,12 +3,15 @@
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+
 use crate::data::FieldError;
 use crate::data::read::{detect_kind, identifier, read_record};
 use crate::eval::designation::DesignationResult;
 use crate::eval::{EvalError, Evaluation};
 use crate::ir::value::{RecordValue, Value};
 use crate::ir::{KindId, Program};
+use crate::stamp::Stamp;
 
 /// What the rules computed for one record.
 #[derive(Debug, Clone)]
@@ -19,6 +22,8 @@ pub struct Outcome {
     pub display_name: Option<String>,
     pub designations: Vec<DesignationResult>,
     pub output: Vec<(String, Value)>,
+    /// The evaluation date used, the rules and the version of tally.
+    pub stamp: Stamp,
 }
 
 /// Why a record has no outcome.
@@ -36,13 +41,15 @@ pub enum RecordError {
     },
 }
 
-/// Reads and evaluates one JSON record. `kind` forces the input kind; otherwise it is detected.
-/// With `reasons`, results say why (a designation's path).
+/// Reads and evaluates one JSON record, as of its own evaluation date or `as_of` when it has
+/// none. `kind` forces the input kind; otherwise it is detected. With `reasons`, results say
+/// why (a designation's path).
 pub fn evaluate_text(
     program: &Program,
     kind: Option<KindId>,
     text: &str,
     reasons: bool,
+    as_of: NaiveDate,
 ) -> Result<Outcome, RecordError> {
     let kind = match kind {
         Some(k) => k,
@@ -51,7 +58,7 @@ pub fn evaluate_text(
             errors: vec![e],
         })?,
     };
-    let record = read_record(program, kind, text).map_err(|errors| {
+    let record = read_record(program, kind, text, as_of).map_err(|errors| {
         let errors = match wrong_kind(program, kind, &errors) {
             Some(error) => vec![error],
             None => errors,
@@ -61,7 +68,7 @@ pub fn evaluate_text(
             errors,
         }
     })?;
-    evaluate_record(program, kind, record, reasons)
+    evaluate_record(program, kind, record, reasons, as_of)
 }
 
 /// Data of another kind than the rules read (a partner given to burn-rate rules) fails with one
@@ -111,12 +118,13 @@ fn wrong_kind(program: &Program, kind: KindId, errors: &[FieldError]) -> Option<
     )
 }
 
-/// Evaluates a record that has been read.
+/// Evaluates a record that has been read, as of its own evaluation date or `as_of`.
 pub fn evaluate_record(
     program: &Program,
     kind: KindId,
     record: Arc<RecordValue>,
     reasons: bool,
+    as_of: NaiveDate,
 ) -> Result<Outcome, RecordError> {
     let input = program.kind(kind);
     let text_field = |index: Option<u32>| {
@@ -134,7 +142,7 @@ pub fn evaluate_record(
         )
     });
     let display_name = text_field(input.display_name);
-    let mut ev = Evaluation::new(program, kind, record);
+    let mut ev = Evaluation::new(program, kind, record, as_of);
     ev.reasons = reasons;
     let rule_error = |error: EvalError| RecordError::Rule {
         id: id.as_ref().map(|(_, v)| v.clone()),
@@ -157,5 +165,6 @@ pub fn evaluate_record(
         display_name,
         designations,
         output,
+        stamp: Stamp::new(ev.date, program.rules_digest()),
     })
 }

@@ -3,18 +3,18 @@
 //! command line's, and only here. Nothing in `serve/` evaluates or checks by itself.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::check::Failed;
+use crate::check::Rejected as Failed;
 use crate::cli::render::Renderer;
 use crate::data::read::{detect_kind, identifier, read_record};
 use crate::data::{FieldError, Origin, path_text};
-use crate::diagnostic::{Diag, Diags};
+use crate::diagnostic::{Code, Diag, Diags};
 use crate::ir::{GlobalDef, Program};
 use crate::report::Format;
 use crate::run::batch::evaluate_chunk;
@@ -26,7 +26,8 @@ use crate::source::SourceMap;
 pub struct Rules {
     pub program: Program,
     pub warnings: Vec<Diag>,
-    /// A digest of every rule file's name and text: two servers with the same digest decide alike.
+    /// The SHA-256 of the rule files, as every result's stamp carries it: two servers with
+    /// the same digest decide alike.
     pub digest: String,
 }
 
@@ -44,7 +45,7 @@ pub fn load(paths: &[PathBuf], overlay: &HashMap<PathBuf, String>) -> Result<Rul
     let loaded = crate::load::load_with(paths, overlay, &mut diags);
     match crate::check::check(loaded, diags) {
         Ok((program, warnings)) => {
-            let digest = digest(&program.sources);
+            let digest = program.rules_digest().to_string();
             Ok(Rules {
                 program,
                 warnings,
@@ -82,35 +83,6 @@ pub fn check_text(name: &str, text: &str) -> Json {
     match crate::check::check(loaded, diags) {
         Ok((program, warnings)) => diagnostics(&warnings, &program.sources),
         Err(Failed { sources, diags }) => diagnostics(&diags, &sources),
-    }
-}
-
-fn digest(sources: &SourceMap) -> String {
-    // FNV-1a over names and texts, twice with different seeds: a fingerprint, not a signature.
-    let mut files: Vec<(&str, &str)> = sources
-        .files()
-        .map(|(_, f)| (f.name.as_str(), &*f.text))
-        .collect();
-    files.sort();
-    let mut hashes = [0u64; 2];
-    for (seed, hash) in hashes.iter_mut().enumerate() {
-        let mut hasher = Fnv(0xcbf2_9ce4_8422_2325 ^ seed as u64);
-        files.hash(&mut hasher);
-        *hash = hasher.finish();
-    }
-    format!("{:016x}{:016x}", hashes[0], hashes[1])
-}
-
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
     }
 }
 
@@ -156,13 +128,13 @@ pub fn lines(body: &[u8]) -> Vec<RawRecord> {
 
 /// Evaluates one record: the line of `tally eval --format json` (without its newline).
 /// On the calling thread: one record is not worth handing to the thread pool.
-pub fn evaluate(rules: &Rules, record: &RawRecord) -> Result<String, Problem> {
+pub fn evaluate(rules: &Rules, record: &RawRecord, as_of: NaiveDate) -> Result<String, Problem> {
     let outcome = match record.encoding_error() {
         Some(error) => Err(RecordError::Data {
             id: None,
             errors: vec![error],
         }),
-        None => evaluate_text(&rules.program, None, &record.text, false),
+        None => evaluate_text(&rules.program, None, &record.text, false, as_of),
     };
     match outcome {
         Ok(outcome) => {
@@ -175,10 +147,19 @@ pub fn evaluate(rules: &Rules, record: &RawRecord) -> Result<String, Problem> {
 }
 
 /// Evaluates records in parallel, as `tally eval` does a chunk.
-pub fn evaluate_batch(rules: &Rules, records: &[RawRecord]) -> Vec<Result<String, Problem>> {
-    evaluate_chunk(&rules.program, None, records, false, |outcome, record| {
-        Format::Json.print(outcome, &record.origin)
-    })
+pub fn evaluate_batch(
+    rules: &Rules,
+    records: &[RawRecord],
+    as_of: NaiveDate,
+) -> Vec<Result<String, Problem>> {
+    evaluate_chunk(
+        &rules.program,
+        None,
+        records,
+        false,
+        as_of,
+        |outcome, record| Format::Json.print(outcome, &record.origin),
+    )
     .into_iter()
     .zip(records)
     .map(|(result, record)| match result {
@@ -198,7 +179,7 @@ fn problem(program: &Program, record: &RawRecord, error: RecordError) -> Problem
         RecordError::Rule { id, error } => {
             let who = id.map(|i| format!(" for {i}")).unwrap_or_default();
             let mut diag = Diag::general(
-                "rule-failed",
+                Code::RuleFailed,
                 format!("a rule failed{who} ({}): {}", record.origin, error.message),
             );
             diag.span = error.span;
@@ -246,14 +227,19 @@ fn data_problem(record: &RawRecord, id: Option<&str>, errors: &[FieldError]) -> 
 
 /// Explains one record as `tally explain --format json` does, for the designations whose name
 /// contains `only`.
-pub fn explain(rules: &Rules, record: &RawRecord, only: Option<&str>) -> Result<Json, Problem> {
+pub fn explain(
+    rules: &Rules,
+    record: &RawRecord,
+    only: Option<&str>,
+    as_of: NaiveDate,
+) -> Result<Json, Problem> {
     let program = &rules.program;
     let read = match record.encoding_error() {
         Some(error) => Err(vec![error]),
         None => detect_kind(program, &record.text).map_err(|e| vec![e]),
     };
     let (kind, value) = read
-        .and_then(|kind| read_record(program, kind, &record.text).map(|r| (kind, r)))
+        .and_then(|kind| read_record(program, kind, &record.text, as_of).map(|r| (kind, r)))
         .map_err(|errors| {
             let id = detect_kind(program, &record.text)
                 .ok()
@@ -261,18 +247,18 @@ pub fn explain(rules: &Rules, record: &RawRecord, only: Option<&str>) -> Result<
             data_problem(record, id.as_deref(), &errors)
         })?;
     let explanation = crate::explain::Explainer::new(program)
-        .explain(kind, value, only)
+        .explain(kind, value, only, as_of)
         .map_err(|error| problem(program, record, RecordError::Rule { id: None, error }))?;
     Ok(serde_json::to_value(&explanation).unwrap_or_default())
 }
 
 /// What changing the rules from `old` to `new` does to the records, as `tally diff --format json`.
-pub fn impact(old: &Rules, new: &Rules, records: &[RawRecord]) -> Json {
+pub fn impact(old: &Rules, new: &Rules, records: &[RawRecord], as_of: NaiveDate) -> Json {
     let pairs: Vec<crate::diff::Pair> = records
         .par_iter()
         .map(|record| {
-            let old = evaluate_text(&old.program, None, &record.text, false).ok();
-            let new = evaluate_text(&new.program, None, &record.text, false).ok();
+            let old = evaluate_text(&old.program, None, &record.text, false, as_of).ok();
+            let new = evaluate_text(&new.program, None, &record.text, false, as_of).ok();
             let id = new
                 .as_ref()
                 .or(old.as_ref())
@@ -301,7 +287,7 @@ pub struct TestCase {
 pub fn tests(rules: &Rules) -> Vec<TestCase> {
     let program = &rules.program;
     let renderer = Renderer::new(false, 100);
-    crate::testing::run(program, None)
+    crate::testing::run(program, crate::stamp::today(), None)
         .into_iter()
         .map(|case| {
             let file = program.sources.get(case.span.file);
@@ -382,4 +368,10 @@ pub fn summary(rules: &Rules) -> Json {
 /// The canonical form of a rule file's path, as the loader keys files (for an overlay).
 pub fn canonical(path: &Path) -> Option<PathBuf> {
     path.canonicalize().ok()
+}
+
+/// The evaluation date of a record that carries none: `as_of` when given, else today (UTC), as
+/// `tally eval --as-of`.
+pub fn as_of(given: Option<&str>) -> Result<NaiveDate, String> {
+    given.map_or_else(|| Ok(crate::stamp::today()), crate::stamp::parse_date)
 }

@@ -162,6 +162,8 @@ async fn preview(
     let inner = state.clone();
     let answer = state
         .cpu(move || {
+            // The samples carry their own dates; a pasted record without one is as of today.
+            let today = crate::stamp::today();
             let mut records = inner.samples.clone();
             records.extend(
                 request.records.iter().enumerate().map(|(i, text)| {
@@ -176,7 +178,7 @@ async fn preview(
                     return json!({ "checks": false, "diagnostics": counted(diagnostics) });
                 }
             };
-            let results: Vec<Json> = engine::evaluate_batch(&edited, &records)
+            let results: Vec<Json> = engine::evaluate_batch(&edited, &records, today)
                 .into_iter()
                 .zip(&records)
                 .map(|(result, record)| {
@@ -187,7 +189,7 @@ async fn preview(
                     }
                 })
                 .collect();
-            let impact = engine::impact(&inner.rules(), &edited, &records);
+            let impact = engine::impact(&inner.rules(), &edited, &records, today);
             json!({
                 "checks": true,
                 "diagnostics": counted(engine::diagnostics(&edited.warnings, &edited.program.sources)),
@@ -223,9 +225,14 @@ async fn explain(
         .cpu(move || {
             let rules = load(&inner, &overlay).map_err(not_checking)?;
             let record = engine::record(request.record.into_bytes(), None);
-            engine::explain(&rules, &record, request.designation.as_deref())
-                .map(axum::Json)
-                .map_err(ApiError::problem)
+            engine::explain(
+                &rules,
+                &record,
+                request.designation.as_deref(),
+                crate::stamp::today(),
+            )
+            .map(axum::Json)
+            .map_err(ApiError::problem)
         })
         .await?
 }

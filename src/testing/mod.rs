@@ -4,6 +4,8 @@ pub mod coverage;
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+
 use crate::data::FieldError;
 use crate::data::read::read_record;
 use crate::eval::designation::DesignationResult;
@@ -17,7 +19,7 @@ use crate::source::Span;
 pub struct CaseResult {
     pub name: String,
     pub span: Span,
-    pub failures: Vec<Failure>,
+    pub failures: Vec<CaseFailure>,
 }
 
 impl CaseResult {
@@ -27,7 +29,7 @@ impl CaseResult {
 }
 
 #[derive(Debug)]
-pub enum Failure {
+pub enum CaseFailure {
     /// A value is not what the test expects.
     Mismatch {
         span: Span,
@@ -46,21 +48,28 @@ pub enum Failure {
 }
 
 /// Runs the tests of the files that were named (not those of files they only import), in
-/// the order they are written. With `exercised`, records what they exercise.
-pub fn run(program: &Program, mut exercised: Option<&mut coverage::Exercised>) -> Vec<CaseResult> {
+/// the order they are written. A test whose data has no evaluation date and that sets none
+/// with `date` runs as of `as_of`. With `exercised`, records what they exercise.
+pub fn run(
+    program: &Program,
+    as_of: NaiveDate,
+    mut exercised: Option<&mut coverage::Exercised>,
+) -> Vec<CaseResult> {
     program
         .tests
         .iter()
         .filter(|t| program.roots.contains(&t.span.file))
-        .map(|t| run_one(program, t, exercised.as_deref_mut()))
+        .map(|t| run_one(program, t, as_of, exercised.as_deref_mut()))
         .collect()
 }
 
 fn run_one(
     program: &Program,
     test: &Test,
+    as_of: NaiveDate,
     exercised: Option<&mut coverage::Exercised>,
 ) -> CaseResult {
+    let as_of = test.date.unwrap_or(as_of);
     let mut result = CaseResult {
         name: test.name.clone(),
         span: test.span,
@@ -71,10 +80,12 @@ fn run_one(
         TestInput::File(path, _) => match std::fs::read_to_string(path) {
             Ok(text) => (text, crate::source::display_path(path), None),
             Err(e) => {
-                result.failures.push(Failure::Rule(EvalError::new(format!(
-                    "cannot read {}: {e}",
-                    path.display()
-                ))));
+                result
+                    .failures
+                    .push(CaseFailure::Rule(EvalError::new(format!(
+                        "cannot read {}: {e}",
+                        path.display()
+                    ))));
                 return result;
             }
         },
@@ -84,7 +95,7 @@ fn run_one(
             Some(*span),
         ),
     };
-    let record = match read_record(program, kind, &text) {
+    let record = match read_record(program, kind, &text, as_of) {
         Ok(record) => record,
         Err(errors) => {
             let errors = errors
@@ -96,7 +107,7 @@ fn run_one(
                     (e, span)
                 })
                 .collect();
-            result.failures.push(Failure::Data {
+            result.failures.push(CaseFailure::Data {
                 file: origin,
                 errors,
             });
@@ -114,7 +125,7 @@ fn run_one(
         }
         _ => record,
     };
-    let mut ev = Evaluation::new(program, kind, record);
+    let mut ev = Evaluation::new(program, kind, record, as_of);
     if exercised.is_some() {
         ev.coverage = Some(Box::default());
     }
@@ -152,7 +163,7 @@ fn expect_all(
                     match ev.designation(&designations[i]) {
                         Ok(r) => results[i] = Some(r),
                         Err(e) => {
-                            result.failures.push(Failure::Rule(e));
+                            result.failures.push(CaseFailure::Rule(e));
                             return result;
                         }
                     }
@@ -184,14 +195,14 @@ fn expect_all(
         };
         match actual {
             Ok(actual) if actual == expectation.expected => {}
-            Ok(actual) => result.failures.push(Failure::Mismatch {
+            Ok(actual) => result.failures.push(CaseFailure::Mismatch {
                 span: expectation.span,
                 target: target_text(program, kind, &expectation.target),
                 expected: expectation.expected_text.clone(),
                 actual: shown(&actual),
             }),
             Err(e) => {
-                result.failures.push(Failure::Rule(e));
+                result.failures.push(CaseFailure::Rule(e));
                 return result;
             }
         }

@@ -4,15 +4,15 @@
 use pest::iterators::Pair;
 use rust_decimal::Decimal;
 
-use super::Cx;
+use super::Converter;
 use super::expr::{expr, string_value};
 use super::items::{first, ident, note, number, type_expr};
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Code, Diag};
 use crate::source::Span;
 use crate::syntax::ast::*;
 use crate::syntax::grammar::Rule;
 
-pub(super) fn designation(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Designation> {
+pub(super) fn designation(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Designation> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1).peekable();
     let name_pair = inner.next()?;
@@ -55,7 +55,7 @@ pub(super) fn designation(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Desig
     })
 }
 
-pub(super) fn template(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TemplateDecl> {
+pub(super) fn template(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<TemplateDecl> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1);
     let name = ident(cx, inner.next()?);
@@ -69,7 +69,7 @@ pub(super) fn template(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Template
     })
 }
 
-pub(super) fn params(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Vec<Param>> {
+pub(super) fn params(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Vec<Param>> {
     pair.into_inner()
         .map(|p| {
             let mut inner = p.into_inner();
@@ -81,7 +81,7 @@ pub(super) fn params(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Vec<Param>
 }
 
 fn designation_body<'i>(
-    cx: &mut Cx<'_>,
+    cx: &mut Converter<'_>,
     parts: impl Iterator<Item = Pair<'i, Rule>>,
 ) -> DesignationBody {
     let mut d = DesignationBody::default();
@@ -115,12 +115,12 @@ fn designation_body<'i>(
     d
 }
 
-fn first_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
+fn first_expr(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
     expr(cx, first(pair, Rule::expr))
 }
 
 fn set_once<T>(
-    cx: &mut Cx<'_>,
+    cx: &mut Converter<'_>,
     slot: &mut Option<T>,
     value: Option<T>,
     span: crate::source::Span,
@@ -129,7 +129,7 @@ fn set_once<T>(
     if slot.is_some() {
         cx.diags.push(
             Diag::error(
-                "duplicate-property",
+                Code::DuplicateProperty,
                 span,
                 format!("`{what}` is given twice"),
             )
@@ -145,7 +145,7 @@ fn set_once<T>(
 
 /// `"Name" max N` at the head of a category or subcategory: the name, its place, the maximum.
 fn heading<'i>(
-    cx: &mut Cx<'_>,
+    cx: &mut Converter<'_>,
     inner: &mut impl Iterator<Item = Pair<'i, Rule>>,
 ) -> Option<(String, Span, (Decimal, Span))> {
     let name = inner.next()?;
@@ -154,7 +154,7 @@ fn heading<'i>(
     Some((string_value(&name), cx.span(&name), (value, cx.span(&max))))
 }
 
-fn category(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Category> {
+fn category(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Category> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1);
     let (name, name_span, max) = heading(cx, &mut inner)?;
@@ -176,7 +176,7 @@ fn category(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Category> {
     Some(c)
 }
 
-fn subcategory(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Subcategory> {
+fn subcategory(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Subcategory> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1);
     let (name, name_span, max) = heading(cx, &mut inner)?;
@@ -196,9 +196,13 @@ fn subcategory(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Subcategory> {
                 let value = first_expr(cx, part);
                 if s.points.is_some() {
                     cx.diags.push(
-                        Diag::error("duplicate-property", part_span, "`points` is given twice")
-                            .label("second one")
-                            .help("a subcategory has one `points =`; remove one of them"),
+                        Diag::error(
+                            Code::DuplicateProperty,
+                            part_span,
+                            "`points` is given twice",
+                        )
+                        .label("second one")
+                        .help("a subcategory has one `points =`; remove one of them"),
                     );
                 } else {
                     s.points = value;
@@ -210,7 +214,7 @@ fn subcategory(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Subcategory> {
     Some(s)
 }
 
-fn require(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Require> {
+fn require(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Require> {
     let span = cx.span(&pair);
     let mut label = None;
     let mut condition = None;
