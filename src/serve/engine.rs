@@ -375,3 +375,37 @@ pub fn canonical(path: &Path) -> Option<PathBuf> {
 pub fn as_of(given: Option<&str>) -> Result<NaiveDate, String> {
     given.map_or_else(|| Ok(crate::stamp::today()), crate::stamp::parse_date)
 }
+
+/// The diagnostics of the rule files with unsaved texts, from the language service (the same
+/// as `tally lsp` gives an editor), in the objects of `tally check --format json`: lines and
+/// columns from 1, columns counted as editors count them.
+pub fn live_diagnostics(paths: &[PathBuf], overlay: &HashMap<PathBuf, String>) -> Json {
+    let mut all: Vec<Json> = Vec::new();
+    for root in paths {
+        let mut workspace = crate::service::Workspace::new(root);
+        for (path, text) in overlay {
+            workspace.set_text(path, text.clone());
+        }
+        for file in workspace.diagnostics() {
+            let name = crate::source::display_path(&file.path);
+            for d in file.diagnostics {
+                let item = serde_json::json!({
+                    "severity": d.severity,
+                    "code": d.code,
+                    "message": d.message,
+                    "label": d.label,
+                    "help": d.help,
+                    "file": name,
+                    "line": d.range.start.line + 1,
+                    "column": d.range.start.character + 1,
+                    "end_line": d.range.end.line + 1,
+                    "end_column": d.range.end.character + 1,
+                });
+                if !all.contains(&item) {
+                    all.push(item);
+                }
+            }
+        }
+    }
+    Json::Array(all)
+}

@@ -172,11 +172,12 @@ async fn preview(
                     r
                 }),
             );
+            // Diagnostics as the editor's language service gives them; results from the rules
+            // loaded with the same texts.
+            let diagnostics = counted(engine::live_diagnostics(&inner.config.rules, &overlay));
             let edited = match load(&inner, &overlay) {
                 Ok(rules) => rules,
-                Err(diagnostics) => {
-                    return json!({ "checks": false, "diagnostics": counted(diagnostics) });
-                }
+                Err(_) => return json!({ "checks": false, "diagnostics": diagnostics }),
             };
             let results: Vec<Json> = engine::evaluate_batch(&edited, &records, today)
                 .into_iter()
@@ -192,7 +193,7 @@ async fn preview(
             let impact = engine::impact(&inner.rules(), &edited, &records, today);
             json!({
                 "checks": true,
-                "diagnostics": counted(engine::diagnostics(&edited.warnings, &edited.program.sources)),
+                "diagnostics": diagnostics,
                 "results": results,
                 "impact": impact,
             })
