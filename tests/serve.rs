@@ -197,6 +197,13 @@ async fn check_reports_diagnostics_of_rule_text() {
     assert_eq!(error["file"], "rules/azure/common.tally");
     assert_eq!(error["line"], 29);
 
+    // A body that is not the JSON the call takes is a 4xx, with a JSON error.
+    for body in ["not json", "{}", "{\"text\": 1}", "[]"] {
+        let (status, _, text) = send(&state, "POST", "/v1/check", body, None).await;
+        assert!(status.is_client_error(), "{body}: {status}");
+        assert_eq!(json(&text)["error"], "bad-request", "{body}");
+    }
+
     // Only served rule files can be named.
     for path in [
         "../Cargo.toml",

@@ -15,7 +15,7 @@ use serde_json::{Value as Json, json};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::engine;
-use super::guard::ApiError;
+use super::guard::{ApiError, JsonBody};
 use super::{State, studio};
 
 type Shared = Extract<Arc<State>>;
@@ -112,17 +112,24 @@ async fn rules(Extract(state): Shared) -> axum::Json<Json> {
 
 /// Evaluates one record (a partner or a scenario, told apart by its fields): the same JSON as
 /// one line of `tally eval --format json`.
-#[utoipa::path(post, path = "/v1/evaluate",
+#[utoipa::path(post, path = "/v1/evaluate", params(EvaluateQuery),
     request_body(content = Object, description = "One record, as in a data file", content_type = "application/json"),
     responses(
         (status = 200, description = "The record's result", body = Object),
         (status = 422, description = "The record does not fit the input, or a rule failed on it", body = ErrorBody),
         (status = 413, description = "The body is too large"),
     ))]
-async fn evaluate(Extract(state): Shared, body: Bytes) -> Result<Response, ApiError> {
+async fn evaluate(
+    Extract(state): Shared,
+    Query(query): Query<EvaluateQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let as_of = as_of(query.as_of.as_deref())?;
     let record = engine::record(body.to_vec(), None);
     let rules = state.rules();
-    let result = state.cpu(move || engine::evaluate(&rules, &record)).await?;
+    let result = state
+        .cpu(move || engine::evaluate(&rules, &record, as_of))
+        .await?;
     match result {
         Ok(text) => Ok(json_response(StatusCode::OK, text)),
         Err(problem) => Err(ApiError::problem(problem)),
@@ -131,7 +138,7 @@ async fn evaluate(Extract(state): Shared, body: Bytes) -> Result<Response, ApiEr
 
 /// Evaluates a batch given as JSON Lines, one record a line: one line of result per record, in
 /// order; a record with no result gets a line `{"error": ..., "problems": [...]}` with its line.
-#[utoipa::path(post, path = "/v1/evaluate/batch",
+#[utoipa::path(post, path = "/v1/evaluate/batch", params(EvaluateQuery),
     request_body(description = "JSON Lines: one record a line", content(
         (String = "application/x-ndjson"),
         (String = "text/plain"),
@@ -140,7 +147,12 @@ async fn evaluate(Extract(state): Shared, body: Bytes) -> Result<Response, ApiEr
         (status = 200, description = "One line of JSON per record", body = String, content_type = "application/x-ndjson"),
         (status = 400, description = "No records in the body", body = ErrorBody),
     ))]
-async fn evaluate_batch(Extract(state): Shared, body: Bytes) -> Result<Response, ApiError> {
+async fn evaluate_batch(
+    Extract(state): Shared,
+    Query(query): Query<EvaluateQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let as_of = as_of(query.as_of.as_deref())?;
     let records = engine::lines(&body);
     if records.is_empty() {
         return Err(ApiError::new(
@@ -153,7 +165,7 @@ async fn evaluate_batch(Extract(state): Shared, body: Bytes) -> Result<Response,
     let text = state
         .cpu(move || {
             let mut out = String::with_capacity(records.len() * 2048);
-            for result in engine::evaluate_batch(&rules, &records) {
+            for result in engine::evaluate_batch(&rules, &records, as_of) {
                 match result {
                     Ok(line) => out.push_str(&line),
                     Err(problem) => out.push_str(&ApiError::problem(problem).body.to_string()),
@@ -175,6 +187,21 @@ async fn evaluate_batch(Extract(state): Shared, body: Bytes) -> Result<Response,
 pub struct ExplainQuery {
     /// Only the designations whose name contains this text
     designation: Option<String>,
+    /// The evaluation date of a record that carries none, YYYY-MM-DD (default: today, UTC)
+    as_of: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct EvaluateQuery {
+    /// The evaluation date of a record that carries none, YYYY-MM-DD (default: today, UTC), as
+    /// `tally eval --as-of`
+    as_of: Option<String>,
+}
+
+/// The evaluation date asked for, or a 400 that says how to write it.
+fn as_of(given: Option<&str>) -> Result<chrono::NaiveDate, ApiError> {
+    engine::as_of(given)
+        .map_err(|message| ApiError::new(StatusCode::BAD_REQUEST, "bad-as-of", message))
 }
 
 /// Explains one record as `tally explain --format json` does: every point back to its rule,
@@ -190,11 +217,12 @@ async fn explain(
     Query(query): Query<ExplainQuery>,
     body: Bytes,
 ) -> Result<axum::Json<Json>, ApiError> {
+    let as_of = as_of(query.as_of.as_deref())?;
     let record = engine::record(body.to_vec(), None);
     let rules = state.rules();
     let only = query.designation;
     let result = state
-        .cpu(move || engine::explain(&rules, &record, only.as_deref()))
+        .cpu(move || engine::explain(&rules, &record, only.as_deref(), as_of))
         .await?;
     result.map(axum::Json).map_err(ApiError::problem)
 }
@@ -218,8 +246,9 @@ pub struct CheckRequest {
     ))]
 async fn check(
     Extract(state): Shared,
-    axum::Json(request): axum::Json<CheckRequest>,
+    request: JsonBody<CheckRequest>,
 ) -> Result<axum::Json<Json>, ApiError> {
+    let axum::Json(request) = request?;
     let paths = state.config.rules.clone();
     let job: Box<dyn FnOnce() -> Json + Send> = match request.path {
         Some(path) => {

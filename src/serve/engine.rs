@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -13,20 +14,20 @@ use crate::check::Rejected;
 use crate::cli::render::Renderer;
 use crate::data::read::{detect_kind, identifier, read_record};
 use crate::data::{FieldError, Origin, path_text};
-use crate::diagnostic::{Diag, Diags};
+use crate::diagnostic::{Code, Diag, Diags};
 use crate::ir::{GlobalDef, Program};
 use crate::report::Format;
 use crate::run::batch::evaluate_chunk;
 use crate::run::input::RawRecord;
 use crate::run::record::{RecordError, evaluate_text};
 use crate::source::SourceMap;
-use crate::stamp::today;
 
 /// Rules that loaded and checked, with what the server says about them.
 pub struct Rules {
     pub program: Program,
     pub warnings: Vec<Diag>,
-    /// A digest of every rule file's name and text: two servers with the same digest decide alike.
+    /// The SHA-256 of the rule files, as every result's stamp carries it: two servers with
+    /// the same digest decide alike.
     pub digest: String,
 }
 
@@ -44,7 +45,7 @@ pub fn load(paths: &[PathBuf], overlay: &HashMap<PathBuf, String>) -> Result<Rul
     let loaded = crate::load::load_with(paths, overlay, &mut diags);
     match crate::check::check(loaded, diags) {
         Ok((program, warnings)) => {
-            let digest = crate::stamp::rules_digest(&program.sources);
+            let digest = program.rules_digest().to_string();
             Ok(Rules {
                 program,
                 warnings,
@@ -127,13 +128,13 @@ pub fn lines(body: &[u8]) -> Vec<RawRecord> {
 
 /// Evaluates one record: the line of `tally eval --format json` (without its newline).
 /// On the calling thread: one record is not worth handing to the thread pool.
-pub fn evaluate(rules: &Rules, record: &RawRecord) -> Result<String, Problem> {
+pub fn evaluate(rules: &Rules, record: &RawRecord, as_of: NaiveDate) -> Result<String, Problem> {
     let outcome = match record.encoding_error() {
         Some(error) => Err(RecordError::Data {
             id: None,
             errors: vec![error],
         }),
-        None => evaluate_text(&rules.program, None, &record.text, false, today()),
+        None => evaluate_text(&rules.program, None, &record.text, false, as_of),
     };
     match outcome {
         Ok(outcome) => {
@@ -146,14 +147,18 @@ pub fn evaluate(rules: &Rules, record: &RawRecord) -> Result<String, Problem> {
 }
 
 /// Evaluates records in parallel, as `tally eval` does a chunk.
-pub fn evaluate_batch(rules: &Rules, records: &[RawRecord]) -> Vec<Result<String, Problem>> {
+pub fn evaluate_batch(
+    rules: &Rules,
+    records: &[RawRecord],
+    as_of: NaiveDate,
+) -> Vec<Result<String, Problem>> {
     evaluate_chunk(
         &rules.program,
         None,
         records,
         false,
-        today(),
-        |outcome, record: &RawRecord| Format::Json.print(outcome, &record.origin),
+        as_of,
+        |outcome, record| Format::Json.print(outcome, &record.origin),
     )
     .into_iter()
     .zip(records)
@@ -174,7 +179,7 @@ fn problem(program: &Program, record: &RawRecord, error: RecordError) -> Problem
         RecordError::Rule { id, error } => {
             let who = id.map(|i| format!(" for {i}")).unwrap_or_default();
             let mut diag = Diag::general(
-                crate::diagnostic::Code::RuleFailed,
+                Code::RuleFailed,
                 format!("a rule failed{who} ({}): {}", record.origin, error.message),
             );
             diag.span = error.span;
@@ -222,14 +227,19 @@ fn data_problem(record: &RawRecord, id: Option<&str>, errors: &[FieldError]) -> 
 
 /// Explains one record as `tally explain --format json` does, for the designations whose name
 /// contains `only`.
-pub fn explain(rules: &Rules, record: &RawRecord, only: Option<&str>) -> Result<Json, Problem> {
+pub fn explain(
+    rules: &Rules,
+    record: &RawRecord,
+    only: Option<&str>,
+    as_of: NaiveDate,
+) -> Result<Json, Problem> {
     let program = &rules.program;
     let read = match record.encoding_error() {
         Some(error) => Err(vec![error]),
         None => detect_kind(program, &record.text).map_err(|e| vec![e]),
     };
     let (kind, value) = read
-        .and_then(|kind| read_record(program, kind, &record.text, today()).map(|r| (kind, r)))
+        .and_then(|kind| read_record(program, kind, &record.text, as_of).map(|r| (kind, r)))
         .map_err(|errors| {
             let id = detect_kind(program, &record.text)
                 .ok()
@@ -237,18 +247,18 @@ pub fn explain(rules: &Rules, record: &RawRecord, only: Option<&str>) -> Result<
             data_problem(record, id.as_deref(), &errors)
         })?;
     let explanation = crate::explain::Explainer::new(program)
-        .explain(kind, value, only, today())
+        .explain(kind, value, only, as_of)
         .map_err(|error| problem(program, record, RecordError::Rule { id: None, error }))?;
     Ok(serde_json::to_value(&explanation).unwrap_or_default())
 }
 
 /// What changing the rules from `old` to `new` does to the records, as `tally diff --format json`.
-pub fn impact(old: &Rules, new: &Rules, records: &[RawRecord]) -> Json {
+pub fn impact(old: &Rules, new: &Rules, records: &[RawRecord], as_of: NaiveDate) -> Json {
     let pairs: Vec<crate::diff::Pair> = records
         .par_iter()
         .map(|record| {
-            let old = evaluate_text(&old.program, None, &record.text, false, today()).ok();
-            let new = evaluate_text(&new.program, None, &record.text, false, today()).ok();
+            let old = evaluate_text(&old.program, None, &record.text, false, as_of).ok();
+            let new = evaluate_text(&new.program, None, &record.text, false, as_of).ok();
             let id = new
                 .as_ref()
                 .or(old.as_ref())
@@ -279,7 +289,7 @@ pub struct TestCase {
 pub fn tests(rules: &Rules) -> Vec<TestCase> {
     let program = &rules.program;
     let renderer = Renderer::new(false, 100);
-    crate::testing::run(program, today(), None)
+    crate::testing::run(program, crate::stamp::today(), None)
         .into_iter()
         .map(|case| {
             let file = program.sources.get(case.span.file);
@@ -360,4 +370,44 @@ pub fn summary(rules: &Rules) -> Json {
 /// The canonical form of a rule file's path, as the loader keys files (for an overlay).
 pub fn canonical(path: &Path) -> Option<PathBuf> {
     path.canonicalize().ok()
+}
+
+/// The evaluation date of a record that carries none: `as_of` when given, else today (UTC), as
+/// `tally eval --as-of`.
+pub fn as_of(given: Option<&str>) -> Result<NaiveDate, String> {
+    given.map_or_else(|| Ok(crate::stamp::today()), crate::stamp::parse_date)
+}
+
+/// The diagnostics of the rule files with unsaved texts, from the language service (the same
+/// as `tally lsp` gives an editor), in the objects of `tally check --format json`: lines and
+/// columns from 1, columns counted as editors count them.
+pub fn live_diagnostics(paths: &[PathBuf], overlay: &HashMap<PathBuf, String>) -> Json {
+    let mut all: Vec<Json> = Vec::new();
+    for root in paths {
+        let mut workspace = crate::service::Workspace::new(root);
+        for (path, text) in overlay {
+            workspace.set_text(path, text.clone());
+        }
+        for file in workspace.diagnostics() {
+            let name = crate::source::display_path(&file.path);
+            for d in file.diagnostics {
+                let item = serde_json::json!({
+                    "severity": d.severity,
+                    "code": d.code,
+                    "message": d.message,
+                    "label": d.label,
+                    "help": d.help,
+                    "file": name,
+                    "line": d.range.start.line + 1,
+                    "column": d.range.start.character + 1,
+                    "end_line": d.range.end.line + 1,
+                    "end_column": d.range.end.character + 1,
+                });
+                if !all.contains(&item) {
+                    all.push(item);
+                }
+            }
+        }
+    }
+    Json::Array(all)
 }

@@ -39,6 +39,16 @@ impl ApiError {
     }
 }
 
+/// A body that is not the JSON a call takes: its 4xx, as JSON like every other error.
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> ApiError {
+        ApiError::new(rejection.status(), "bad-request", rejection.body_text())
+    }
+}
+
+/// A JSON body, or the reason it is not one.
+pub type JsonBody<T> = Result<axum::Json<T>, axum::extract::rejection::JsonRejection>;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, axum::Json(self.body)).into_response()

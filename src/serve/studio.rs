@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 use super::State;
 use super::api::counted;
 use super::engine::{self, Rules};
-use super::guard::ApiError;
+use super::guard::{ApiError, JsonBody};
 
 type Shared = Extract<Arc<State>>;
 
@@ -155,12 +155,15 @@ async fn samples(Extract(state): Shared) -> axum::Json<Json> {
         (status = 404, description = "A file that is not served", body = super::api::ErrorBody)))]
 async fn preview(
     Extract(state): Shared,
-    axum::Json(request): axum::Json<Overlay>,
+    request: JsonBody<Overlay>,
 ) -> Result<axum::Json<Json>, ApiError> {
+    let axum::Json(request) = request?;
     let overlay = overlay(&state, &request.files)?;
     let inner = state.clone();
     let answer = state
         .cpu(move || {
+            // The samples carry their own dates; a pasted record without one is as of today.
+            let today = crate::stamp::today();
             let mut records = inner.samples.clone();
             records.extend(
                 request.records.iter().enumerate().map(|(i, text)| {
@@ -169,13 +172,14 @@ async fn preview(
                     r
                 }),
             );
+            // Diagnostics as the editor's language service gives them; results from the rules
+            // loaded with the same texts.
+            let diagnostics = counted(engine::live_diagnostics(&inner.config.rules, &overlay));
             let edited = match load(&inner, &overlay) {
                 Ok(rules) => rules,
-                Err(diagnostics) => {
-                    return json!({ "checks": false, "diagnostics": counted(diagnostics) });
-                }
+                Err(_) => return json!({ "checks": false, "diagnostics": diagnostics }),
             };
-            let results: Vec<Json> = engine::evaluate_batch(&edited, &records)
+            let results: Vec<Json> = engine::evaluate_batch(&edited, &records, today)
                 .into_iter()
                 .zip(&records)
                 .map(|(result, record)| {
@@ -186,10 +190,10 @@ async fn preview(
                     }
                 })
                 .collect();
-            let impact = engine::impact(&inner.rules(), &edited, &records);
+            let impact = engine::impact(&inner.rules(), &edited, &records, today);
             json!({
                 "checks": true,
-                "diagnostics": counted(engine::diagnostics(&edited.warnings, &edited.program.sources)),
+                "diagnostics": diagnostics,
                 "results": results,
                 "impact": impact,
             })
@@ -213,17 +217,23 @@ pub struct ExplainRequest {
         (status = 422, description = "The rules do not check, or the record has no result", body = super::api::ErrorBody)))]
 async fn explain(
     Extract(state): Shared,
-    axum::Json(request): axum::Json<ExplainRequest>,
+    request: JsonBody<ExplainRequest>,
 ) -> Result<axum::Json<Json>, ApiError> {
+    let axum::Json(request) = request?;
     let overlay = overlay(&state, &request.files)?;
     let inner = state.clone();
     state
         .cpu(move || {
             let rules = load(&inner, &overlay).map_err(not_checking)?;
             let record = engine::record(request.record.into_bytes(), None);
-            engine::explain(&rules, &record, request.designation.as_deref())
-                .map(axum::Json)
-                .map_err(ApiError::problem)
+            engine::explain(
+                &rules,
+                &record,
+                request.designation.as_deref(),
+                crate::stamp::today(),
+            )
+            .map(axum::Json)
+            .map_err(ApiError::problem)
         })
         .await?
 }
@@ -244,8 +254,9 @@ fn not_checking(diagnostics: Json) -> ApiError {
         (status = 422, description = "The rules do not check", body = super::api::ErrorBody)))]
 async fn tests(
     Extract(state): Shared,
-    axum::Json(request): axum::Json<Overlay>,
+    request: JsonBody<Overlay>,
 ) -> Result<axum::Json<Json>, ApiError> {
+    let axum::Json(request) = request?;
     let overlay = overlay(&state, &request.files)?;
     let inner = state.clone();
     state
@@ -264,10 +275,8 @@ async fn tests(
 #[utoipa::path(post, path = "/v1/studio/doc", request_body = Overlay,
     responses((status = 200, description = "The document", body = String, content_type = "text/html"),
         (status = 422, description = "The rules do not check", body = super::api::ErrorBody)))]
-async fn doc(
-    Extract(state): Shared,
-    axum::Json(request): axum::Json<Overlay>,
-) -> Result<Response, ApiError> {
+async fn doc(Extract(state): Shared, request: JsonBody<Overlay>) -> Result<Response, ApiError> {
+    let axum::Json(request) = request?;
     let overlay = overlay(&state, &request.files)?;
     let inner = state.clone();
     let html = state
@@ -301,8 +310,9 @@ pub struct FormatRequest {
         (status = 422, description = "The text does not parse", body = super::api::ErrorBody)))]
 async fn format(
     Extract(state): Shared,
-    axum::Json(request): axum::Json<FormatRequest>,
+    request: JsonBody<FormatRequest>,
 ) -> Result<axum::Json<Json>, ApiError> {
+    let axum::Json(request) = request?;
     let formatted = state.cpu(move || engine::format(&request.text)).await?;
     match formatted {
         Some(text) => Ok(axum::Json(json!({ "text": text }))),
@@ -329,8 +339,9 @@ pub struct SaveRequest {
         (status = 422, description = "The rules do not check with this text", body = super::api::ErrorBody)))]
 async fn save(
     Extract(state): Shared,
-    axum::Json(request): axum::Json<SaveRequest>,
+    request: JsonBody<SaveRequest>,
 ) -> Result<axum::Json<Json>, ApiError> {
+    let axum::Json(request) = request?;
     if !state.config.allow_edit {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
