@@ -31,6 +31,9 @@ pub struct Program {
     pub functions: Vec<Function>,
     pub kinds: Vec<InputKind>,
     pub tests: Vec<Test>,
+    /// The work each record's evaluation may take; the command line's `--max-steps` and
+    /// `--max-memory` change it.
+    pub budget: crate::eval::Budget,
 }
 
 impl Program {

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per stage.
 
 mod bad_data;
+mod budget;
 mod check;
 mod cli;
 mod diagnostics;

@@ -10,6 +10,7 @@ mod chains;
 mod consistency;
 mod designations;
 mod forms;
+mod growth;
 mod infer;
 mod inputs;
 mod lints;
@@ -102,6 +103,7 @@ pub fn check(mut loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>),
     diags.extend(lints.0.0);
     if !diags.has_errors() {
         consistency::check(&loaded, &program, &mut diags);
+        growth::check(&program, &mut diags);
     }
     crate::parse::discard(std::mem::take(&mut loaded.files));
     diags.extend(earlier.0);

@@ -28,6 +28,8 @@ pub struct DiffArgs {
     /// Exit 1 when anything changes
     #[arg(long)]
     fail_on_change: bool,
+    #[command(flatten)]
+    budget: super::budget::BudgetArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -52,7 +54,10 @@ pub fn run(args: DiffArgs) -> u8 {
             }
         };
         match load_rules(&[path], &renderer) {
-            Ok((program, _)) => programs.push(program),
+            Ok((mut program, _)) => {
+                args.budget.apply(&mut program);
+                programs.push(program)
+            }
             Err(code) => {
                 cleanup(&temporary);
                 return code;

@@ -30,6 +30,8 @@ pub struct EvalArgs {
     /// Threads to evaluate with, 1 to 256 (default: every core)
     #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..=256))]
     jobs: Option<u16>,
+    #[command(flatten)]
+    budget: super::budget::BudgetArgs,
 }
 
 /// Records read and evaluated per chunk: enough to keep every core busy, few enough to keep
@@ -38,10 +40,11 @@ const CHUNK: usize = 2048;
 
 pub fn run(args: EvalArgs) -> u8 {
     let renderer = Renderer::for_stderr();
-    let (program, _warnings) = match load_rules(&default_rules(args.rules), &renderer) {
+    let (mut program, _warnings) = match load_rules(&default_rules(args.rules), &renderer) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    args.budget.apply(&mut program);
     let kind = match &args.input {
         None => None,
         Some(name) => match program.kinds.iter().position(|k| &k.name == name) {

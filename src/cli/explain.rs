@@ -26,6 +26,8 @@ pub struct ExplainArgs {
     /// Write to this file instead of standard output
     #[arg(long, short)]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    budget: super::budget::BudgetArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -40,10 +42,11 @@ pub enum ExplainFormat {
 
 pub fn run(args: ExplainArgs) -> u8 {
     let renderer = Renderer::for_stderr();
-    let (program, _) = match load_rules(&default_rules(args.rules), &renderer) {
+    let (mut program, _) = match load_rules(&default_rules(args.rules), &renderer) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    args.budget.apply(&mut program);
     let record = match Records::open(&args.data).and_then(|mut r| r.next_chunk(1)) {
         Ok(mut chunk) if !chunk.is_empty() => chunk.remove(0),
         Ok(_) => {

@@ -1,6 +1,7 @@
 //! The command line: `tally eval`, `check`, `fmt`, `test`, `diff`, `explain` and `doc`.
 //! Each command returns its exit code; `main` only parses the arguments.
 
+mod budget;
 mod check;
 mod diff;
 mod doc;

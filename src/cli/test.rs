@@ -23,14 +23,17 @@ pub struct TestArgs {
     /// Fail (exit 1) when coverage is below this percentage; implies --coverage
     #[arg(long, value_name = "PERCENT")]
     min_coverage: Option<f64>,
+    #[command(flatten)]
+    budget: super::budget::BudgetArgs,
 }
 
 pub fn run_tests(args: TestArgs) -> u8 {
     let renderer = Renderer::for_stderr();
-    let (program, _) = match load_rules(&default_rules(args.rules), &renderer) {
+    let (mut program, _) = match load_rules(&default_rules(args.rules), &renderer) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    args.budget.apply(&mut program);
     let measure = args.coverage || args.min_coverage.is_some();
     let mut exercised = Exercised::default();
     let results = run(&program, measure.then_some(&mut exercised));

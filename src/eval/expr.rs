@@ -18,6 +18,7 @@ type Result<T> = std::result::Result<T, EvalError>;
 
 impl Evaluation<'_> {
     pub fn eval(&mut self, expr: &Expr) -> Result<Value> {
+        self.step()?;
         match expr {
             Expr::Const(v) => Ok(v.clone()),
             Expr::Local(slot) => Ok(self.local(*slot).clone()),
@@ -187,6 +188,10 @@ impl Evaluation<'_> {
             let items = self.eval(list)?;
             self.cover_entry(&value, &items);
         }
+        if let Some(Value::List(items)) = self.place(list) {
+            let n = items.len();
+            self.steps(n)?;
+        }
         if let (Some(item), Some(Value::List(items))) = (self.place(item), self.place(list)) {
             return Ok(items.contains(item) != negated);
         }
@@ -195,6 +200,7 @@ impl Evaluation<'_> {
             return Ok(items.contains(&item) != negated);
         }
         let list = self.eval(list)?;
+        self.steps(list.as_list().len())?;
         Ok(list.as_list().contains(&item) != negated)
     }
 
@@ -203,6 +209,7 @@ impl Evaluation<'_> {
         let mut kept = Vec::with_capacity(list.as_list().len());
         self.walk(list, slot, |ev| {
             if ev.test(condition)? {
+                ev.made(1)?;
                 kept.push(ev.local(slot).clone());
             }
             Ok(true)
@@ -233,7 +240,9 @@ impl Evaluation<'_> {
             .resize_with(self.base + function.body.frame as usize, || {
                 Local::Value(Value::Absent)
             });
-        let result = self.eval(&function.body.expr);
+        let result = self.eval(&function.body.expr).map_err(|e| {
+            super::budget::name_rule(e, "the function", &function.name, function.span)
+        });
         self.stack.truncate(self.base);
         self.base = saved;
         if let (Ok(value), Some(key)) = (&result, key) {
@@ -280,7 +289,9 @@ impl Evaluation<'_> {
             BinderKind::Each => {
                 let mut out = Vec::with_capacity(list.as_list().len());
                 self.walk(list, slot, |ev| {
-                    out.push(ev.eval(body)?);
+                    let value = ev.eval(body)?;
+                    ev.made(1)?;
+                    out.push(value);
                     Ok(true)
                 })?;
                 Ok(Value::list(out))
@@ -289,6 +300,7 @@ impl Evaluation<'_> {
                 let mut out = Vec::with_capacity(list.as_list().len());
                 self.walk(list, slot, |ev| {
                     let value = ev.eval(body)?;
+                    ev.made(2)?;
                     out.push((ev.local(slot).clone(), value));
                     Ok(true)
                 })?;
@@ -332,6 +344,7 @@ impl Evaluation<'_> {
         Ok(match expr {
             Expr::Project(list, index) => {
                 let list = self.eval(list)?;
+                self.made(list.as_list().len())?;
                 let items = list
                     .as_list()
                     .iter()
@@ -378,11 +391,15 @@ impl Evaluation<'_> {
                 }
             }
             Expr::List(items) => {
+                self.made(items.len())?;
                 Value::list(items.iter().map(|e| self.eval(e)).collect::<Result<_>>()?)
             }
             Expr::Record(layout, fields) => Value::Record(Arc::new(RecordValue {
+                fields: {
+                    self.made(fields.len())?;
+                    fields.iter().map(|e| self.eval(e)).collect::<Result<_>>()?
+                },
                 layout: layout.clone(),
-                fields: fields.iter().map(|e| self.eval(e)).collect::<Result<_>>()?,
             })),
             Expr::Call {
                 builtin: builtin @ (Builtin::Count | Builtin::Sum | Builtin::Unique),
@@ -401,9 +418,17 @@ impl Evaluation<'_> {
     /// A built-in function, its arguments evaluated onto the argument stack.
     fn call_builtin(&mut self, builtin: Builtin, args: &[Expr], span: Span) -> Result<Value> {
         let top = self.push_args(args)?;
+        // A built-in walks its lists once: a step per element.
+        let walked: usize = self.args[top..].iter().map(Value::elements).sum();
+        if let Err(e) = self.steps(walked) {
+            self.args.truncate(top);
+            return Err(e);
+        }
         let result = builtins::call(builtin, &self.args[top..]).map_err(|e| e.at(span));
         self.args.truncate(top);
-        result
+        let value = result?;
+        self.made(value.elements())?;
+        Ok(value)
     }
 
     fn table_get(

@@ -3,6 +3,7 @@
 //! Named values are computed when first needed and remembered for the rest of the record,
 //! so the rules the three designations share are computed once per partner.
 
+pub(crate) mod budget;
 pub mod builtins;
 mod calls;
 pub mod coverage;
@@ -23,6 +24,7 @@ use rust_decimal::Decimal;
 use crate::ir::{Arith, Compare, FnId, GlobalDef, KindId, Program, Variant};
 use crate::source::Span;
 use crate::types::GlobalId;
+pub use budget::Budget;
 use value::{Month, RecordValue, Value};
 
 /// A rule that failed on this data: a division by zero, an overflow, a missing map entry.
@@ -35,6 +37,10 @@ pub struct Failure {
     pub message: String,
     pub help: Option<String>,
     pub span: Option<Span>,
+    /// The record ran out of its evaluation budget (see [`Budget`]).
+    pub over_budget: bool,
+    /// The rule that was running has been named in the message.
+    pub rule_named: bool,
 }
 
 impl std::ops::Deref for EvalError {
@@ -57,6 +63,8 @@ impl EvalError {
             message: message.into(),
             help: None,
             span: None,
+            over_budget: false,
+            rule_named: false,
         }))
     }
 
@@ -106,6 +114,8 @@ pub struct Evaluation<'p> {
     walks: Vec<Arc<Vec<Value>>>,
     /// The arguments of the calls in progress.
     args: Vec<Value>,
+    /// What is left of the record's budget.
+    left: budget::Left,
 }
 
 impl<'p> Evaluation<'p> {
@@ -132,6 +142,7 @@ impl<'p> Evaluation<'p> {
             base: 0,
             walks: Vec::new(),
             args: Vec::new(),
+            left: budget::Left::new(program.budget),
         }
     }
 
@@ -147,7 +158,11 @@ impl<'p> Evaluation<'p> {
             GlobalDef::Let(variants) => {
                 let variant = in_force(variants, self.date)
                     .ok_or_else(|| not_in_force(&global.name, variants, self.date))?;
-                self.with_frame(variant.value.frame, |ev| ev.eval(&variant.value.expr))?
+                self.with_frame(variant.value.frame, |ev| ev.eval(&variant.value.expr))
+                    .map_err(|e| match global.hidden {
+                        true => e,
+                        false => budget::name_rule(e, "", &global.name, variant.span),
+                    })?
             }
             GlobalDef::Table(_) => unreachable!("tables are read through TableGet"),
         };

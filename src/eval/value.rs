@@ -243,6 +243,16 @@ impl Value {
         }
     }
 
+    /// The elements of a list, the entries of a map counted twice (key and value); 0 for
+    /// anything else. What a walk over the value or a copy of it costs (see `eval::budget`).
+    pub fn elements(&self) -> usize {
+        match self {
+            Value::List(items) => items.len(),
+            Value::Map(m) => 2 * m.entries.len(),
+            _ => 0,
+        }
+    }
+
     #[inline]
     pub fn as_text(&self) -> &str {
         match self {
