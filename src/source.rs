@@ -149,12 +149,38 @@ impl SourceMap {
 /// A rule file's text. A byte-order mark at the start, which some editors on Windows write,
 /// is not part of it.
 pub fn read_text(path: &Path) -> std::io::Result<String> {
-    let text = std::fs::read_to_string(path)?;
+    // A FIFO would block the open until someone writes to it, and a device never ends: only
+    // regular files are read, and only up to a size no rule file comes near.
+    use std::io::Read;
+    let not_a_file = || std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file");
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(not_a_file());
+    }
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if !file.metadata()?.is_file() {
+        return Err(not_a_file());
+    }
+    if size > MAX_RULE_FILE {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "{} MB, more than the {} MB a rule file may have",
+                size >> 20,
+                MAX_RULE_FILE >> 20
+            ),
+        ));
+    }
+    let mut text = String::with_capacity(size as usize);
+    file.take(MAX_RULE_FILE + 1).read_to_string(&mut text)?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
     })
 }
+
+/// The largest rule file read: far above any rule set (all of `rules/` is 47 KB).
+pub const MAX_RULE_FILE: u64 = 16 << 20;
 
 /// A path as it is shown in messages: relative to the working directory when it can be.
 pub fn display_path(path: &Path) -> String {

@@ -4,6 +4,7 @@ mod bad_data;
 mod budget;
 mod check;
 mod cli;
+mod confinement;
 mod diagnostics;
 mod diff;
 mod doc;
