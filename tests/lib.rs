@@ -5,6 +5,7 @@ mod budget;
 mod check;
 mod cli;
 mod confinement;
+mod data_folders;
 mod diagnostics;
 mod diff;
 mod doc;

@@ -18,7 +18,9 @@ pub struct EvalArgs {
     /// Rule files or folders of them
     #[arg(default_value = "rules")]
     rules: Vec<PathBuf>,
-    /// A record file, a folder of them, a JSON Lines file, or - for standard input
+    /// A record file, a JSON Lines file, - for standard input, or a folder of them: its
+    /// sub-folders are read too, all in name order, and an entry that cannot be read fails
+    /// alone
     #[arg(long, short)]
     data: PathBuf,
     /// How to print the results
@@ -71,6 +73,17 @@ pub fn run(args: EvalArgs) -> u8 {
             return USAGE;
         }
     };
+    if !records.skipped.is_empty() {
+        let names: Vec<String> = records
+            .skipped
+            .iter()
+            .map(|p| crate::source::display_path(p))
+            .collect();
+        eprintln!(
+            "tally: not read, not data files (*.json, *.jsonl): {}",
+            names.join(", ")
+        );
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = 0usize;
