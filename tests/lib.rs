@@ -12,6 +12,7 @@ mod doc;
 mod explain;
 mod fmt;
 mod nesting;
+mod output;
 mod partners;
 mod readme;
 mod rules;

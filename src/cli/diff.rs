@@ -42,14 +42,15 @@ pub enum DiffFormat {
 
 pub fn run(args: DiffArgs) -> u8 {
     let renderer = Renderer::for_stderr();
-    let mut temporary = Vec::new();
+    // Removed when the command ends, whichever way it ends.
+    let mut temporary: Vec<tempfile::TempDir> = Vec::new();
     let mut programs = Vec::new();
     for spec in [&args.old, &args.new] {
         let path = match materialize(spec, &mut temporary) {
             Ok(path) => path,
             Err(message) => {
                 eprintln!("tally diff: {message}");
-                cleanup(&temporary);
+                cleanup(&mut temporary);
                 return USAGE;
             }
         };
@@ -59,7 +60,7 @@ pub fn run(args: DiffArgs) -> u8 {
                 programs.push(program)
             }
             Err(code) => {
-                cleanup(&temporary);
+                cleanup(&mut temporary);
                 return code;
             }
         }
@@ -68,11 +69,11 @@ pub fn run(args: DiffArgs) -> u8 {
         Ok(pairs) => pairs,
         Err(message) => {
             eprintln!("tally diff: cannot read --data: {message}");
-            cleanup(&temporary);
+            cleanup(&mut temporary);
             return USAGE;
         }
     };
-    cleanup(&temporary);
+    cleanup(&mut temporary);
     let diff = compare(&pairs);
     match args.format {
         DiffFormat::Human => emit(&text(&diff, &args.old, &args.new)),
@@ -111,8 +112,9 @@ fn evaluate_both(old: &Program, new: &Program, data: &Path) -> std::io::Result<V
     }
 }
 
-/// A path as it is, or `REVISION:path` checked out of git into a temporary folder.
-fn materialize(spec: &str, temporary: &mut Vec<PathBuf>) -> Result<PathBuf, String> {
+/// A path as it is, or `REVISION:path` checked out of git into a temporary folder (made with a
+/// name no one can guess, and removed when it is dropped).
+fn materialize(spec: &str, temporary: &mut Vec<tempfile::TempDir>) -> Result<PathBuf, String> {
     if Path::new(spec).exists() {
         return Ok(PathBuf::from(spec));
     }
@@ -160,12 +162,12 @@ fn materialize(spec: &str, temporary: &mut Vec<PathBuf>) -> Result<PathBuf, Stri
     if files.is_empty() {
         return Err(format!("{spec}: nothing at `{full}` in {revision}"));
     }
-    let dir = std::env::temp_dir().join(format!(
-        "tally-diff-{}-{}",
-        std::process::id(),
-        temporary.len()
-    ));
-    temporary.push(dir.clone());
+    let checkout = tempfile::Builder::new()
+        .prefix("tally-diff-")
+        .tempdir()
+        .map_err(|e| format!("cannot make a temporary folder: {e}"))?;
+    let dir = checkout.path().to_path_buf();
+    temporary.push(checkout);
     for file in files.lines() {
         let content = Command::new("git")
             .args(["-C", &top, "show", &format!("{revision}:{file}")])
@@ -180,8 +182,6 @@ fn materialize(spec: &str, temporary: &mut Vec<PathBuf>) -> Result<PathBuf, Stri
     Ok(dir.join(full))
 }
 
-fn cleanup(temporary: &[PathBuf]) {
-    for dir in temporary {
-        let _ = std::fs::remove_dir_all(dir);
-    }
+fn cleanup(temporary: &mut Vec<tempfile::TempDir>) {
+    temporary.clear();
 }

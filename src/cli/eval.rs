@@ -1,6 +1,6 @@
 //! `tally eval`: evaluate records (partners, scenarios) and print the results.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::PathBuf;
 use std::sync::mpsc;
 
@@ -84,8 +84,7 @@ pub fn run(args: EvalArgs) -> u8 {
             names.join(", ")
         );
     }
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = super::output::Buffered::new();
     let mut failed = 0usize;
     let mut evaluated = 0usize;
     for chunk in read_ahead(records) {
@@ -109,19 +108,21 @@ pub fn run(args: EvalArgs) -> u8 {
             match result {
                 Ok(text) => {
                     evaluated += 1;
-                    if out.write_all(text.as_bytes()).is_err() {
+                    if !out.write(&text) {
                         return FAILED;
                     }
                 }
                 Err(problem) => {
                     failed += 1;
-                    let _ = out.flush();
+                    out.flush();
                     eprint!("{problem}");
                 }
             }
         }
     }
-    let _ = out.flush();
+    if !out.flush() {
+        return FAILED;
+    }
     if failed > 0 {
         eprintln!(
             "tally: {failed} record{} not evaluated, {evaluated} evaluated",

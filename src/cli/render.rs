@@ -17,6 +17,7 @@ impl Renderer {
     /// Colours only for a terminal, and never with NO_COLOR set.
     pub fn for_stderr() -> Renderer {
         let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        super::output::colours_on_stderr(color);
         Renderer::new(color, 100)
     }
 
