@@ -20,6 +20,10 @@ pub struct Loaded {
     pub roots: Vec<FileId>,
     /// The folders searched whole for rule files, canonical: all their rule files are here.
     pub listed: Vec<PathBuf>,
+    /// The rules roots, canonical: the folders named and the folders of the files named. What
+    /// the rules read from the disk (imports, test data) is inside them; none for rules given
+    /// as text.
+    pub folders: Vec<PathBuf>,
 }
 
 impl Loaded {
@@ -239,6 +243,7 @@ pub fn load(paths: &[PathBuf], diags: &mut Diags) -> Loaded {
         roots,
     } = walk;
     loaded.listed = listed;
+    loaded.folders = roots.clone();
     if files.is_empty() && !diags.has_errors() {
         diags.push(
             Diag::general("no-rules", "no rule files (*.tally) found")

@@ -120,3 +120,35 @@ fn a_no_break_space_is_written_as_a_space() {
         Some("let x = 1\n")
     );
 }
+
+/// The JSON of `data { }` is the test's input: the formatter keeps it byte for byte, even a
+/// no-break space between JSON tokens (which JSON refuses: removing it would make a failing
+/// test pass) and odd indentation.
+#[test]
+fn data_is_kept_byte_for_byte() {
+    let data =
+        "{\"tenant\":\u{a0}\"T\",\n       \"uses\" :  { \"action\": 1 }  ,\n\n   \"x\": [ 1,2 ] }";
+    let text = format!(
+        "input s {{\n  tenant: text, identifier\n}}\ntest   \"t\" {{\n      data {data}\n  expect   1 = 1\n}}\n"
+    );
+    let formatted = format(&text).expect("formats");
+    assert!(
+        formatted.contains(&format!("  data {data}\n")),
+        "{formatted}"
+    );
+    assert!(
+        formatted.contains("test \"t\" {") && formatted.contains("  expect 1 = 1"),
+        "{formatted}"
+    );
+    assert_eq!(format(&formatted).as_deref(), Some(formatted.as_str()));
+}
+
+/// A file the formatter cannot lay out says where and why.
+#[test]
+fn what_cannot_be_formatted_is_placed() {
+    let text = "test \"t\" {\n  data { \"a\": \"@\" }\n  expect 1 = 1\n}\nlet x = 1 @ 2\n";
+    let why = tally::format::format_or_why(text).expect_err("does not format");
+    assert_eq!(why.offset, text.rfind('@').expect("an @"));
+    assert!(why.message.contains("`@`"), "{why:?}");
+    assert!(!why.help.is_empty());
+}
