@@ -17,12 +17,13 @@ use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
-use tally::batch::{Format, evaluate_chunk};
 use tally::data::Origin;
-use tally::data::batch::RawRecord;
 use tally::data::read::read_record;
 use tally::eval::Evaluation;
 use tally::ir::{KindId, Program};
+use tally::report::Format;
+use tally::run::batch::evaluate_chunk;
+use tally::run::input::RawRecord;
 
 /// The data contract's partner as plain typed structs: the baseline of a typed read.
 #[allow(dead_code, reason = "fields are read only by serde")]
@@ -118,7 +119,7 @@ fn read(c: &mut Criterion) {
     group.bench_function("tally read (shape-driven, exact decimals)", |b| {
         b.iter(|| {
             for line in &lines {
-                black_box(read_record(&program, kind, line).expect("valid"));
+                black_box(read_record(&program, kind, line, as_of()).expect("valid"));
             }
         })
     });
@@ -134,7 +135,7 @@ fn evaluate(c: &mut Criterion) {
     let kind = partner_kind(&program);
     let read: Vec<Arc<_>> = generate::partners(BATCH, 25)
         .iter()
-        .map(|l| read_record(&program, kind, l).expect("valid"))
+        .map(|l| read_record(&program, kind, l, as_of()).expect("valid"))
         .collect();
     let designations = program.kind(kind).designations.len();
     let mut group = c.benchmark_group("evaluate after reading");
@@ -142,7 +143,7 @@ fn evaluate(c: &mut Criterion) {
     group.bench_function("designation results, one core", |b| {
         b.iter(|| {
             for record in &read {
-                let mut ev = Evaluation::new(&program, kind, record.clone());
+                let mut ev = Evaluation::new(&program, kind, record.clone(), as_of());
                 for d in &program.kind(kind).designations {
                     black_box(ev.designation(d).expect("evaluates"));
                 }
@@ -175,7 +176,16 @@ fn end_to_end(c: &mut Criterion) {
             &threads,
             |b, _| {
                 b.iter(|| {
-                    pool.install(|| black_box(evaluate_chunk(&program, None, &batch, Format::Json)))
+                    pool.install(|| {
+                        black_box(evaluate_chunk(
+                            &program,
+                            None,
+                            &batch,
+                            false,
+                            as_of(),
+                            |outcome, record| Format::Json.print(outcome, &record.origin),
+                        ))
+                    })
                 })
             },
         );
@@ -199,12 +209,26 @@ fn scaling(c: &mut Criterion) {
             &customers,
             |b, _| {
                 b.iter(|| {
-                    pool.install(|| black_box(evaluate_chunk(&program, None, &batch, Format::Json)))
+                    pool.install(|| {
+                        black_box(evaluate_chunk(
+                            &program,
+                            None,
+                            &batch,
+                            false,
+                            as_of(),
+                            |outcome, record| Format::Json.print(outcome, &record.origin),
+                        ))
+                    })
                 })
             },
         );
     }
     group.finish();
+}
+
+/// The evaluation date of records that carry none; the generated partners carry theirs.
+fn as_of() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2025, 3, 1).expect("a date")
 }
 
 criterion_group! {

@@ -1,19 +1,19 @@
 //! `tally doc`: the rule files as a document for readers who do not read code. Per designation
 //! and path, a table of categories and subcategories with their maxima and how points are
-//! earned (the structure of the seed's "Requirements for ..." tables); the definitions behind
+//! earned (the structure of the newsletter's "Requirements for ..." tables); the definitions behind
 //! them with their sources; the lists; the tables and outputs of other inputs; every assumption.
 
 use std::collections::BTreeSet;
 
-use crate::ast::{self, Item, NoteKind};
-use crate::check::ranges::{Ranges, visit};
+use crate::analysis::ranges::Ranges;
 use crate::diagnostic::Diags;
-use crate::eval::value::Value;
+use crate::ir::types::{GlobalId, Type};
+use crate::ir::value::Value;
 use crate::ir::{Designation, Expr, FnId, GlobalDef, InputKind, Program, ShapeType};
 use crate::report::document::{Block, Document};
-use crate::report::texts::{Texts, squeeze};
+use crate::report::rule_text::{Texts, squeeze};
 use crate::source::FileId;
-use crate::types::{GlobalId, Type};
+use crate::syntax::ast::{self, Item, NoteKind};
 
 /// Builds the document of a checked program.
 pub fn document(program: &Program) -> Document {
@@ -67,7 +67,7 @@ fn reads(program: &Program, exprs: &[&Expr]) -> (Vec<GlobalId>, Vec<FnId>) {
     let mut work: Vec<&Expr> = exprs.to_vec();
     while let Some(e) = work.pop() {
         let mut next: Vec<&Expr> = Vec::new();
-        visit(e, &mut |node| match node {
+        e.walk(&mut |node| match node {
             Expr::Global(id) if seen.insert(*id) => {
                 let global = program.global(*id);
                 if !global.hidden {
@@ -424,7 +424,7 @@ fn table_read(program: &Program, exprs: &[&Expr], table: GlobalId) -> bool {
         .map(|f| &program.function(*f).body.expr)
         .chain(exprs.iter().copied());
     for body in bodies {
-        visit(body, &mut |e| {
+        body.walk(&mut |e| {
             if let Expr::TableGet { table: t, .. } | Expr::TableLabels { table: t, .. } = e {
                 found |= *t == table;
             }
@@ -466,7 +466,7 @@ fn input(doc: &mut Document, program: &Program, kind: &InputKind) {
                 }
                 vec![
                     format!("`{}`", f.name),
-                    crate::check::describe_shape(&program.records, &f.ty),
+                    crate::ir::describe::describe_shape(&program.records, &f.ty),
                     options.join(", "),
                     notes_text(&f.notes, NoteKind::Source).join("; "),
                 ]
@@ -486,7 +486,7 @@ fn input(doc: &mut Document, program: &Program, kind: &InputKind) {
     }
 }
 
-fn record_in(ty: &ShapeType) -> Option<crate::types::RecordId> {
+fn record_in(ty: &ShapeType) -> Option<crate::ir::types::RecordId> {
     match ty {
         ShapeType::Record(r) => Some(*r),
         ShapeType::List(inner) | ShapeType::Map(_, inner) => record_in(inner),
@@ -499,7 +499,7 @@ fn assumptions(doc: &mut Document, program: &Program) {
     let mut rows = Vec::new();
     for (id, file) in program.sources.files() {
         let mut diags = Diags::default();
-        let parsed = crate::parse::parse_file(id, &file.text, &mut diags);
+        let parsed = crate::syntax::parse::parse_file(id, &file.text, &mut diags);
         for item in &parsed.items {
             collect_assumptions(program, id, item, &mut rows);
         }

@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::ast;
-use crate::diagnostic::{Diag, Diags};
-use crate::parse;
+use crate::diagnostic::{Code, Diag, Diags};
 use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast;
+use crate::syntax::parse;
 
 /// The parsed rule files of one load and how they import each other.
 #[derive(Debug, Default)]
@@ -21,8 +21,8 @@ pub struct Loaded {
     /// The folders searched whole for rule files, canonical: all their rule files are here.
     pub listed: Vec<PathBuf>,
     /// The rules roots, canonical: the folders named and the folders of the files named. What
-    /// the rules read from the disk (imports, test data) is inside them; none for rules given
-    /// as text.
+    /// the rules read from the disk (imports, test data) is inside them. None for rules given
+    /// as text (`load_texts`, the language service): their callers choose what they read.
     pub folders: Vec<PathBuf>,
 }
 
@@ -100,7 +100,7 @@ impl Walk {
             } else {
                 diags.push(
                     Diag::general(
-                        "missing-rules",
+                        Code::MissingRules,
                         format!("{}: no such file or folder", path.display()),
                     )
                     .help(
@@ -116,7 +116,7 @@ impl Walk {
             Ok(entries) => entries,
             Err(e) => {
                 diags.push(Diag::general(
-                    "unreadable-rules",
+                    Code::UnreadableRules,
                     format!("{}: {e}", dir.display()),
                 ));
                 return;
@@ -151,7 +151,7 @@ impl Walk {
                         if rule_file {
                             diags.push(
                                 Diag::general(
-                                    "unreadable-rules",
+                                    crate::diagnostic::Code::UnreadableRules,
                                     format!("{}: a link that leads nowhere", path.display()),
                                 )
                                 .help("remove the link, or make it point to a rule file"),
@@ -246,7 +246,7 @@ pub fn load(paths: &[PathBuf], diags: &mut Diags) -> Loaded {
     loaded.folders = roots.clone();
     if files.is_empty() && !diags.has_errors() {
         diags.push(
-            Diag::general("no-rules", "no rule files (*.tally) found")
+            Diag::general(Code::NoRules, "no rule files (*.tally) found")
                 .help("name rule files or folders that hold them; the default is rules/"),
         );
     }
@@ -299,7 +299,7 @@ fn load_wave(
                     diags.push(match wanted.by {
                         Some((_, span)) => missing_import(span, &wanted.path.display().to_string()),
                         None => Diag::general(
-                            "unreadable-rules",
+                            Code::UnreadableRules,
                             format!("{}: {e}", wanted.path.display()),
                         ),
                     });
@@ -376,10 +376,10 @@ fn load_wave(
 }
 
 /// Records that `from` imports `to`, unless it is itself.
-fn link(loaded: &mut Loaded, from: FileId, to: FileId, span: Span, diags: &mut Diags) {
+pub(crate) fn link(loaded: &mut Loaded, from: FileId, to: FileId, span: Span, diags: &mut Diags) {
     if from == to {
         diags.push(
-            Diag::error("circular-import", span, "a file imports itself")
+            Diag::error(Code::CircularImport, span, "a file imports itself")
                 .label("this file")
                 .help("remove this import"),
         );
@@ -424,7 +424,7 @@ pub fn load_texts(texts: &[(&str, &str)], diags: &mut Diags) -> Loaded {
     loaded
 }
 
-fn import_paths(loaded: &Loaded, id: FileId) -> Vec<(String, Span)> {
+pub(crate) fn import_paths(loaded: &Loaded, id: FileId) -> Vec<(String, Span)> {
     loaded
         .file(id)
         .items
@@ -504,7 +504,7 @@ fn outside_root(span: Span, import: &str, why: Outside) -> Diag {
         ),
     };
     Diag::error(
-        "import-outside-rules",
+        crate::diagnostic::Code::ImportOutsideRules,
         span,
         format!("cannot import \"{import}\": {message}"),
     )
@@ -515,7 +515,7 @@ fn outside_root(span: Span, import: &str, why: Outside) -> Diag {
 /// A link met in a folder of rules that leads out of it.
 fn link_outside(path: &Path) -> Diag {
     Diag::general(
-        "link-outside-rules",
+        crate::diagnostic::Code::LinkOutsideRules,
         format!(
             "{}: a link to a place outside the folders named; not followed",
             path.display(),
@@ -527,7 +527,7 @@ fn link_outside(path: &Path) -> Diag {
 /// A FIFO, socket or device where a rule file is expected.
 fn special_file(path: &Path) -> Diag {
     Diag::general(
-        "not-a-rule-file",
+        crate::diagnostic::Code::NotARuleFile,
         format!(
             "{}: not a regular file (a FIFO, socket or device); not read",
             path.display()
@@ -536,9 +536,9 @@ fn special_file(path: &Path) -> Diag {
     .help("rule files are regular files; remove this one or rename it")
 }
 
-fn missing_import(span: Span, path: &str) -> Diag {
+pub(crate) fn missing_import(span: Span, path: &str) -> Diag {
     Diag::error(
-        "missing-import",
+        Code::MissingImport,
         span,
         format!("cannot import \"{path}\": no such file"),
     )
@@ -549,7 +549,7 @@ fn missing_import(span: Span, path: &str) -> Diag {
 /// Imports must not go round in a circle: each file's definitions come before its users'.
 /// One depth-first walk over the imports finds every circle, each import looked at once, so
 /// that imports in diamonds (a file imported along many paths) cost no more than a chain.
-fn report_cycles(loaded: &Loaded, diags: &mut Diags) {
+pub(crate) fn report_cycles(loaded: &Loaded, diags: &mut Diags) {
     let count = loaded.sources.files().count();
     // 0: not seen, 1: on the walk's path, 2: done.
     let mut state = vec![0u8; count];
@@ -601,13 +601,13 @@ fn circle(loaded: &Loaded, cycle: &[FileId]) -> Diag {
     let span = import_span(loaded, cycle[0], cycle[1 % cycle.len()]);
     let diag = match span {
         Some(span) => Diag::error(
-            "circular-import",
+            crate::diagnostic::Code::CircularImport,
             span,
             format!("circular import: {}", names.join(" -> ")),
         )
         .label("this import closes the circle"),
         None => Diag::general(
-            "circular-import",
+            crate::diagnostic::Code::CircularImport,
             format!("circular import: {}", names.join(" -> ")),
         ),
     };

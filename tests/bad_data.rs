@@ -1,6 +1,6 @@
 //! Bad data files are rejected with the file, the field path, line and column, and no result.
 
-use tally::evaluate::{RecordError, evaluate_text};
+use tally::run::record::{RecordError, evaluate_text};
 
 use crate::support::{eval_report, shipped_rules};
 
@@ -34,7 +34,9 @@ fn a_record_with_thousands_of_problems_shows_the_first_fifty() {
         r#"{{"partner_id":"P","as_of":"2025-03-01","customers":[{}],"certifications":[],"deployments":[]}}"#,
         customers.join(",")
     );
-    let Err(RecordError::Data { errors, .. }) = evaluate_text(&program, None, &text, false) else {
+    let Err(RecordError::Data { errors, .. }) =
+        evaluate_text(&program, None, &text, false, crate::support::as_of())
+    else {
         panic!("negative ACR was accepted");
     };
     assert_eq!(errors.len(), 51);

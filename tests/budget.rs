@@ -203,8 +203,8 @@ fn the_shipped_rules_use_under_a_hundredth_of_the_budget() {
         .collect();
     records.extend(generate::partners(1, 1000));
     for text in &records {
-        if let Err(tally::evaluate::RecordError::Rule { error, .. }) =
-            tally::evaluate::evaluate_text(&program, None, text, true)
+        if let Err(tally::run::record::RecordError::Rule { error, .. }) =
+            tally::run::record::evaluate_text(&program, None, text, true, crate::support::as_of())
         {
             assert!(!error.over_budget, "{}", error.message);
         }

@@ -1,30 +1,36 @@
 //! The command line: output and exit codes, as a user sees them.
 
-use std::process::Command;
+use insta_cmd::assert_cmd_snapshot;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
-
-fn tally() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("tally"));
-    cmd.env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
-    cmd
-}
+use crate::support::tally;
 
 #[test]
 fn help() {
+    let _digest = crate::support::redact_digest();
     assert_cmd_snapshot!(tally().arg("--help"));
     assert_cmd_snapshot!(tally().args(["eval", "--help"]));
 }
 
 #[test]
 fn eval_table() {
-    assert_cmd_snapshot!(tally().args(["eval", "rules/", "--data", "examples/partner-smb.json"]));
+    let _digest = crate::support::redact_digest();
+    assert_cmd_snapshot!(tally().args([
+        "eval",
+        "--as-of",
+        "2025-03-01",
+        "rules/",
+        "--data",
+        "examples/partner-smb.json"
+    ]));
 }
 
 #[test]
 fn eval_json() {
+    let _digest = crate::support::redact_digest();
     assert_cmd_snapshot!(tally().args([
         "eval",
+        "--as-of",
+        "2025-03-01",
         "rules/",
         "--data",
         "examples/partner-smb.json",
@@ -33,6 +39,8 @@ fn eval_json() {
     ]));
     assert_cmd_snapshot!(tally().args([
         "eval",
+        "--as-of",
+        "2025-03-01",
         "rules/",
         "--data",
         "examples/support-agent.json",
@@ -43,8 +51,11 @@ fn eval_json() {
 
 #[test]
 fn eval_bad_data_exits_1() {
+    let _digest = crate::support::redact_digest();
     assert_cmd_snapshot!(tally().args([
         "eval",
+        "--as-of",
+        "2025-03-01",
         "rules/",
         "--data",
         "tests/fixtures/bad-data/month-13.json",
@@ -55,8 +66,11 @@ fn eval_bad_data_exits_1() {
 
 #[test]
 fn eval_broken_rules_exits_2() {
+    let _digest = crate::support::redact_digest();
     assert_cmd_snapshot!(tally().args([
         "eval",
+        "--as-of",
+        "2025-03-01",
         "tests/fixtures/broken/unknown-name.tally",
         "--data",
         "examples/partner-smb.json"
@@ -65,14 +79,25 @@ fn eval_broken_rules_exits_2() {
 
 #[test]
 fn eval_missing_data_exits_2() {
-    assert_cmd_snapshot!(tally().args(["eval", "rules/", "--data", "no-such.json"]));
+    let _digest = crate::support::redact_digest();
+    assert_cmd_snapshot!(tally().args([
+        "eval",
+        "--as-of",
+        "2025-03-01",
+        "rules/",
+        "--data",
+        "no-such.json"
+    ]));
 }
 
 #[test]
 fn a_json_lines_batch_with_a_bad_line() {
+    let _digest = crate::support::redact_digest();
     // The bad partner is reported with its line; the others (and a scenario) are evaluated.
     assert_cmd_snapshot!(tally().args([
         "eval",
+        "--as-of",
+        "2025-03-01",
         "rules/",
         "--data",
         "tests/fixtures/batch/mixed.jsonl",
@@ -83,16 +108,27 @@ fn a_json_lines_batch_with_a_bad_line() {
 
 #[test]
 fn standard_input() {
+    let _digest = crate::support::redact_digest();
     let example = std::fs::read("examples/support-agent.json").expect("example");
     assert_cmd_snapshot!(
         tally()
-            .args(["eval", "rules/", "--data", "-", "--format", "json"])
+            .args([
+                "eval",
+                "--as-of",
+                "2025-03-01",
+                "rules/",
+                "--data",
+                "-",
+                "--format",
+                "json"
+            ])
             .pass_stdin(example)
     );
 }
 
 #[test]
 fn bytes_that_are_not_utf8_stop_only_their_record() {
+    let _digest = crate::support::redact_digest();
     // A byte-order mark is ignored; a record with a byte that is not UTF-8 is reported with its
     // line and column, and the records around it are evaluated.
     let mut input = b"\xEF\xBB\xBF".to_vec();
@@ -101,17 +137,29 @@ fn bytes_that_are_not_utf8_stop_only_their_record() {
     input.extend_from_slice(br#"{"tenant":"Third","agents":[]}"#);
     assert_cmd_snapshot!(
         tally()
-            .args(["eval", "rules/", "--data", "-", "--format", "json"])
+            .args([
+                "eval",
+                "--as-of",
+                "2025-03-01",
+                "rules/",
+                "--data",
+                "-",
+                "--format",
+                "json"
+            ])
             .pass_stdin(input)
     );
 }
 
 #[test]
 fn a_sum_that_needs_more_than_28_digits_is_an_error_not_a_rounded_score() {
+    let _digest = crate::support::redact_digest();
     // February 2024 totals 1000.00000000000000000000000001 (30 significant digits). Rounded, growth
     // to 1060 would be exactly 6% and score 6 points; exactly, it is just under 6%.
     assert_cmd_snapshot!(tally().args([
         "eval",
+        "--as-of",
+        "2025-03-01",
         "rules/",
         "--data",
         "tests/fixtures/precision/sum-beyond-28-digits.json",
@@ -122,9 +170,12 @@ fn a_sum_that_needs_more_than_28_digits_is_an_error_not_a_rounded_score() {
 
 #[test]
 fn a_rule_that_fails_on_some_data() {
+    let _digest = crate::support::redact_digest();
     // A division by zero stops that record, names the rule's line, and the others are evaluated.
     assert_cmd_snapshot!(tally().args([
         "eval",
+        "--as-of",
+        "2025-03-01",
         "tests/fixtures/runtime/division.tally",
         "--data",
         "tests/fixtures/runtime",
@@ -135,9 +186,12 @@ fn a_rule_that_fails_on_some_data() {
 
 #[test]
 fn a_month_or_date_past_9999_is_an_error() {
+    let _digest = crate::support::redact_digest();
     for rules in ["months", "days"] {
         assert_cmd_snapshot!(tally().args([
             "eval",
+            "--as-of",
+            "2025-03-01",
             &format!("tests/fixtures/runtime/{rules}.tally"),
             "--data",
             "tests/fixtures/runtime/two.json",
@@ -147,6 +201,7 @@ fn a_month_or_date_past_9999_is_an_error() {
 
 #[test]
 fn a_problem_on_a_very_wide_line_is_placed_without_a_snippet() {
+    let _digest = crate::support::redact_digest();
     // miette cannot draw a label past column 65,535, and such a line is unreadable anyway: the
     // place is given as file:line:column instead, for rules and for data.
     let dir = crate::support::temp_dir("wide");
@@ -166,6 +221,8 @@ fn a_problem_on_a_very_wide_line_is_placed_without_a_snippet() {
     assert_cmd_snapshot!(tally().current_dir(&dir).args(["check", "wide.tally"]));
     assert_cmd_snapshot!(tally().current_dir(&dir).args([
         "eval",
+        "--as-of",
+        "2025-03-01",
         "shop.tally",
         "--data",
         "wide.json"
@@ -174,8 +231,11 @@ fn a_problem_on_a_very_wide_line_is_placed_without_a_snippet() {
 
 #[test]
 fn data_of_another_kind() {
+    let _digest = crate::support::redact_digest();
     assert_cmd_snapshot!(tally().args([
         "eval",
+        "--as-of",
+        "2025-03-01",
         "rules/copilot-studio",
         "--data",
         "examples/partner-smb.json"

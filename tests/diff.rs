@@ -2,17 +2,10 @@
 //! deployments, over the fixture partners.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use insta_cmd::assert_cmd_snapshot;
 
-use crate::support::{edited_copy, temp_dir};
-
-fn tally() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("tally"));
-    cmd.env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
-    cmd
-}
+use crate::support::{edited_copy, tally, temp_dir};
 
 /// rules/ with Virtual Machines counting as deployments.
 fn vm_variant(name: &str) -> PathBuf {
@@ -30,18 +23,27 @@ fn vm_variant(name: &str) -> PathBuf {
 
 #[test]
 fn virtual_machines_counting_as_deployments() {
+    let _digest = crate::support::redact_digest();
     let variant = vm_variant("diff-vm");
-    insta::with_settings!({ filters => vec![(r"/\S*tally-test-diff-vm-\d+/rules", "[variant]/rules")] }, {
-        assert_cmd_snapshot!(tally().args(["diff", "rules/azure"]).arg(&variant).args(["--data", "tests/fixtures/partners"]));
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"/\S*tally-test-diff-vm-\d+/rules", "[variant]/rules");
+    settings.bind(|| {
+        assert_cmd_snapshot!(
+            tally()
+                .args(["diff", "--as-of", "2025-03-01", "rules/azure"])
+                .arg(&variant)
+                .args(["--data", "tests/fixtures/partners"])
+        );
     });
     let _ = std::fs::remove_dir_all(variant.parent().expect("parent"));
 }
 
 #[test]
 fn json_and_fail_on_change() {
+    let _digest = crate::support::redact_digest();
     let variant = vm_variant("diff-json");
     let output = tally()
-        .args(["diff", "rules/azure"])
+        .args(["diff", "--as-of", "2025-03-01", "rules/azure"])
         .arg(&variant)
         .args([
             "--data",
@@ -72,8 +74,11 @@ fn json_and_fail_on_change() {
 
 #[test]
 fn no_change_passes_fail_on_change() {
+    let _digest = crate::support::redact_digest();
     assert_cmd_snapshot!(tally().args([
         "diff",
+        "--as-of",
+        "2025-03-01",
         "rules/",
         "rules/",
         "--data",
@@ -84,8 +89,11 @@ fn no_change_passes_fail_on_change() {
 
 #[test]
 fn a_revision_that_does_not_exist() {
+    let _digest = crate::support::redact_digest();
     assert_cmd_snapshot!(tally().args([
         "diff",
+        "--as-of",
+        "2025-03-01",
         "no-such-revision:rules/",
         "rules/",
         "--data",
@@ -95,9 +103,17 @@ fn a_revision_that_does_not_exist() {
 
 #[test]
 fn a_record_neither_version_evaluates_fails_the_diff() {
+    let _digest = crate::support::redact_digest();
     // Its impact is unknown, so the comparison does not pass silently.
     let output = tally()
-        .args(["diff", "rules/azure", "rules/azure", "--data"])
+        .args([
+            "diff",
+            "--as-of",
+            "2025-03-01",
+            "rules/azure",
+            "rules/azure",
+            "--data",
+        ])
         .arg("tests/fixtures/bad-data/negative-acr.json")
         .output()
         .expect("runs");

@@ -5,6 +5,7 @@ use crate::support::{eval_json, eval_report, shipped_rules};
 
 #[test]
 fn fixture_partners() {
+    let _digest = crate::support::redact_digest();
     let program = shipped_rules();
     insta::glob!("fixtures/partners/*.json", |path| {
         let relative = path
@@ -17,6 +18,7 @@ fn fixture_partners() {
 /// The data contract's example: the start of the output it shows.
 #[test]
 fn contract_example() {
+    let _digest = crate::support::redact_digest();
     let program = shipped_rules();
     let text = std::fs::read_to_string("examples/partner-smb.json").expect("example");
     let json = eval_json(&program, &text);

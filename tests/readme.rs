@@ -20,6 +20,8 @@ fn the_ten_line_example_prints_what_the_readme_shows() {
             "examples/shop/kiosk.json",
             "--format",
             "json",
+            "--as-of",
+            "2025-03-01",
         ])
         .output()
         .expect("runs");

@@ -2,15 +2,15 @@
 
 use std::sync::Arc;
 
-use super::lints::Node;
-use super::lower::{Ctx, Local};
+use super::lower::{Local, Scope};
 use super::{Checker, Symbol};
-use crate::ast::{self, DesignationForm, Item};
-use crate::diagnostic::{Diag, suggest};
-use crate::eval::value::Layout;
+use crate::analysis::lints::Node;
+use crate::diagnostic::{Code, Diag, suggest};
+use crate::ir::types::Type;
+use crate::ir::value::Layout;
 use crate::ir::{self, Body, Category, KindId, OutputField, Require, Subcategory};
 use crate::source::{FileId, Span};
-use crate::types::Type;
+use crate::syntax::ast::{self, DesignationForm, Item};
 
 /// The fields of the records in a designation's `subcategories`.
 const SUBCATEGORY_FIELDS: [&str; 4] = ["category", "name", "points", "max"];
@@ -20,7 +20,7 @@ impl Checker<'_> {
         let kind = self.kind_of_file.get(&file).copied();
         if kind.is_none() {
             self.error(
-                Diag::error("no-input", span, format!("this {what} reads no input"))
+                Diag::error(Code::NoInput, span, format!("this {what} reads no input"))
                     .label("no `input` declared or imported")
                     .help("import the file that declares the input, for example `import \"partner.tally\"`"),
             );
@@ -51,7 +51,7 @@ impl Checker<'_> {
                         .find(|o| o.name == d.name)
                         .map(|o| o.span);
                     let mut diag = Diag::error(
-                        "duplicate-name",
+                        Code::DuplicateName,
                         d.name_span,
                         format!("designation \"{}\" is defined twice", d.name),
                     )
@@ -65,7 +65,7 @@ impl Checker<'_> {
                 }
                 let lowered = match &d.form {
                     DesignationForm::Written(body) => {
-                        let mut cx = Ctx::new(file.id, Node::Root);
+                        let mut cx = Scope::new(file.id, Node::Root);
                         self.designation_body(&mut cx, d, body, Vec::new(), Vec::new())
                     }
                     DesignationForm::FromTemplate {
@@ -94,7 +94,7 @@ impl Checker<'_> {
                                 params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
                             self.error(
                                 Diag::error(
-                                    "arity",
+                                    Code::Arity,
                                     *span,
                                     format!(
                                         "template `{}` takes {} argument{}, {} given",
@@ -118,7 +118,7 @@ impl Checker<'_> {
                         // that the template's parameter names.
                         let mut aliases = Vec::new();
                         for ((param, want), arg) in params.iter().zip(args) {
-                            let mut arg_cx = Ctx::new(file.id, Node::Root);
+                            let mut arg_cx = Scope::new(file.id, Node::Root);
                             let (expr, ty) = self.lower(&mut arg_cx, arg);
                             self.expect(
                                 &ty,
@@ -138,7 +138,7 @@ impl Checker<'_> {
                             };
                             aliases.push((param.clone(), want.clone(), global));
                         }
-                        let mut cx = Ctx::new(template_file, Node::Template(index));
+                        let mut cx = Scope::new(template_file, Node::Template(index));
                         self.designation_body(&mut cx, d, &decl.body, aliases, notes.clone())
                     }
                 };
@@ -159,7 +159,7 @@ impl Checker<'_> {
                     .map(|(_, t)| t.name.name.as_str())
                     .collect();
                 let mut diag = Diag::error(
-                    "unknown-template",
+                    Code::UnknownTemplate,
                     name.span,
                     format!("no template named `{}`", name.name),
                 )
@@ -182,8 +182,8 @@ impl Checker<'_> {
         ty: Type,
         expr: ir::Expr,
         frame: u32,
-    ) -> crate::types::GlobalId {
-        let id = crate::types::GlobalId(self.program.globals.len() as u32);
+    ) -> crate::ir::types::GlobalId {
+        let id = crate::ir::types::GlobalId(self.program.globals.len() as u32);
         let global = ir::Global::hidden(name.to_string(), span, ty, expr, frame);
         self.program.globals.push(global);
         self.global_state.push(super::State::Done);
@@ -192,10 +192,10 @@ impl Checker<'_> {
 
     fn designation_body(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         d: &ast::Designation,
         body: &ast::DesignationBody,
-        aliases: Vec<(String, Type, crate::types::GlobalId)>,
+        aliases: Vec<(String, Type, crate::ir::types::GlobalId)>,
         extra_notes: Vec<ast::Note>,
     ) -> ir::Designation {
         cx.reserve(ir::SLOT_FIRST_FREE);
@@ -207,7 +207,7 @@ impl Checker<'_> {
             if !ty.is_textual() {
                 self.error(
                     Diag::error(
-                        "type-mismatch",
+                        Code::TypeMismatch,
                         p.span,
                         format!("the path is a text, the name of a path; this is {ty}"),
                     )
@@ -235,7 +235,7 @@ impl Checker<'_> {
                 if let Some((_, first)) = names.iter().find(|(n, _)| *n == sub.name) {
                     self.error(
                         Diag::error(
-                            "duplicate-name",
+                            Code::DuplicateName,
                             sub.name_span,
                             format!("subcategory \"{}\" appears twice", sub.name),
                         )
@@ -248,7 +248,7 @@ impl Checker<'_> {
                 let Some(points) = &sub.points else {
                     self.error(
                         Diag::error(
-                            "missing-points",
+                            Code::MissingPoints,
                             sub.name_span,
                             format!("subcategory \"{}\" has no `points =`", sub.name),
                         )
@@ -279,7 +279,7 @@ impl Checker<'_> {
             if categories.iter().any(|c| *c.name == *category.name) {
                 self.error(
                     Diag::error(
-                        "duplicate-name",
+                        Code::DuplicateName,
                         category.name_span,
                         format!("category \"{}\" appears twice", category.name),
                     )
@@ -383,7 +383,7 @@ impl Checker<'_> {
                     if let Some(first) = clash {
                         self.error(
                             Diag::error(
-                                "duplicate-name",
+                                Code::DuplicateName,
                                 field.name.span,
                                 format!("output field `{}` is defined twice", field.name.name),
                             )
@@ -396,7 +396,7 @@ impl Checker<'_> {
                     if identifier.as_deref() == Some(field.name.name.as_str()) {
                         self.error(
                             Diag::error(
-                                "duplicate-name",
+                                Code::DuplicateName,
                                 field.name.span,
                                 format!(
                                     "`{}` is printed already, as the input's identifier",
@@ -408,7 +408,7 @@ impl Checker<'_> {
                         );
                         continue;
                     }
-                    let mut cx = Ctx::new(file.id, Node::Root);
+                    let mut cx = Scope::new(file.id, Node::Root);
                     let (expr, _) = self.lower(&mut cx, &field.value);
                     self.program.kinds[kind.0 as usize]
                         .output

@@ -1,14 +1,14 @@
 //! Lets and functions, typed on first use: a value's type is inferred from its definition
 //! when a rule first reads it, which also finds definitions that use themselves.
 
-use super::lints::Node;
-use super::lower::{Ctx, Local};
+use super::lower::{Local, Scope};
 use super::{Checker, State};
-use crate::ast;
-use crate::diagnostic::Diag;
+use crate::analysis::lints::Node;
+use crate::diagnostic::{Code, Diag};
+use crate::ir::types::{GlobalId, Type};
 use crate::ir::{Body, FnId, GlobalDef, Variant};
 use crate::source::{FileId, Span};
-use crate::types::{GlobalId, Type};
+use crate::syntax::ast;
 
 impl Checker<'_> {
     /// The type of a let, inferring it (and the lets it reads) on first use.
@@ -19,7 +19,7 @@ impl Checker<'_> {
                 let global = self.program.global(id);
                 let span = reference.unwrap_or(global.span);
                 let diag = Diag::error(
-                    "circular-definition",
+                    Code::CircularDefinition,
                     span,
                     format!("`{}` is defined in terms of itself", global.name),
                 )
@@ -48,7 +48,7 @@ impl Checker<'_> {
         let mut variants = Vec::new();
         let mut ty: Option<(Type, Span)> = None;
         for decl in decls {
-            let mut cx = Ctx::new(file, Node::Global(id));
+            let mut cx = Scope::new(file, Node::Global(id));
             let (expr, t) = self.lower(&mut cx, &decl.body);
             match &ty {
                 None => ty = Some((t, decl.body.span)),
@@ -56,7 +56,7 @@ impl Checker<'_> {
                     Some(joined) => ty = Some((joined, *first_span)),
                     None => {
                         let diag = Diag::error(
-                            "variant-type",
+                            Code::VariantType,
                             decl.body.span,
                             format!(
                                 "this version of `{}` is {t}, the first is {first}",
@@ -101,7 +101,7 @@ impl Checker<'_> {
             .map(|p| (p.name.name.clone(), self.declared_type(file, &p.ty)))
             .collect();
         self.program.functions[id.0 as usize].params = params.clone();
-        let mut cx = Ctx::new(file, Node::Function(id));
+        let mut cx = Scope::new(file, Node::Function(id));
         for (name, ty) in params {
             cx.push(|slot| Local::Var { name, ty, slot });
         }

@@ -2,38 +2,35 @@
 //!
 //! The checker collects every problem it finds and keeps going; a program is returned only
 //! when there is no error. Stages: declarations and scopes (this file), input shapes
-//! (`shapes`), expressions (`lower`, `builtins`), designations, outputs and tests
-//! (`designations`), then consistency lints that need the whole program (`lints`).
+//! (`shapes`), expressions (`lower`, `operators`, `binders`, `builtins`), designations and outputs
+//! (`designations`), tests (`test_blocks`), then the lints and consistency checks of
+//! `analysis`, which need the whole program.
 
+mod binders;
 mod builtins;
-mod chains;
-mod consistency;
+mod depth;
 mod designations;
-mod forms;
-mod growth;
 mod infer;
 mod inputs;
-mod lints;
 mod lower;
 mod memo;
 mod operators;
-pub(crate) mod ranges;
-pub mod reach;
 mod shapes;
 mod tables;
-mod tests;
+mod test_blocks;
 
 use rustc_hash::FxHashMap;
 
-use crate::ast::{self, Item};
-use crate::diagnostic::{Diag, Diags};
+use crate::diagnostic::{Code, Diag, Diags};
+use crate::ir::types::{GlobalId, RecordId, Type};
 use crate::ir::{FnId, KindId, Program};
 use crate::load::Loaded;
 use crate::source::{FileId, Span};
-use crate::types::{GlobalId, RecordId, Type};
+use crate::syntax::ast::{self, Item};
+
+use crate::analysis::{consistency, growth, lints};
 
 pub use lints::Lints;
-pub use shapes::{describe_expected, describe_shape};
 
 /// What a name stands for in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,14 +80,14 @@ pub(crate) struct Checker<'a> {
 
 /// Rule files that do not check: the errors (and warnings), with the sources to show them.
 #[derive(Debug)]
-pub struct Failed {
+pub struct Rejected {
     pub sources: crate::source::SourceMap,
     pub diags: Vec<Diag>,
 }
 
 /// Checks loaded rule files. Returns the program and its warnings, or every problem found.
 /// `earlier` are problems found while loading, reported together with the checker's.
-pub fn check(mut loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Failed> {
+pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Rejected> {
     let mut checker = Checker::new(&loaded);
     checker.run();
     let Checker {
@@ -105,7 +102,6 @@ pub fn check(mut loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>),
         consistency::check(&loaded, &program, &mut diags);
         growth::check(&program, &mut diags);
     }
-    crate::parse::discard(std::mem::take(&mut loaded.files));
     diags.extend(earlier.0);
     let ok = !diags.has_errors();
     let sorted = diags.sorted();
@@ -115,7 +111,7 @@ pub fn check(mut loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>),
         program.sources = loaded.sources;
         Ok((program, sorted))
     } else {
-        Err(Failed {
+        Err(Rejected {
             sources: loaded.sources,
             diags: sorted,
         })
@@ -178,7 +174,7 @@ impl<'a> Checker<'a> {
                         if let Some((_, from_span)) = l.from {
                             self.error(
                                 Diag::error(
-                                    "dated-function",
+                                    Code::DatedFunction,
                                     from_span,
                                     "a function cannot have dated versions",
                                 )
@@ -195,7 +191,7 @@ impl<'a> Checker<'a> {
                             ret: Type::Error,
                             notes: l.notes.clone(),
                             body: crate::ir::Body {
-                                expr: crate::ir::Expr::Const(crate::eval::value::Value::Absent),
+                                expr: crate::ir::Expr::Const(crate::ir::value::Value::Absent),
                                 frame: 0,
                                 source: l.body.span,
                             },
@@ -265,7 +261,7 @@ impl<'a> Checker<'a> {
             let (a, b) = (key(pair[0]), key(pair[1]));
             if a.0.is_none() && b.0.is_none() {
                 self.error(
-                    Diag::error("duplicate-name", b.1, format!("`{name}` is defined twice"))
+                    Diag::error(Code::DuplicateName, b.1, format!("`{name}` is defined twice"))
                         .label("second definition")
                         .also(a.1, "first definition")
                         .help("remove one, or rename it; to change a value from a date on, write `let name from YYYY-MM-DD = ...`"),
@@ -277,7 +273,7 @@ impl<'a> Checker<'a> {
                 };
                 self.error(
                     Diag::error(
-                        "overlapping-variants",
+                        Code::OverlappingVariants,
                         b.0.map_or(b.1, |(_, s)| s),
                         format!("`{name}` has two versions in force {when}"),
                     )
@@ -334,7 +330,7 @@ impl<'a> Checker<'a> {
                                     (span, other_span)
                                 };
                             self.error(
-                                Diag::error("duplicate-name", second, format!("`{name}` is defined twice"))
+                                Diag::error(Code::DuplicateName, second, format!("`{name}` is defined twice"))
                                     .label("second definition")
                                     .also(first, "first definition")
                                     .help("rename one of them; a name means one thing in all the files that see it"),
@@ -395,7 +391,7 @@ impl<'a> Checker<'a> {
             if inputs.len() > 1 {
                 let span = inputs[1].1.name.span;
                 self.error(
-                    Diag::error("two-inputs", span, format!("{} sees two inputs: `{}` and `{}`", loaded.sources.get(file.id).name, inputs[0].1.name.name, inputs[1].1.name.name))
+                    Diag::error(Code::TwoInputs, span, format!("{} sees two inputs: `{}` and `{}`", loaded.sources.get(file.id).name, inputs[0].1.name.name, inputs[1].1.name.name))
                         .label("second input")
                         .also(inputs[0].1.name.span, "first input")
                         .help("a rule file reads one kind of data; keep the rules for each input in files that import only that input"),

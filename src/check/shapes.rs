@@ -5,12 +5,13 @@ use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use super::{Checker, TypeSymbol};
-use crate::ast::{self, Item, Literal, ModifierKind, TypeExprKind};
-use crate::diagnostic::{Diag, did_you_mean};
-use crate::eval::value::{Layout, Value};
+use crate::diagnostic::{Code, Diag, did_you_mean};
+use crate::ir::describe::describe_shape;
+use crate::ir::types::{Choice, GlobalId, RecordId, Type};
+use crate::ir::value::{Layout, Value};
 use crate::ir::{FieldShape, GlobalDef, RecordShape, ShapeType};
 use crate::source::{FileId, Span};
-use crate::types::{Choice, GlobalId, RecordId, Type};
+use crate::syntax::ast::{self, Item, Literal, ModifierKind, TypeExprKind};
 
 const BASE_TYPES: [&str; 5] = ["text", "number", "date", "month", "boolean"];
 
@@ -39,7 +40,7 @@ impl<'a> Checker<'a> {
                     if BASE_TYPES.contains(&s.name.name.as_str()) {
                         self.error(
                             Diag::error(
-                                "duplicate-name",
+                                Code::DuplicateName,
                                 s.name.span,
                                 format!("`{}` is a built-in type", s.name.name),
                             )
@@ -81,7 +82,7 @@ impl<'a> Checker<'a> {
                         if *other != *span && dep == file.id {
                             self.error(
                                 Diag::error(
-                                    "duplicate-name",
+                                    Code::DuplicateName,
                                     *span,
                                     format!("type `{name}` is defined twice"),
                                 )
@@ -108,7 +109,7 @@ impl<'a> Checker<'a> {
                 if seen.contains(&f.name.name.as_str()) {
                     self.error(
                         Diag::error(
-                            "duplicate-field",
+                            Code::DuplicateField,
                             f.name.span,
                             format!("field `{}` is declared twice", f.name.name),
                         )
@@ -188,7 +189,7 @@ impl<'a> Checker<'a> {
                     if !matches!(innermost(&shape.ty), ShapeType::Number { .. }) {
                         self.error(
                             Diag::error(
-                                "bad-modifier",
+                                Code::BadModifier,
                                 m.span,
                                 format!(
                                     "`{}` is for numbers; `{}` holds {}",
@@ -220,7 +221,7 @@ impl<'a> Checker<'a> {
                         Some(v) => shape.default = Some(v),
                         None => self.error(
                             Diag::error(
-                                "bad-default",
+                                Code::BadDefault,
                                 m.span,
                                 format!(
                                     "this default does not fit `{}`, which holds {}",
@@ -247,9 +248,13 @@ impl<'a> Checker<'a> {
             TypeExprKind::Whole => ShapeType::Number { whole: true },
             TypeExprKind::Optional(_) => {
                 self.error(
-                    Diag::error("bad-type", t.span, "`optional` is only for a field itself")
-                        .label("here")
-                        .help("write `field: optional text`; a list or map can simply be empty"),
+                    Diag::error(
+                        Code::BadType,
+                        t.span,
+                        "`optional` is only for a field itself",
+                    )
+                    .label("here")
+                    .help("write `field: optional text`; a list or map can simply be empty"),
                 );
                 ShapeType::Text
             }
@@ -265,7 +270,7 @@ impl<'a> Checker<'a> {
                         | ShapeType::Axis { .. }
                 ) {
                     self.error(
-                        Diag::error("bad-type", k.span, "map keys are texts, months, dates or table labels")
+                        Diag::error(Code::BadType, k.span, "map keys are texts, months, dates or table labels")
                             .label("not a key type")
                             .help("JSON object keys are texts; declare them as text, month, date or a table's labels"),
                     );
@@ -278,7 +283,7 @@ impl<'a> Checker<'a> {
                     if seen.contains(v) {
                         self.error(
                             Diag::error(
-                                "duplicate-entry",
+                                Code::DuplicateEntry,
                                 *span,
                                 format!("\"{v}\" is listed twice"),
                             )
@@ -320,7 +325,7 @@ impl<'a> Checker<'a> {
                             )
                             .collect();
                         let mut diag = Diag::error(
-                            "unknown-type",
+                            Code::UnknownType,
                             name.span,
                             format!("unknown type `{other}`"),
                         )
@@ -385,61 +390,6 @@ fn innermost(t: &ShapeType) -> &ShapeType {
     match t {
         ShapeType::List(inner) | ShapeType::Map(_, inner) => innermost(inner),
         other => other,
-    }
-}
-
-/// `one of "a", "b"`.
-fn one_of(values: &[String]) -> String {
-    let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
-    format!("one of {}", quoted.join(", "))
-}
-
-/// A shape type in words, for messages.
-pub fn describe_shape(records: &[RecordShape], t: &ShapeType) -> String {
-    match t {
-        ShapeType::Text => "text".into(),
-        ShapeType::Number { whole: true } => "whole numbers".into(),
-        ShapeType::Number { whole: false } => "numbers".into(),
-        ShapeType::Bool => "true or false".into(),
-        ShapeType::Date => "dates".into(),
-        ShapeType::Month => "months".into(),
-        ShapeType::Choice(values) => one_of(values),
-        ShapeType::Axis { name, .. } => name.clone(),
-        ShapeType::List(inner) => format!("a list of {}", describe_shape(records, inner)),
-        ShapeType::Map(k, v) => format!(
-            "a map of {} to {}",
-            describe_shape(records, k),
-            describe_shape(records, v)
-        ),
-        ShapeType::Record(id) => format!("{} records", records[id.0 as usize].name),
-    }
-}
-
-/// What the data must hold for a shape type, for "expected ..." messages.
-pub fn describe_expected(records: &[RecordShape], t: &ShapeType) -> String {
-    match t {
-        ShapeType::Text => "a text".into(),
-        ShapeType::Number { whole: true } => "a whole number".into(),
-        ShapeType::Number { whole: false } => "a number".into(),
-        ShapeType::Bool => "true or false".into(),
-        ShapeType::Date => "a date (YYYY-MM-DD)".into(),
-        ShapeType::Month => "a month (YYYY-MM)".into(),
-        ShapeType::Choice(values) => one_of(values),
-        ShapeType::Axis { name, .. } => format!("{} {name}", article(name)),
-        ShapeType::List(inner) => format!("a list of {}", describe_shape(records, inner)),
-        ShapeType::Map(..) => "an object (a map)".into(),
-        ShapeType::Record(id) => {
-            let name = &records[id.0 as usize].name;
-            format!("an object ({} {name} record)", article(name))
-        }
-    }
-}
-
-/// "a" or "an" before a name the rules chose, by its first letter.
-fn article(name: &str) -> &'static str {
-    match name.chars().next().map(|c| c.to_ascii_lowercase()) {
-        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
-        _ => "a",
     }
 }
 

@@ -3,15 +3,17 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
+use serde::Serialize;
 
 use super::render::Renderer;
 use super::{FAILED, OK, USAGE, emit, load_rules};
-use crate::data::batch::Records;
 use crate::diff::{Pair, compare, text};
-use crate::evaluate::evaluate_text;
 use crate::ir::Program;
+use crate::run::input::Records;
+use crate::run::record::evaluate_text;
 
 #[derive(Args, Debug)]
 pub struct DiffArgs {
@@ -28,8 +30,23 @@ pub struct DiffArgs {
     /// Exit 1 when anything changes
     #[arg(long)]
     fail_on_change: bool,
+    /// Evaluate a record that carries no evaluation date as of this day, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, value_name = "DATE", value_parser = crate::stamp::parse_date)]
+    as_of: Option<NaiveDate>,
     #[command(flatten)]
     budget: super::budget::BudgetArgs,
+}
+
+/// The diff as JSON, with the stamp: the evaluation date of records without their own, the
+/// digest of the new rules (and of the old), and tally's version.
+#[derive(Serialize)]
+struct Stamped<'d> {
+    #[serde(flatten)]
+    diff: &'d crate::diff::Diff,
+    as_of: String,
+    rules_digest: String,
+    old_rules_digest: String,
+    tally_version: &'static str,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -65,7 +82,8 @@ pub fn run(args: DiffArgs) -> u8 {
             }
         }
     }
-    let pairs = match evaluate_both(&programs[0], &programs[1], &args.data) {
+    let as_of = args.as_of.unwrap_or_else(crate::stamp::today);
+    let pairs = match evaluate_both(&programs[0], &programs[1], &args.data, as_of) {
         Ok(pairs) => pairs,
         Err(message) => {
             eprintln!("tally diff: cannot read --data: {message}");
@@ -75,9 +93,25 @@ pub fn run(args: DiffArgs) -> u8 {
     };
     cleanup(&mut temporary);
     let diff = compare(&pairs);
+    let stamp = Stamped {
+        diff: &diff,
+        as_of: as_of.to_string(),
+        rules_digest: programs[1].rules_digest().to_string(),
+        old_rules_digest: programs[0].rules_digest().to_string(),
+        tally_version: crate::stamp::TALLY_VERSION,
+    };
     match args.format {
-        DiffFormat::Human => emit(&text(&diff, &args.old, &args.new)),
-        DiffFormat::Json => emit(&(serde_json::to_string_pretty(&diff).unwrap_or_default() + "\n")),
+        DiffFormat::Human => emit(&format!(
+            "{}\nas of {} (records without a date of their own) · old rules sha256:{} · new rules sha256:{} · tally {}\n",
+            text(&diff, &args.old, &args.new),
+            stamp.as_of,
+            stamp.old_rules_digest,
+            stamp.rules_digest,
+            stamp.tally_version
+        )),
+        DiffFormat::Json => {
+            emit(&(serde_json::to_string_pretty(&stamp).unwrap_or_default() + "\n"))
+        }
     }
     // A record that neither version can evaluate is bad data: its impact is unknown.
     let unknown = diff.failures.iter().any(|f| !f.old_ok && !f.new_ok);
@@ -88,7 +122,12 @@ pub fn run(args: DiffArgs) -> u8 {
     }
 }
 
-fn evaluate_both(old: &Program, new: &Program, data: &Path) -> std::io::Result<Vec<Pair>> {
+fn evaluate_both(
+    old: &Program,
+    new: &Program,
+    data: &Path,
+    as_of: NaiveDate,
+) -> std::io::Result<Vec<Pair>> {
     let mut records = Records::open(data)?;
     let mut pairs = Vec::new();
     loop {
@@ -97,8 +136,8 @@ fn evaluate_both(old: &Program, new: &Program, data: &Path) -> std::io::Result<V
             return Ok(pairs);
         }
         pairs.par_extend(chunk.par_iter().map(|record| {
-            let old = evaluate_text(old, None, &record.text, false).ok();
-            let new = evaluate_text(new, None, &record.text, false).ok();
+            let old = evaluate_text(old, None, &record.text, false, as_of).ok();
+            let new = evaluate_text(new, None, &record.text, false, as_of).ok();
             let id = new
                 .as_ref()
                 .or(old.as_ref())

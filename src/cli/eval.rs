@@ -1,17 +1,20 @@
 //! `tally eval`: evaluate records (partners, scenarios) and print the results.
 
-use std::io;
+use crate::diagnostic::Code;
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::mpsc;
 
+use chrono::NaiveDate;
 use clap::Args;
 
 use super::render::Renderer;
 use super::{DataFormat, FAILED, OK, USAGE, default_rules, load_rules};
-use crate::batch::{Format, evaluate_chunk};
-use crate::data::batch::{RawRecord, Records};
-use crate::evaluate::RecordError;
 use crate::ir::{KindId, Program};
+use crate::report::Format;
+use crate::run::batch::evaluate_chunk;
+use crate::run::input::{RawRecord, Records};
+use crate::run::record::{Outcome, RecordError};
 
 #[derive(Args, Debug)]
 pub struct EvalArgs {
@@ -32,6 +35,12 @@ pub struct EvalArgs {
     /// Threads to evaluate with, 1 to 256 (default: every core)
     #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..=256))]
     jobs: Option<u16>,
+    /// Evaluate a record that carries no evaluation date as of this day, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, value_name = "DATE", value_parser = crate::stamp::parse_date)]
+    as_of: Option<NaiveDate>,
+    /// Append one JSON line per record to this file: time, record id, SHA-256 of the record, as_of, rules_digest, tally_version, results
+    #[arg(long, value_name = "FILE")]
+    decision_log: Option<PathBuf>,
     #[command(flatten)]
     budget: super::budget::BudgetArgs,
 }
@@ -84,6 +93,26 @@ pub fn run(args: EvalArgs) -> u8 {
             names.join(", ")
         );
     }
+    let mut log = match &args.decision_log {
+        None => None,
+        Some(path) => match std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            Ok(file) => Some(io::BufWriter::new(file)),
+            Err(e) => {
+                eprintln!("tally: cannot open --decision-log {}: {e}", path.display());
+                return USAGE;
+            }
+        },
+    };
+    let format = match args.format {
+        DataFormat::Json => Format::Json,
+        DataFormat::Table => Format::Table,
+    };
+    let as_of = args.as_of.unwrap_or_else(crate::stamp::today);
+    let logging = log.is_some();
     let mut out = super::output::Buffered::new();
     let mut failed = 0usize;
     let mut evaluated = 0usize;
@@ -98,17 +127,33 @@ pub fn run(args: EvalArgs) -> u8 {
         if chunk.is_empty() {
             break;
         }
-        let format = match args.format {
-            DataFormat::Json => Format::Json,
-            DataFormat::Table => Format::Table,
-        };
-        let results = evaluate_chunk(&program, kind, &chunk, format);
+        let results = evaluate_chunk(
+            &program,
+            kind,
+            &chunk,
+            format.shows_reasons(),
+            as_of,
+            |outcome, record| Printed {
+                text: format.print(outcome, &record.origin),
+                log: logging.then(|| decision_line(outcome, record)),
+            },
+        );
         for (record, result) in chunk.iter().zip(results) {
+            if let Some(log) = &mut log {
+                let line = match &result {
+                    Ok(printed) => printed.log.clone().unwrap_or_default(),
+                    Err(error) => failure_line(&program, record, error, as_of),
+                };
+                if let Err(e) = log.write_all(line.as_bytes()) {
+                    eprintln!("tally: cannot write --decision-log: {e}");
+                    return USAGE;
+                }
+            }
             let result = result.map_err(|error| problem(&program, record, error, &renderer));
             match result {
-                Ok(text) => {
+                Ok(printed) => {
                     evaluated += 1;
-                    if !out.write(&text) {
+                    if !out.write(&printed.text) {
                         return FAILED;
                     }
                 }
@@ -123,6 +168,10 @@ pub fn run(args: EvalArgs) -> u8 {
     if !out.flush() {
         return FAILED;
     }
+    if let Some(Err(e)) = log.as_mut().map(Write::flush) {
+        eprintln!("tally: cannot write --decision-log: {e}");
+        return USAGE;
+    }
     if failed > 0 {
         eprintln!(
             "tally: {failed} record{} not evaluated, {evaluated} evaluated",
@@ -135,6 +184,25 @@ pub fn run(args: EvalArgs) -> u8 {
         return FAILED;
     }
     OK
+}
+
+/// One record's printed result, and its decision-log line when asked for.
+struct Printed {
+    text: String,
+    log: Option<String>,
+}
+
+/// The decision-log line of a record with a result.
+fn decision_line(outcome: &Outcome, record: &RawRecord) -> String {
+    let mut json = String::with_capacity(2048);
+    crate::report::json::write_outcome(&mut json, outcome);
+    crate::stamp::decision_line(
+        outcome.id.as_ref().map(|(_, id)| id.as_str()),
+        &record.origin.to_string(),
+        record.logged_bytes(),
+        &outcome.stamp,
+        Ok(&json),
+    )
 }
 
 /// The chunks of `records` in order, each read on another thread while the one before is
@@ -151,6 +219,35 @@ fn read_ahead(mut records: Records) -> mpsc::Receiver<io::Result<Vec<RawRecord>>
         }
     });
     chunks
+}
+
+/// The decision-log line of a record that has no result: why, in one line.
+fn failure_line(
+    program: &Program,
+    record: &RawRecord,
+    error: &RecordError,
+    as_of: NaiveDate,
+) -> String {
+    let (id, why) = match error {
+        RecordError::Data { id, errors } => (
+            id.clone(),
+            errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        RecordError::Rule { id, error } => (id.clone(), error.message.clone()),
+    };
+    // A record that could not be read has no evaluation date of its own to tell.
+    let stamp = crate::stamp::Stamp::of(program, as_of);
+    crate::stamp::decision_line(
+        id.as_deref(),
+        &record.origin.to_string(),
+        record.logged_bytes(),
+        &stamp,
+        Err(&why),
+    )
 }
 
 /// Why a record has no result, rendered for stderr.
@@ -176,7 +273,7 @@ fn problem(
         RecordError::Rule { id, error } => {
             let who = id.map(|i| format!(" for {i}")).unwrap_or_default();
             let mut diag = crate::diagnostic::Diag::general(
-                "rule-failed",
+                Code::RuleFailed,
                 format!("a rule failed{who} ({}): {}", record.origin, error.message),
             );
             diag.span = error.span;

@@ -1,14 +1,15 @@
 //! `tally explain`: one record's evaluation as a readable tree, with what is missing.
 
+use crate::diagnostic::Code;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
 use super::render::Renderer;
 use super::{FAILED, OK, USAGE, default_rules, emit, load_rules};
-use crate::data::batch::Records;
 use crate::data::read::{detect_kind, identifier, read_record};
 use crate::explain::{Explainer, render};
+use crate::run::input::Records;
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
@@ -26,6 +27,9 @@ pub struct ExplainArgs {
     /// Write to this file instead of standard output
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Explain a record that carries no evaluation date as of this day, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, value_name = "DATE", value_parser = crate::stamp::parse_date)]
+    as_of: Option<chrono::NaiveDate>,
     #[command(flatten)]
     budget: super::budget::BudgetArgs,
 }
@@ -58,11 +62,13 @@ pub fn run(args: ExplainArgs) -> u8 {
             return USAGE;
         }
     };
+    let as_of = args.as_of.unwrap_or_else(crate::stamp::today);
     let read = match record.encoding_error() {
         Some(error) => Err(vec![error]),
         None => detect_kind(&program, &record.text).map_err(|e| vec![e]),
     };
-    let read = read.and_then(|kind| read_record(&program, kind, &record.text).map(|r| (kind, r)));
+    let read =
+        read.and_then(|kind| read_record(&program, kind, &record.text, as_of).map(|r| (kind, r)));
     let (kind, value) = match read {
         Ok(read) => read,
         Err(errors) => {
@@ -79,11 +85,11 @@ pub fn run(args: ExplainArgs) -> u8 {
         }
     };
     let explanation =
-        match Explainer::new(&program).explain(kind, value, args.designation.as_deref()) {
+        match Explainer::new(&program).explain(kind, value, args.designation.as_deref(), as_of) {
             Ok(e) => e,
             Err(error) => {
                 let mut diag = crate::diagnostic::Diag::general(
-                    "rule-failed",
+                    Code::RuleFailed,
                     format!("a rule failed: {}", error.message),
                 );
                 diag.span = error.span;

@@ -42,6 +42,7 @@ mod doc;
 mod eval;
 mod explain;
 mod fmt;
+mod lsp;
 pub mod render;
 mod test;
 
@@ -50,7 +51,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::check::Failed;
+use crate::check::Rejected;
 use crate::ir::Program;
 use render::Renderer;
 
@@ -105,6 +106,8 @@ enum Command {
     /// Render the rule files as a document for readers who do not read code
     #[command(after_help = EXIT_CODES)]
     Doc(doc::DocArgs),
+    /// Serve the Language Server Protocol on standard input and output, for editors
+    Lsp,
 }
 
 const DIFF_EXIT_CODES: &str = "\
@@ -150,6 +153,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Doc(args) => doc::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Lsp => lsp::run(),
     };
     ExitCode::from(code)
 }
@@ -175,7 +179,7 @@ fn load_rules(
 ) -> Result<(Program, Vec<crate::diagnostic::Diag>), u8> {
     match crate::load_rules(paths) {
         Ok(loaded) => Ok(loaded),
-        Err(Failed { sources, diags }) => {
+        Err(Rejected { sources, diags }) => {
             let errors = diags.iter().filter(|d| d.is_error()).count();
             for diag in &diags {
                 eprint!("{}", renderer.diag(diag, &sources));

@@ -6,11 +6,11 @@ use clap::Args;
 
 use super::render::Renderer;
 use super::{FAILED, OK, default_rules, emit, load_rules};
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Code, Diag};
 use crate::ir::KindId;
 use crate::ir::Program;
 use crate::testing::coverage::{self, Exercised};
-use crate::testing::{CaseResult, Failure, run};
+use crate::testing::{CaseFailure, CaseResult, run};
 
 #[derive(Args, Debug)]
 pub struct TestArgs {
@@ -23,6 +23,9 @@ pub struct TestArgs {
     /// Fail (exit 1) when coverage is below this percentage; implies --coverage
     #[arg(long, value_name = "PERCENT")]
     min_coverage: Option<f64>,
+    /// Run a test whose data carries no evaluation date (and that sets none with `date`) as of this day, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, value_name = "DATE", value_parser = crate::stamp::parse_date)]
+    as_of: Option<chrono::NaiveDate>,
     #[command(flatten)]
     budget: super::budget::BudgetArgs,
 }
@@ -36,7 +39,8 @@ pub fn run_tests(args: TestArgs) -> u8 {
     args.budget.apply(&mut program);
     let measure = args.coverage || args.min_coverage.is_some();
     let mut exercised = Exercised::default();
-    let results = run(&program, measure.then_some(&mut exercised));
+    let as_of = args.as_of.unwrap_or_else(crate::stamp::today);
+    let results = run(&program, as_of, measure.then_some(&mut exercised));
     for case in &results {
         let (file, line, _) = place(&program, case);
         emit(&format!(
@@ -97,9 +101,9 @@ fn place(program: &Program, case: &CaseResult) -> (String, usize, usize) {
     (file.name.clone(), line, column)
 }
 
-fn describe(program: &Program, failure: &Failure, renderer: &Renderer) -> String {
+fn describe(program: &Program, failure: &CaseFailure, renderer: &Renderer) -> String {
     match failure {
-        Failure::Mismatch {
+        CaseFailure::Mismatch {
             span,
             target,
             expected,
@@ -110,13 +114,13 @@ fn describe(program: &Program, failure: &Failure, renderer: &Renderer) -> String
                 "  line {line}: expect {target} = {expected}\n    expected: {expected}\n    actual:   {actual}\n"
             )
         }
-        Failure::Data { file, errors } => {
+        CaseFailure::Data { file, errors } => {
             let mut out = format!("  the test's data does not fit the input ({file}):\n");
             for (error, span) in errors {
                 match span {
                     Some(span) => {
                         let mut diag =
-                            Diag::error("bad-data", *span, error.to_string()).label("here");
+                            Diag::error(Code::BadData, *span, error.to_string()).label("here");
                         diag.help = error.help.clone();
                         out.push_str(&renderer.diag(&diag, &program.sources));
                     }
@@ -125,9 +129,11 @@ fn describe(program: &Program, failure: &Failure, renderer: &Renderer) -> String
             }
             out
         }
-        Failure::Rule(error) => {
-            let mut diag =
-                Diag::general("rule-failed", format!("a rule failed: {}", error.message));
+        CaseFailure::Rule(error) => {
+            let mut diag = Diag::general(
+                Code::RuleFailed,
+                format!("a rule failed: {}", error.message),
+            );
             diag.span = error.span;
             diag.label = "while evaluating this".into();
             diag.help = error.help.clone();

@@ -5,23 +5,24 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 use super::Step;
-use super::read::ReadCx;
-use crate::eval::in_force;
-use crate::eval::value::{RecordValue, Value};
+use super::read::Reading;
+use crate::eval::evaluation_date;
+use crate::ir::in_force;
+use crate::ir::types::RecordId;
+use crate::ir::value::{RecordValue, Value};
 use crate::ir::{GlobalDef, KindId, ShapeType};
-use crate::types::RecordId;
 
 /// Checks that need the whole record: references between lists (`refers to`), and keys that
 /// must be labels of the table in force on the record's date.
-pub(super) fn cross_check(cx: &mut ReadCx<'_>, kind: KindId, record: &RecordValue) {
+pub(super) fn cross_check(
+    cx: &mut Reading<'_>,
+    kind: KindId,
+    record: &RecordValue,
+    as_of: NaiveDate,
+) {
     let program = cx.program;
     let input = program.kind(kind);
-    let date = input
-        .evaluation_date
-        .and_then(|i| match &record.fields[i as usize] {
-            Value::Date(d) => Some(*d),
-            _ => None,
-        });
+    let date = evaluation_date(program, kind, record, as_of);
     let mut walker = Walker {
         cx,
         root: record,
@@ -32,9 +33,9 @@ pub(super) fn cross_check(cx: &mut ReadCx<'_>, kind: KindId, record: &RecordValu
 }
 
 struct Walker<'c, 'p, 'r> {
-    cx: &'c mut ReadCx<'p>,
+    cx: &'c mut Reading<'p>,
     root: &'r RecordValue,
-    date: Option<NaiveDate>,
+    date: NaiveDate,
     /// The key sets of `refers to` lists, built on first use.
     keys: Vec<((u32, u32), HashSet<&'r str>)>,
 }
@@ -102,7 +103,7 @@ impl<'r> Walker<'_, '_, 'r> {
                         format!(
                             "no `{}` is in force on {}",
                             self.cx.program.global(*table).name,
-                            self.date.map(|d| d.to_string()).unwrap_or_default()
+                            self.date
                         ),
                         Some(format!("the first takes effect on {first}")),
                     );

@@ -1,26 +1,30 @@
-//! Reading one JSON record: which input it is, its values (read in one pass by `seed`), the
+//! Reading one JSON record: which input it is, its values (read in one pass by `deserialize`), the
 //! checks across the whole record (`cross_check`), and every problem with its field path and,
 //! where the text shows it, its line and column.
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use serde::de::DeserializeSeed;
 
 use super::cross_check::cross_check;
+use super::deserialize::RecordSeed;
 use super::locate::{line_col, locate};
-use super::seed::RecordSeed;
 use super::{FieldError, Step};
-use crate::eval::value::{RecordValue, Value};
+use crate::ir::value::{RecordValue, Value};
 use crate::ir::{KindId, Program};
 
-/// Reads the JSON text of one record of `kind`. Returns the record, or every problem in it.
+/// Reads the JSON text of one record of `kind`, as of its own evaluation date or `as_of` when
+/// it has none (table labels are checked against the table in force then). Returns the
+/// record, or every problem in it.
 pub fn read_record(
     program: &Program,
     kind: KindId,
     text: &str,
+    as_of: NaiveDate,
 ) -> Result<Arc<RecordValue>, Vec<FieldError>> {
     let record = program.kind(kind).record;
-    let mut cx = ReadCx {
+    let mut cx = Reading {
         program,
         errors: Vec::new(),
     };
@@ -43,7 +47,7 @@ pub fn read_record(
     let Value::Record(record_value) = value else {
         return Err(with_positions(text, cx.errors));
     };
-    cross_check(&mut cx, kind, &record_value);
+    cross_check(&mut cx, kind, &record_value, as_of);
     if cx.errors.is_empty() {
         Ok(record_value)
     } else {
@@ -216,12 +220,12 @@ fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
 /// What a read has found so far. Errors are recorded with a path relative to the value being
 /// read; each enclosing field, index and key puts its step in front as the read unwinds, so
 /// the path costs nothing while the data is good.
-pub(super) struct ReadCx<'p> {
+pub(super) struct Reading<'p> {
     pub program: &'p Program,
     pub errors: Vec<FieldError>,
 }
 
-impl ReadCx<'_> {
+impl Reading<'_> {
     pub(super) fn error(&mut self, message: impl Into<String>, help: Option<String>) {
         let mut error = FieldError::new(Vec::new(), message);
         error.help = help;

@@ -38,7 +38,7 @@ impl Default for Budget {
 }
 
 /// The bytes a value made by the rules is counted for: the slot it takes in its list.
-pub(super) const VALUE_SIZE: u64 = std::mem::size_of::<super::value::Value>() as u64;
+pub(super) const VALUE_SIZE: u64 = std::mem::size_of::<crate::ir::value::Value>() as u64;
 
 /// What is left of the budget while a record is evaluated.
 #[derive(Clone, Copy, Debug)]

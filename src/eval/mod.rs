@@ -10,30 +10,29 @@ pub mod coverage;
 pub mod designation;
 mod exact;
 mod expr;
-mod kernels;
 mod locals;
+mod lookups;
+mod reason;
 mod stream;
-pub mod value;
-pub mod why;
 
 use std::sync::Arc;
 
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::ir::{Arith, Compare, FnId, GlobalDef, KindId, Program, Variant};
+use crate::ir::types::GlobalId;
+use crate::ir::value::{Month, RecordValue, Value};
+use crate::ir::{Arith, Compare, FnId, GlobalDef, KindId, Program, Variant, in_force};
 use crate::source::Span;
-use crate::types::GlobalId;
 pub use budget::Budget;
-use value::{Month, RecordValue, Value};
 
 /// A rule that failed on this data: a division by zero, an overflow, a missing map entry.
 /// Boxed, so that the results every expression returns stay small.
 #[derive(Debug, Clone)]
-pub struct EvalError(Box<Failure>);
+pub struct EvalError(Box<EvalErrorDetail>);
 
 #[derive(Debug, Clone)]
-pub struct Failure {
+pub struct EvalErrorDetail {
     pub message: String,
     pub help: Option<String>,
     pub span: Option<Span>,
@@ -44,22 +43,22 @@ pub struct Failure {
 }
 
 impl std::ops::Deref for EvalError {
-    type Target = Failure;
+    type Target = EvalErrorDetail;
 
-    fn deref(&self) -> &Failure {
+    fn deref(&self) -> &EvalErrorDetail {
         &self.0
     }
 }
 
 impl std::ops::DerefMut for EvalError {
-    fn deref_mut(&mut self) -> &mut Failure {
+    fn deref_mut(&mut self) -> &mut EvalErrorDetail {
         &mut self.0
     }
 }
 
 impl EvalError {
     pub fn new(message: impl Into<String>) -> EvalError {
-        EvalError(Box::new(Failure {
+        EvalError(Box::new(EvalErrorDetail {
             message: message.into(),
             help: None,
             span: None,
@@ -84,15 +83,22 @@ impl EvalError {
     }
 }
 
-/// The variant of a dated let or table in force on `date`; the newest when there is no date.
-pub fn in_force<T>(variants: &[Variant<T>], date: Option<NaiveDate>) -> Option<&Variant<T>> {
-    match date {
-        None => variants.last(),
-        Some(date) => variants
-            .iter()
-            .rev()
-            .find(|v| v.from.is_none_or(|from| from <= date)),
-    }
+/// The day a record is evaluated as of: its own evaluation date when the input declares one
+/// and the record has it, otherwise `as_of` (`--as-of`, or today).
+pub fn evaluation_date(
+    program: &Program,
+    kind: KindId,
+    record: &RecordValue,
+    as_of: NaiveDate,
+) -> NaiveDate {
+    program
+        .kind(kind)
+        .evaluation_date
+        .and_then(|i| match record.fields.get(i as usize) {
+            Some(Value::Date(d)) => Some(*d),
+            _ => None,
+        })
+        .unwrap_or(as_of)
 }
 
 /// The evaluation of one input record.
@@ -100,14 +106,15 @@ pub struct Evaluation<'p> {
     pub program: &'p Program,
     pub kind: KindId,
     pub input: Arc<RecordValue>,
-    pub date: Option<NaiveDate>,
+    /// The evaluation date: which dated versions are in force.
+    pub date: NaiveDate,
     /// Whether results say why (the path's reason); tables want it, batches of JSON do not.
     pub reasons: bool,
     /// What the evaluation exercised, when a test run asks for coverage.
     pub coverage: Option<Box<coverage::Coverage>>,
     pub(crate) memo: Vec<Option<Value>>,
     calls: calls::Calls,
-    plans: kernels::Plans,
+    plans: lookups::Plans,
     stack: Vec<locals::Local>,
     base: usize,
     /// The lists walked by the loops in progress, innermost last.
@@ -119,15 +126,14 @@ pub struct Evaluation<'p> {
 }
 
 impl<'p> Evaluation<'p> {
-    pub fn new(program: &'p Program, kind: KindId, input: Arc<RecordValue>) -> Evaluation<'p> {
-        let date =
-            program
-                .kind(kind)
-                .evaluation_date
-                .and_then(|i| match &input.fields[i as usize] {
-                    Value::Date(d) => Some(*d),
-                    _ => None,
-                });
+    /// The evaluation of `input` as of its own evaluation date, or `as_of` when it has none.
+    pub fn new(
+        program: &'p Program,
+        kind: KindId,
+        input: Arc<RecordValue>,
+        as_of: NaiveDate,
+    ) -> Evaluation<'p> {
+        let date = evaluation_date(program, kind, &input, as_of);
         Evaluation {
             program,
             kind,
@@ -137,7 +143,7 @@ impl<'p> Evaluation<'p> {
             coverage: None,
             memo: vec![None; program.globals.len()],
             calls: calls::Calls::default(),
-            plans: kernels::Plans::default(),
+            plans: lookups::Plans::default(),
             stack: Vec::new(),
             base: 0,
             walks: Vec::new(),
@@ -202,12 +208,9 @@ impl<'p> Evaluation<'p> {
     }
 }
 
-fn not_in_force<T>(name: &str, variants: &[Variant<T>], date: Option<NaiveDate>) -> EvalError {
+fn not_in_force<T>(name: &str, variants: &[Variant<T>], date: NaiveDate) -> EvalError {
     let first = variants.first().and_then(|v| v.from);
-    let mut error = EvalError::new(format!(
-        "no version of `{name}` is in force on {}",
-        date.map_or("the evaluation date".to_string(), |d| d.to_string())
-    ));
+    let mut error = EvalError::new(format!("no version of `{name}` is in force on {date}"));
     if let Some(first) = first {
         error = error.help(format!(
             "the first version takes effect on {first}; evaluate a later date"

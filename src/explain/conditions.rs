@@ -1,11 +1,11 @@
 //! Reading conditions back with their values, element by element: which customers a `where`
 //! kept and which condition each other one failed, with the months and amounts that decided.
 
-use crate::ast::BinderKind;
-use crate::eval::value::Value;
 use crate::eval::{EvalError, Evaluation, compare};
+use crate::ir::value::Value;
 use crate::ir::{Expr, GlobalDef, Program};
-use crate::report::texts::{Texts, squeeze};
+use crate::report::rule_text::{Texts, squeeze};
+use crate::syntax::ast::BinderKind;
 
 use super::{Element, shown};
 
@@ -69,8 +69,8 @@ pub fn label(program: &Program, texts: &Texts<'_>, expr: &Expr) -> String {
 fn record_field(program: &Program, list: &Expr, index: u32) -> Option<String> {
     let Expr::Global(id) = list else { return None };
     match &program.global(*id).ty {
-        crate::types::Type::List(inner) => match inner.as_ref() {
-            crate::types::Type::Record(r, _) => {
+        crate::ir::types::Type::List(inner) => match inner.as_ref() {
+            crate::ir::types::Type::Record(r, _) => {
                 Some(program.record(*r).fields.get(index as usize)?.name.clone())
             }
             _ => None,
@@ -252,18 +252,7 @@ pub fn describe(
 
 /// The first call of a user function in an expression, to break an element's value down.
 fn first_call(expr: &Expr) -> Option<&Expr> {
-    let mut found = None;
-    let mut stack = vec![expr];
-    while let Some(e) = stack.pop() {
-        if matches!(e, Expr::CallFn { .. }) {
-            found = Some(e);
-            break;
-        }
-        let mut kids = Vec::new();
-        crate::check::ranges::children(e, &mut kids);
-        stack.extend(kids.into_iter().rev());
-    }
-    found
+    expr.find(|e| matches!(e, Expr::CallFn { .. }))
 }
 
 /// Arithmetic with the values it read: `messages_per_day (7200) * days_per_month (30)`.
@@ -390,7 +379,7 @@ pub fn elements(
             Ok(out)
         }
         Expr::Call {
-            builtin: crate::eval::builtins::Builtin::Unique,
+            builtin: crate::ir::builtins::Builtin::Unique,
             args,
             ..
         } => {
@@ -422,9 +411,7 @@ pub fn elements(
         }
         Expr::Global(_) | Expr::Const(_) | Expr::Local(_) => Ok(Vec::new()),
         other => {
-            let mut children = Vec::new();
-            crate::check::ranges::children(other, &mut children);
-            for child in children {
+            for child in other.children() {
                 let found = elements(program, texts, ev, child)?;
                 if !found.is_empty() {
                     return Ok(found);

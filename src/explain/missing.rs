@@ -7,16 +7,17 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::check::ranges::visit;
 use crate::eval::designation::DesignationResult;
-use crate::eval::value::{RecordValue, Value};
 use crate::eval::{EvalError, Evaluation};
+use crate::ir::types::GlobalId;
+use crate::ir::value::{RecordValue, Value};
 use crate::ir::{Designation, Expr, FnId, GlobalDef, KindId, Program};
-use crate::report::texts::Texts;
-use crate::types::GlobalId;
+use crate::report::rule_text::Texts;
 
 #[derive(Debug, Serialize)]
 pub struct Missing {
@@ -100,6 +101,7 @@ pub fn missing(
     program: &Program,
     kind: KindId,
     record: &Arc<RecordValue>,
+    date: NaiveDate,
     d: &Designation,
     result: &DesignationResult,
     texts: &Texts<'_>,
@@ -115,7 +117,7 @@ pub fn missing(
         .map(|s| s.name.to_string())
         .collect();
     let candidates = candidates(program, d, texts);
-    let baseline = evaluate(program, kind, record, d, &[])?;
+    let baseline = evaluate(program, kind, record, date, d, &[])?;
     let mut moves = Vec::new();
     for (index, sub) in d
         .categories
@@ -128,7 +130,7 @@ pub fn missing(
         let mut found: Vec<(Move, Decimal, &Candidate)> = Vec::new();
         for c in candidates.iter().filter(|c| c.subcategory == index) {
             let Some((to, after)) =
-                smallest_raise(program, kind, record, d, &baseline, &c.target, &[])?
+                smallest_raise(program, kind, record, date, d, &baseline, &c.target, &[])?
             else {
                 continue;
             };
@@ -138,7 +140,7 @@ pub fn missing(
                     .iter()
                     .all(|(_, g, other)| *g != gain || !related(c, other))
             {
-                let from = value_of(program, kind, record, &c.target)?;
+                let from = value_of(program, kind, record, date, &c.target)?;
                 let step = Move {
                     subcategory: sub.name.to_string(),
                     value: c.name.clone(),
@@ -152,7 +154,7 @@ pub fn missing(
         found.sort_by_key(|(_, gain, _)| std::cmp::Reverse(*gain));
         moves.extend(found.into_iter().take(3).map(|(m, ..)| m));
     }
-    let (plan, plan_attains) = plan(program, kind, record, d, &candidates)?;
+    let (plan, plan_attains) = plan(program, kind, record, date, d, &candidates)?;
     Ok(Missing {
         points_short,
         subcategories_at_zero,
@@ -245,7 +247,7 @@ fn reached<'p>(program: &'p Program, roots: Vec<(&'p Expr, Vec<Option<Arg>>)>) -
     let mut work = roots;
     while let Some((expr, params)) = work.pop() {
         let mut next = Vec::new();
-        visit(expr, &mut |node| match node {
+        expr.walk(&mut |node| match node {
             Expr::Global(id) if !globals.contains(id) => {
                 globals.push(*id);
                 if let GlobalDef::Let(variants) = &program.global(*id).def {
@@ -294,7 +296,7 @@ fn related(a: &Candidate, b: &Candidate) -> bool {
 /// The named values an expression reads directly or through the functions it calls.
 fn globals_in(program: &Program, expr: &Expr) -> Vec<GlobalId> {
     let mut out = Vec::new();
-    visit(expr, &mut |e| match e {
+    expr.walk(&mut |e| match e {
         Expr::Global(id) => out.push(*id),
         Expr::CallFn { function, .. } => {
             out.extend(globals_in(program, &program.function(*function).body.expr))
@@ -308,11 +310,11 @@ fn globals_in(program: &Program, expr: &Expr) -> Vec<GlobalId> {
 /// path only): fixed on every path, so no change in the data moves it.
 fn is_parameter(program: &Program, id: GlobalId) -> bool {
     let expr = Expr::Global(id);
-    let reached = crate::check::reach::Reach::new(program).of(&expr);
-    crate::check::ranges::scenarios(program, &reached.choices)
+    let reached = crate::analysis::reach::Reach::new(program).of(&expr);
+    crate::analysis::ranges::scenarios(program, &reached.choices)
         .iter()
         .all(|assumption| {
-            let r = crate::check::ranges::Ranges::new(program, assumption.clone()).of(&expr);
+            let r = crate::analysis::ranges::Ranges::new(program, assumption.clone()).of(&expr);
             matches!((r.lo, r.hi), (Some(a), Some(b)) if a == b)
         })
 }
@@ -359,19 +361,21 @@ fn value_of(
     program: &Program,
     kind: KindId,
     record: &Arc<RecordValue>,
+    date: NaiveDate,
     target: &Target,
 ) -> Result<Value, EvalError> {
-    target.value(&mut Evaluation::new(program, kind, record.clone()))
+    target.value(&mut Evaluation::new(program, kind, record.clone(), date))
 }
 
 fn evaluate(
     program: &Program,
     kind: KindId,
     record: &Arc<RecordValue>,
+    date: NaiveDate,
     d: &Designation,
     assumed: &[(Target, Value)],
 ) -> Result<DesignationResult, EvalError> {
-    let mut ev = Evaluation::new(program, kind, record.clone());
+    let mut ev = Evaluation::new(program, kind, record.clone(), date);
     for (target, value) in assumed {
         target.assume(&mut ev, value.clone())?;
     }
@@ -388,12 +392,13 @@ fn smallest_raise(
     program: &Program,
     kind: KindId,
     record: &Arc<RecordValue>,
+    date: NaiveDate,
     d: &Designation,
     before: &DesignationResult,
     target: &Target,
     assumed: &[(Target, Value)],
 ) -> Result<Option<(Value, DesignationResult)>, EvalError> {
-    let mut ev = Evaluation::new(program, kind, record.clone());
+    let mut ev = Evaluation::new(program, kind, record.clone(), date);
     for (t, v) in assumed {
         t.assume(&mut ev, v.clone())?;
     }
@@ -414,7 +419,7 @@ fn smallest_raise(
         with.retain(|(t, _)| t != target);
         with.push((target.clone(), value.clone()));
         // A changed value can make a rule fail (a division by a new zero): that is no raise.
-        let Ok(after) = evaluate(program, kind, record, d, &with) else {
+        let Ok(after) = evaluate(program, kind, record, date, d, &with) else {
             continue;
         };
         if after.total > before.total || zeros(&after) < zeros(before) {
@@ -445,11 +450,12 @@ fn plan(
     program: &Program,
     kind: KindId,
     record: &Arc<RecordValue>,
+    date: NaiveDate,
     d: &Designation,
     candidates: &[Candidate],
 ) -> Result<(Vec<Move>, bool), EvalError> {
     let mut assumed: Vec<(Target, Value)> = Vec::new();
-    let mut current = evaluate(program, kind, record, d, &assumed)?;
+    let mut current = evaluate(program, kind, record, date, d, &assumed)?;
     let mut steps: Vec<(usize, Value, Value, Decimal)> = Vec::new();
     let names: Vec<String> = d
         .categories
@@ -462,8 +468,9 @@ fn plan(
         }
         let mut best: Option<(i64, usize, Value, DesignationResult)> = None;
         for (i, c) in candidates.iter().enumerate() {
-            let Some((to, after)) =
-                smallest_raise(program, kind, record, d, &current, &c.target, &assumed)?
+            let Some((to, after)) = smallest_raise(
+                program, kind, record, date, d, &current, &c.target, &assumed,
+            )?
             else {
                 continue;
             };
@@ -481,7 +488,7 @@ fn plan(
             .map(|(_, v)| v.clone());
         let from = match from {
             Some(v) => v,
-            None => value_of(program, kind, record, &candidates[i].target)?,
+            None => value_of(program, kind, record, date, &candidates[i].target)?,
         };
         let gain = after.total - current.total;
         assumed.retain(|(t, _)| *t != candidates[i].target);

@@ -11,13 +11,14 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::ast::NoteKind;
 use crate::eval::designation::DesignationResult;
-use crate::eval::value::Value;
-use crate::eval::{EvalError, Evaluation, in_force};
+use crate::eval::{EvalError, Evaluation};
+use crate::ir::in_force;
+use crate::ir::types::GlobalId;
+use crate::ir::value::Value;
 use crate::ir::{Designation, Expr, GlobalDef, KindId, Program};
-use crate::report::texts::{Texts, squeeze};
-use crate::types::GlobalId;
+use crate::report::rule_text::{Texts, squeeze};
+use crate::syntax::ast::NoteKind;
 
 pub use missing::{Missing, Move};
 
@@ -31,6 +32,10 @@ pub struct Explanation {
     pub designations: Vec<DesignationExplained>,
     /// For inputs with an `output`: each field, explained.
     pub outputs: Vec<Node>,
+    /// The stamp (see [`crate::stamp`]): the evaluation date used, the rules, tally's version.
+    pub as_of: String,
+    pub rules_digest: String,
+    pub tally_version: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -100,12 +105,14 @@ impl<'p> Explainer<'p> {
         }
     }
 
-    /// Explains a record of `kind`, optionally only the designations whose name contains `only`.
+    /// Explains a record of `kind` as of its own evaluation date, or `as_of` when it has none;
+    /// optionally only the designations whose name contains `only`.
     pub fn explain(
         &self,
         kind: KindId,
-        record: std::sync::Arc<crate::eval::value::RecordValue>,
+        record: std::sync::Arc<crate::ir::value::RecordValue>,
         only: Option<&str>,
+        as_of: chrono::NaiveDate,
     ) -> Result<Explanation, EvalError> {
         let program = self.program;
         let input = program.kind(kind);
@@ -122,10 +129,14 @@ impl<'p> Explainer<'p> {
             date: None,
             designations: Vec::new(),
             outputs: Vec::new(),
+            as_of: String::new(),
+            rules_digest: program.rules_digest().to_string(),
+            tally_version: crate::stamp::TALLY_VERSION.to_string(),
         };
-        let mut ev = Evaluation::new(program, kind, record.clone());
+        let mut ev = Evaluation::new(program, kind, record.clone(), as_of);
         ev.reasons = true;
-        explanation.date = ev.date.map(|d| d.to_string());
+        explanation.date = Some(ev.date.to_string());
+        explanation.as_of = ev.date.to_string();
         for d in &input.designations {
             if only.is_some_and(|o| !d.name.to_lowercase().contains(&o.to_lowercase())) {
                 continue;
@@ -140,6 +151,7 @@ impl<'p> Explainer<'p> {
                     program,
                     kind,
                     &record,
+                    ev.date,
                     d,
                     &result,
                     &self.texts,
@@ -343,14 +355,14 @@ impl<'p> Explainer<'p> {
 
 /// The named values and function calls an expression reads directly (not through other values).
 fn direct_reads(expr: &Expr, ids: &mut Vec<GlobalId>, calls: &mut Vec<crate::ir::FnId>) {
-    crate::check::ranges::visit(expr, &mut |e| match e {
+    expr.walk(&mut |e| match e {
         Expr::Global(id) if !ids.contains(id) => ids.push(*id),
         Expr::CallFn { function, .. } if !calls.contains(function) => calls.push(*function),
         _ => {}
     });
 }
 
-fn notes(notes: &[crate::ast::Note], kind: NoteKind) -> Vec<String> {
+fn notes(notes: &[crate::syntax::ast::Note], kind: NoteKind) -> Vec<String> {
     notes
         .iter()
         .filter(|n| n.kind == kind)

@@ -30,6 +30,11 @@ pub fn text(e: &Explanation) -> String {
             node_text(&mut out, node, 1);
         }
     }
+    let _ = writeln!(
+        out,
+        "\nas of {} · rules sha256:{} · tally {}",
+        e.as_of, e.rules_digest, e.tally_version
+    );
     out
 }
 

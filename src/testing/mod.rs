@@ -4,12 +4,14 @@ pub mod coverage;
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+
 use crate::data::FieldError;
 use crate::data::read::read_record;
 use crate::diagnostic::Diag;
 use crate::eval::designation::DesignationResult;
-use crate::eval::value::{RecordValue, Value};
 use crate::eval::{EvalError, Evaluation};
+use crate::ir::value::{RecordValue, Value};
 use crate::ir::{ExpectTarget, KindId, Program, Test, TestInput};
 use crate::source::Span;
 
@@ -18,7 +20,7 @@ use crate::source::Span;
 pub struct CaseResult {
     pub name: String,
     pub span: Span,
-    pub failures: Vec<Failure>,
+    pub failures: Vec<CaseFailure>,
 }
 
 impl CaseResult {
@@ -28,7 +30,7 @@ impl CaseResult {
 }
 
 #[derive(Debug)]
-pub enum Failure {
+pub enum CaseFailure {
     /// A value is not what the test expects.
     Mismatch {
         span: Span,
@@ -47,24 +49,34 @@ pub enum Failure {
 }
 
 /// Runs the tests of the files that were named (not those of files they only import), in
-/// the order they are written. With `exercised`, records what they exercise.
-pub fn run(program: &Program, mut exercised: Option<&mut coverage::Exercised>) -> Vec<CaseResult> {
+/// the order they are written. A test whose data has no evaluation date and that sets none
+/// with `date` runs as of `as_of`. With `exercised`, records what they exercise.
+pub fn run(
+    program: &Program,
+    as_of: NaiveDate,
+    mut exercised: Option<&mut coverage::Exercised>,
+) -> Vec<CaseResult> {
     program
         .tests
         .iter()
         .filter(|t| program.roots.contains(&t.span.file))
-        .map(|t| run_one(program, t, exercised.as_deref_mut()))
+        .map(|t| run_one(program, t, as_of, exercised.as_deref_mut()))
         .collect()
 }
 
 /// A test's data, read against the input it declares.
-fn read_data(program: &Program, test: &Test, kind: KindId) -> Result<Arc<RecordValue>, Failure> {
+fn read_data(
+    program: &Program,
+    test: &Test,
+    kind: KindId,
+    as_of: NaiveDate,
+) -> Result<Arc<RecordValue>, CaseFailure> {
     let (text, origin, base) = match &test.data {
         // Read as rule files are: a regular file, of a bounded size.
         TestInput::File(path, _) => match crate::source::read_text(path) {
             Ok(text) => (text, crate::source::display_path(path), None),
             Err(e) => {
-                return Err(Failure::Rule(EvalError::new(format!(
+                return Err(CaseFailure::Rule(EvalError::new(format!(
                     "cannot read {}: {e}",
                     crate::source::display_path(path)
                 ))));
@@ -76,7 +88,7 @@ fn read_data(program: &Program, test: &Test, kind: KindId) -> Result<Arc<RecordV
             Some(*span),
         ),
     };
-    read_record(program, kind, &text).map_err(|errors| {
+    read_record(program, kind, &text, as_of).map_err(|errors| {
         let errors = errors
             .into_iter()
             .map(|e| {
@@ -86,7 +98,7 @@ fn read_data(program: &Program, test: &Test, kind: KindId) -> Result<Arc<RecordV
                 (e, span)
             })
             .collect();
-        Failure::Data {
+        CaseFailure::Data {
             file: origin,
             errors,
         }
@@ -96,15 +108,17 @@ fn read_data(program: &Program, test: &Test, kind: KindId) -> Result<Arc<RecordV
 /// The problems of every test's data, found without running the tests: data that is not
 /// JSON or does not fit the input is an error of the rules (`tally check`), not a failed test.
 pub fn data_problems(program: &Program) -> Vec<Diag> {
+    // The date only fills a record's missing evaluation date; it changes no shape.
+    let as_of = crate::stamp::today();
     let mut diags = Vec::new();
     for test in &program.tests {
         let Some(kind) = test.kind else { continue };
         let data_span = match &test.data {
             TestInput::File(_, span) | TestInput::Inline(_, span) => *span,
         };
-        match read_data(program, test, kind) {
+        match read_data(program, test, kind, test.date.unwrap_or(as_of)) {
             Ok(_) => {}
-            Err(Failure::Data { file, errors }) => {
+            Err(CaseFailure::Data { file, errors }) => {
                 for (error, span) in errors {
                     let path = crate::data::path_text(&error.path);
                     let at = if path.is_empty() {
@@ -116,20 +130,28 @@ pub fn data_problems(program: &Program) -> Vec<Diag> {
                         Some(_) => format!("the test's data{at}: {}", error.message),
                         None => format!("the test's data ({file}){at}: {}", error.message),
                     };
-                    let mut diag = Diag::error("bad-test-data", span.unwrap_or(data_span), message)
-                        .label(if span.is_some() { "here" } else { "this data" });
+                    let mut diag = Diag::error(
+                        crate::diagnostic::Code::BadTestData,
+                        span.unwrap_or(data_span),
+                        message,
+                    )
+                    .label(if span.is_some() { "here" } else { "this data" });
                     if let Some(help) = &error.help {
                         diag = diag.help(help.clone());
                     }
                     diags.push(diag.also(test.span, "in this test"));
                 }
             }
-            Err(Failure::Rule(error)) => diags.push(
-                Diag::error("bad-test-data", data_span, error.message.clone())
-                    .label("this data")
-                    .help("test data is a JSON file beside the rule file, or JSON written in the test"),
+            Err(CaseFailure::Rule(error)) => diags.push(
+                Diag::error(
+                    crate::diagnostic::Code::BadTestData,
+                    data_span,
+                    error.message.clone(),
+                )
+                .label("this data")
+                .help("test data is a JSON file beside the rule file, or JSON written in the test"),
             ),
-            Err(Failure::Mismatch { .. }) => {}
+            Err(CaseFailure::Mismatch { .. }) => {}
         }
     }
     diags
@@ -138,15 +160,17 @@ pub fn data_problems(program: &Program) -> Vec<Diag> {
 fn run_one(
     program: &Program,
     test: &Test,
+    as_of: NaiveDate,
     exercised: Option<&mut coverage::Exercised>,
 ) -> CaseResult {
+    let as_of = test.date.unwrap_or(as_of);
     let mut result = CaseResult {
         name: test.name.clone(),
         span: test.span,
         failures: Vec::new(),
     };
     let Some(kind) = test.kind else { return result };
-    let record = match read_data(program, test, kind) {
+    let record = match read_data(program, test, kind, as_of) {
         Ok(record) => record,
         Err(failure) => {
             result.failures.push(failure);
@@ -164,7 +188,7 @@ fn run_one(
         }
         _ => record,
     };
-    let mut ev = Evaluation::new(program, kind, record);
+    let mut ev = Evaluation::new(program, kind, record, as_of);
     if exercised.is_some() {
         ev.coverage = Some(Box::default());
     }
@@ -175,7 +199,7 @@ fn run_one(
             .iter()
             .enumerate()
             .filter(|(_, v)| v.is_some())
-            .map(|(i, _)| crate::types::GlobalId(i as u32));
+            .map(|(i, _)| crate::ir::types::GlobalId(i as u32));
         exercised.add(evaluated, *coverage);
     }
     result
@@ -202,7 +226,7 @@ fn expect_all(
                     match ev.designation(&designations[i]) {
                         Ok(r) => results[i] = Some(r),
                         Err(e) => {
-                            result.failures.push(Failure::Rule(e));
+                            result.failures.push(CaseFailure::Rule(e));
                             return result;
                         }
                     }
@@ -234,14 +258,14 @@ fn expect_all(
         };
         match actual {
             Ok(actual) if actual == expectation.expected => {}
-            Ok(actual) => result.failures.push(Failure::Mismatch {
+            Ok(actual) => result.failures.push(CaseFailure::Mismatch {
                 span: expectation.span,
                 target: target_text(program, kind, &expectation.target),
                 expected: expectation.expected_text.clone(),
                 actual: shown(&actual),
             }),
             Err(e) => {
-                result.failures.push(Failure::Rule(e));
+                result.failures.push(CaseFailure::Rule(e));
                 return result;
             }
         }

@@ -1,0 +1,301 @@
+//! Whether the numbers of a designation add up: categories against their subcategories, the
+//! designation against its categories, a threshold that can be reached, points that can reach
+//! their maximum and never exceed it, and lists that one subcategory reads twice.
+
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
+
+use rust_decimal::Decimal;
+
+use super::ranges::{Assumption, Range, Ranges, describe, scenarios};
+use super::reach::{Reach, Reached, text_list};
+use crate::diagnostic::{Code, Diag, Diags};
+use crate::ir::types::GlobalId;
+use crate::ir::{Designation, Expr, GlobalDef, Program};
+use crate::load::Loaded;
+use crate::source::Span;
+use crate::syntax::ast::{ExprKind, Item};
+
+pub fn check(loaded: &Loaded, program: &Program, diags: &mut Diags) {
+    let mut ranges = Known::new(program);
+    for kind in &program.kinds {
+        for d in &kind.designations {
+            maxima(d, diags);
+            threshold(&mut ranges, d, diags);
+            for category in &d.categories {
+                for sub in &category.subcategories {
+                    let reached = ranges.reach.of(&sub.points);
+                    points(&mut ranges, d, sub, &reached, diags);
+                    shared_entries(loaded, program, d, sub, &reached, diags);
+                }
+            }
+        }
+    }
+}
+
+/// The ranges found so far under each assumption: designations share most of their values,
+/// so each is worked out once.
+struct Known<'p> {
+    program: &'p Program,
+    reach: Reach<'p>,
+    under: FxHashMap<Assumption, Ranges<'p>>,
+}
+
+impl<'p> Known<'p> {
+    fn new(program: &'p Program) -> Known<'p> {
+        Known {
+            program,
+            reach: Reach::new(program),
+            under: FxHashMap::default(),
+        }
+    }
+
+    fn of(&mut self, expr: &Expr, assumption: &Assumption) -> Range {
+        let program = self.program;
+        self.under
+            .entry(assumption.clone())
+            .or_insert_with(|| Ranges::new(program, assumption.clone()))
+            .of(expr)
+    }
+}
+
+/// The sum of some maxima, or what to say instead when it is past what a number can hold.
+fn total(mut values: impl Iterator<Item = Decimal>) -> Result<Decimal, &'static str> {
+    values
+        .try_fold(Decimal::ZERO, Decimal::checked_add)
+        .ok_or("more than a number can hold")
+}
+
+fn maxima(d: &Designation, diags: &mut Diags) {
+    for category in &d.categories {
+        let sum = total(category.subcategories.iter().map(|s| s.max));
+        if sum != Ok(category.max) && !category.subcategories.is_empty() {
+            let sum = sum.map_or_else(str::to_string, |s| s.to_string());
+            let parts: Vec<String> = category
+                .subcategories
+                .iter()
+                .map(|s| format!("{} {}", s.name, s.max))
+                .collect();
+            diags.push(
+                Diag::error(Code::Maxima, category.max_span, format!("category \"{}\" has max {}, but its subcategories add up to {sum}", category.name, category.max))
+                    .label(format!("{} ≠ {}", category.max, parts.join(" + ")))
+                    .help("make the category's max the sum of its subcategories' maxima, or correct a subcategory's max"),
+            );
+        }
+    }
+    if let (Some(max), Some(span)) = (d.max, d.max_span) {
+        let sum = total(d.categories.iter().map(|c| c.max));
+        if sum != Ok(max) {
+            let sum = sum.map_or_else(str::to_string, |s| s.to_string());
+            let parts: Vec<String> = d
+                .categories
+                .iter()
+                .map(|c| format!("{} {}", c.name, c.max))
+                .collect();
+            diags.push(
+                Diag::error(Code::Maxima, span, format!("\"{}\" has max {max}, but its categories add up to {sum}", d.name))
+                    .label(format!("{max} ≠ {}", parts.join(" + ")))
+                    .help("make the designation's max the sum of its categories' maxima, or correct a category's max"),
+            );
+        }
+    }
+}
+
+fn threshold(ranges: &mut Known<'_>, d: &Designation, diags: &mut Diags) {
+    let (Some(threshold), Some(span)) = (&d.threshold, d.threshold_span) else {
+        return;
+    };
+    let Ok(reachable) = total(
+        d.categories
+            .iter()
+            .flat_map(|c| &c.subcategories)
+            .map(|s| s.max),
+    ) else {
+        return;
+    };
+    let reached = ranges.reach.of(threshold);
+    for assumption in scenarios(ranges.program, &reached.choices) {
+        let r = ranges.of(threshold, &assumption);
+        if let Some(lo) = r.lo {
+            if lo > reachable {
+                diags.push(
+                    Diag::error(Code::UnreachableThreshold, span, format!("the threshold of \"{}\" is {} but its subcategories give at most {reachable} points", d.name, lo.normalize()))
+                        .label(format!("{} > {reachable}", lo.normalize()))
+                        .help("lower the threshold, or raise the maxima it is measured against"),
+                );
+                return;
+            }
+        }
+    }
+}
+
+fn points(
+    ranges: &mut Known<'_>,
+    d: &Designation,
+    sub: &crate::ir::Subcategory,
+    reached: &Reached,
+    diags: &mut Diags,
+) {
+    let program = ranges.program;
+    let mut reaches = false;
+    let mut best = Range {
+        lo: None,
+        hi: Some(Decimal::MIN),
+    };
+    for assumption in scenarios(program, &reached.choices) {
+        let r = ranges.of(&sub.points, &assumption);
+        // Written out only for a problem: most points have none.
+        let when = || describe_assumption(program, &assumption);
+        if r.lo.is_some_and(|lo| lo > sub.max) {
+            diags.push(
+                Diag::error(
+                    Code::PointsExceedMax,
+                    sub.points_span,
+                    format!(
+                        "the points of \"{}\" in \"{}\" are always above its max of {}{}",
+                        sub.name,
+                        d.name,
+                        sub.max,
+                        when()
+                    ),
+                )
+                .label(describe(r))
+                .help("cap the points at the subcategory's max, with min() or clamp()"),
+            );
+            return;
+        }
+        if r.hi.is_some_and(|hi| hi > sub.max) {
+            diags.push(
+                Diag::error(Code::PointsMayExceedMax, sub.points_span, format!("the points of \"{}\" in \"{}\" can exceed its max of {}{}", sub.name, d.name, sub.max, when()))
+                    .label(describe(r))
+                    .help("cap the points with min() or clamp(); points above the max stop the evaluation with an error"),
+            );
+            return;
+        }
+        if r.lo.is_some_and(|lo| lo < Decimal::ZERO) {
+            diags.push(
+                Diag::error(
+                    Code::PointsMayBeNegative,
+                    sub.points_span,
+                    format!(
+                        "the points of \"{}\" in \"{}\" can be negative{}",
+                        sub.name,
+                        d.name,
+                        when()
+                    ),
+                )
+                .label(describe(r))
+                .help("bound the points below with max(..., 0) or clamp()"),
+            );
+            return;
+        }
+        reaches |= r.hi.is_none_or(|hi| hi >= sub.max);
+        best = best.union(r);
+    }
+    if !reaches {
+        diags.push(
+            Diag::error(
+                Code::MaxUnreachable,
+                sub.max_span,
+                format!(
+                    "\"{}\" in \"{}\" can never reach its max of {}: its points are {}",
+                    sub.name,
+                    d.name,
+                    sub.max,
+                    describe(best)
+                ),
+            )
+            .label(format!(
+                "at most {}",
+                best.hi.map_or("?".into(), |h| h.normalize().to_string())
+            ))
+            .also(sub.points_span, "its points")
+            .help("lower the max to what the points can reach, or correct the points expression"),
+        );
+    }
+}
+
+fn describe_assumption(program: &Program, assumption: &[(GlobalId, String)]) -> String {
+    if assumption.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = assumption
+        .iter()
+        .map(|(g, v)| format!("{} = \"{v}\"", program.global(*g).name))
+        .collect();
+    format!(" when {}", parts.join(" and "))
+}
+
+/// Two lists of texts that one subcategory reads, sharing an entry: an entry both in
+/// a prerequisite list and a scoring list, say.
+fn shared_entries(
+    loaded: &Loaded,
+    program: &Program,
+    d: &Designation,
+    sub: &crate::ir::Subcategory,
+    reached: &Reached,
+    diags: &mut Diags,
+) {
+    let lists = text_lists(program, reached);
+    for (i, (a, a_items)) in lists.iter().enumerate() {
+        for (b, b_items) in &lists[i + 1..] {
+            for item in a_items.intersection(b_items) {
+                let (first, second) = (program.global(*a), program.global(*b));
+                let span = entry_span(loaded, program, *b, item).unwrap_or(second.span);
+                let mut diag = Diag::error(
+                    Code::SharedEntry,
+                    span,
+                    format!(
+                        "\"{item}\" is in both `{}` and `{}`, which \"{}\" of \"{}\" both read",
+                        first.name, second.name, sub.name, d.name
+                    ),
+                )
+                .label("also in the other list")
+                .help("an entry usually belongs to one of the lists; remove it from the other");
+                if let Some(other) = entry_span(loaded, program, *a, item) {
+                    diag = diag.also(other, format!("in `{}`", first.name));
+                }
+                diags.push(diag);
+            }
+        }
+    }
+}
+
+/// The named lists of texts `reached` reads, in the order they are declared.
+fn text_lists(program: &Program, reached: &Reached) -> Vec<(GlobalId, BTreeSet<String>)> {
+    reached
+        .lists
+        .iter()
+        .filter(|id| !program.global(**id).hidden)
+        .filter_map(|&id| {
+            let GlobalDef::Let(variants) = &program.global(id).def else {
+                return None;
+            };
+            let items = variants
+                .iter()
+                .filter_map(|v| text_list(&v.value.expr))
+                .flatten();
+            Some((id, items.collect()))
+        })
+        .collect()
+}
+
+/// Where an entry is written in the list `id` names.
+fn entry_span(loaded: &Loaded, program: &Program, id: GlobalId, item: &str) -> Option<Span> {
+    let name_span = program.global(id).span;
+    loaded
+        .file(name_span.file)
+        .items
+        .iter()
+        .find_map(|i| match i {
+            Item::Let(l) if l.name.span == name_span => match &l.body.kind {
+                ExprKind::List(items) => items
+                    .iter()
+                    .find(|e| matches!(&e.kind, ExprKind::Text(t) if t == item))
+                    .map(|e| e.span),
+                _ => None,
+            },
+            _ => None,
+        })
+}
