@@ -15,6 +15,7 @@ mod explain;
 mod fmt;
 mod lsp;
 mod nesting;
+mod numbers;
 mod output;
 mod partners;
 mod readme;

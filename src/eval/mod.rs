@@ -260,7 +260,17 @@ pub(crate) fn arith(op: Arith, a: &Value, b: &Value) -> Result<Value, EvalError>
                         .help("guard the division: `if divisor = 0 then ... else ...`"),
                 );
             }
-            Value::Number(x.checked_div(*y).ok_or_else(EvalError::overflow)?)
+            Value::Number(exact::div(*x, *y).ok_or_else(|| {
+                match x.checked_div(*y) {
+                    Some(_) => EvalError::new(format!(
+                        "{} / {} is too small to compute: it would round to 0 at 28 decimal places",
+                        x.normalize(),
+                        y.normalize()
+                    ))
+                    .help("check the data for an absurd divisor, or scale the numbers (thousands instead of units)"),
+                    None => EvalError::overflow(),
+                }
+            })?)
         }
         (Arith::MonthPlus, Value::Month(m), Value::Number(n))
         | (Arith::MonthPlus, Value::Number(n), Value::Month(m)) => {
