@@ -83,7 +83,10 @@ fn data_problem(origin: &Origin, id: Option<&str>, text: &str, error: &FieldErro
         Some(offset) if showable && origin.line.is_none() => {
             let len = token_len(&text[offset.min(text.len())..]);
             (
-                Some(NamedSource::new(origin.file.clone(), Arc::from(text))),
+                Some(NamedSource::new(
+                    origin.file.clone(),
+                    crate::source::Indexed::new(Arc::from(text)),
+                )),
                 Some(LabeledSpan::new_primary_with_span(
                     Some(label_for(error)),
                     (offset, len),

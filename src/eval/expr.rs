@@ -188,20 +188,43 @@ impl Evaluation<'_> {
             let items = self.eval(list)?;
             self.cover_entry(&value, &items);
         }
-        if let Some(Value::List(items)) = self.place(list) {
-            let n = items.len();
-            self.steps(n)?;
+        let item = match self.place(item) {
+            Some(value) => value.clone(),
+            None => self.eval(item)?,
+        };
+        let items = match self.place(list) {
+            Some(Value::List(items)) => items.clone(),
+            _ => match self.eval(list)? {
+                Value::List(items) => items,
+                other => unreachable!("`in` a non-list {other:?}"),
+            },
+        };
+        Ok(self.member(&items, &item)? != negated)
+    }
+
+    /// Whether `item` is in `items`. A long list is hashed the first time it is searched and
+    /// the set kept for the record, so that `customer in eligible_customers.id` inside a loop
+    /// over customers is linear, not customers x list.
+    fn member(&mut self, items: &Arc<Vec<Value>>, item: &Value) -> Result<bool> {
+        if items.len() <= 32 {
+            self.steps(items.len())?;
+            return Ok(items.contains(item));
         }
-        if let (Some(item), Some(Value::List(items))) = (self.place(item), self.place(list)) {
-            return Ok(items.contains(item) != negated);
+        if let Some((_, set)) = self.sets.iter().find(|(list, _)| Arc::ptr_eq(list, items)) {
+            let found = set.contains(item);
+            self.step()?;
+            return Ok(found);
         }
-        let item = self.eval(item)?;
-        if let Some(Value::List(items)) = self.place(list) {
-            return Ok(items.contains(&item) != negated);
+        self.steps(items.len())?;
+        self.made(items.len())?;
+        let set: rustc_hash::FxHashSet<Value> = items.iter().cloned().collect();
+        let found = set.contains(item);
+        // A few lists are searched per record; the oldest set goes when there are more.
+        if self.sets.len() >= 8 {
+            self.sets.remove(0);
         }
-        let list = self.eval(list)?;
-        self.steps(list.as_list().len())?;
-        Ok(list.as_list().contains(&item) != negated)
+        self.sets.push((items.clone(), set));
+        Ok(found)
     }
 
     fn filter(&mut self, list: &Expr, slot: u32, condition: &Expr) -> Result<Value> {

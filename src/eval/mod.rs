@@ -123,6 +123,8 @@ pub struct Evaluation<'p> {
     args: Vec<Value>,
     /// What is left of the record's budget.
     left: budget::Left,
+    /// Long lists searched with `in`, hashed (see `member`).
+    sets: Vec<(Arc<Vec<Value>>, rustc_hash::FxHashSet<Value>)>,
 }
 
 impl<'p> Evaluation<'p> {
@@ -149,6 +151,7 @@ impl<'p> Evaluation<'p> {
             walks: Vec::new(),
             args: Vec::new(),
             left: budget::Left::new(program.budget),
+            sets: Vec::new(),
         }
     }
 
