@@ -6,7 +6,6 @@
 //! problem at once.
 
 use std::fmt;
-use std::sync::Arc;
 
 use miette::{LabeledSpan, NamedSource, SourceCode};
 
@@ -179,7 +178,7 @@ pub struct Rendered {
     code: Code,
     message: String,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<crate::source::Indexed>>,
     labels: Vec<LabeledSpan>,
     related: Vec<Rendered>,
     advice: bool,
@@ -191,7 +190,7 @@ impl Rendered {
         code: Code,
         message: String,
         help: Option<String>,
-        source: Option<NamedSource<Arc<str>>>,
+        source: Option<NamedSource<crate::source::Indexed>>,
         label: Option<LabeledSpan>,
     ) -> Rendered {
         Rendered {
@@ -223,7 +222,7 @@ impl Rendered {
         let Some(source) = &self.source else {
             return self;
         };
-        let text: &str = source.inner();
+        let text: &str = source.inner().text();
         let bytes = text.as_bytes();
         let too_wide = self.labels.iter().any(|label| {
             let start = label.offset().min(bytes.len());

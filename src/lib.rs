@@ -48,5 +48,15 @@ pub fn load_rules(
 ) -> Result<(ir::Program, Vec<diagnostic::Diag>), check::Rejected> {
     let mut diags = diagnostic::Diags::default();
     let loaded = load::load(paths, &mut diags);
-    check::check(loaded, diags)
+    let (program, mut warnings) = check::check(loaded, diags)?;
+    // Test data that does not fit the input is an error of the rules, found before any test runs.
+    let problems = testing::data_problems(&program);
+    if problems.is_empty() {
+        return Ok((program, warnings));
+    }
+    warnings.extend(problems);
+    Err(check::Rejected {
+        sources: program.sources,
+        diags: warnings,
+    })
 }

@@ -20,6 +20,10 @@ pub struct Loaded {
     pub roots: Vec<FileId>,
     /// The folders searched whole for rule files, canonical: all their rule files are here.
     pub listed: Vec<PathBuf>,
+    /// The rules roots, canonical: the folders named and the folders of the files named. What
+    /// the rules read from the disk (imports, test data) is inside them. None for rules given
+    /// as text (`load_texts`, the language service): their callers choose what they read.
+    pub folders: Vec<PathBuf>,
 }
 
 impl Loaded {
@@ -64,11 +68,25 @@ struct Walk {
     files: Vec<Found>,
     /// The folders listed, canonical: every rule file in them is among `files`.
     listed: Vec<PathBuf>,
+    /// The rules roots, canonical: the folders named, and the folders of the files named.
+    /// Imports and links resolve inside them only, so that rules cannot make tally read (and
+    /// print lines of) any other file the user can read.
+    roots: Vec<PathBuf>,
     canonical: Canonical,
 }
 
 impl Walk {
     fn paths(&mut self, paths: &[PathBuf], diags: &mut Diags) {
+        for path in paths {
+            let folder = if path.is_dir() {
+                path.as_path()
+            } else {
+                path.parent().unwrap_or(Path::new(""))
+            };
+            if let Some(root) = self.canonical.folder(folder) {
+                self.roots.push(root);
+            }
+        }
         for path in paths {
             if path.is_dir() {
                 self.dir(path, diags);
@@ -77,6 +95,8 @@ impl Walk {
                     path: path.clone(),
                     plain: false,
                 });
+            } else if path.exists() {
+                diags.push(special_file(path));
             } else {
                 diags.push(
                     Diag::general(
@@ -115,6 +135,32 @@ impl Walk {
         self.listed.extend(resolved.clone());
         for (path, kind) in found {
             let plain = kind.is_some_and(|k| !k.is_symlink());
+            let rule_file = path.extension().is_some_and(|e| e == "tally");
+            if !plain {
+                // A link is followed only to a place inside the root; one that leads out, or
+                // nowhere, is named (when it looks like rules) and not followed.
+                match path.canonicalize() {
+                    Ok(target) if inside(&target, &self.roots) => {}
+                    Ok(target) => {
+                        if rule_file || target.is_dir() {
+                            diags.push(link_outside(&path));
+                        }
+                        continue;
+                    }
+                    Err(_) => {
+                        if rule_file {
+                            diags.push(
+                                Diag::general(
+                                    crate::diagnostic::Code::UnreadableRules,
+                                    format!("{}: a link that leads nowhere", path.display()),
+                                )
+                                .help("remove the link, or make it point to a rule file"),
+                            );
+                        }
+                        continue;
+                    }
+                }
+            }
             let is_dir = match kind {
                 Some(k) if plain => k.is_dir(),
                 _ => path.is_dir(),
@@ -124,8 +170,16 @@ impl Walk {
                     self.canonical.known(&path, resolved.join(name));
                 }
                 self.dir(&path, diags);
-            } else if path.extension().is_some_and(|e| e == "tally") {
-                self.files.push(Found { path, plain });
+            } else if rule_file {
+                let regular = match kind {
+                    Some(k) if plain => k.is_file(),
+                    _ => path.is_file(),
+                };
+                if regular {
+                    self.files.push(Found { path, plain });
+                } else {
+                    diags.push(special_file(&path));
+                }
             }
         }
     }
@@ -196,8 +250,10 @@ pub fn load_with(
         files,
         listed,
         mut canonical,
+        roots,
     } = walk;
     loaded.listed = listed;
+    loaded.folders = roots.clone();
     if files.is_empty() && !diags.has_errors() {
         diags.push(
             Diag::general(Code::NoRules, "no rule files (*.tally) found")
@@ -215,7 +271,7 @@ pub fn load_with(
         })
         .collect();
     while !wave.is_empty() {
-        wave = load_wave(&mut loaded, wave, &mut canonical, overlay, diags);
+        wave = load_wave(&mut loaded, wave, &mut canonical, overlay, &roots, diags);
     }
     report_cycles(&loaded, diags);
     loaded
@@ -236,6 +292,7 @@ fn load_wave(
     wave: Vec<Wanted>,
     canonical: &mut Canonical,
     overlay: &HashMap<PathBuf, String>,
+    roots: &[PathBuf],
     diags: &mut Diags,
 ) -> Vec<Wanted> {
     let mut new = Vec::new();
@@ -291,19 +348,41 @@ fn load_wave(
             .map(Path::to_path_buf)
             .unwrap_or_default();
         for (import, span) in import_paths(loaded, id) {
-            let target = dir.join(&import);
+            let target = match confine(&dir, &import, roots) {
+                Ok(target) => target,
+                Err(why) => {
+                    diags.push(outside_root(span, &import, why));
+                    continue;
+                }
+            };
             // `dir` is canonical, so a file loaded already is found by name without a look at
-            // the disk; otherwise one look tells both that it is there and if it is a link.
+            // the disk; otherwise, for a file of the same folder, one look tells both that it
+            // is there and if it is a link. A path through folders may pass a link: resolved.
+            let same_folder = target.parent() == Some(dir.as_path());
             let plain = loaded.sources.find(&target).is_some()
-                || std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_file());
-            if plain || target.is_file() {
+                || (same_folder
+                    && std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_file()));
+            if plain {
                 next.push(Wanted {
                     path: target,
                     plain,
                     by: Some((id, span)),
                 });
-            } else {
-                diags.push(missing_import(span, &import));
+                continue;
+            }
+            match target.canonicalize() {
+                Ok(resolved) if !inside(&resolved, roots) => {
+                    diags.push(outside_root(span, &import, Outside::Link));
+                }
+                Ok(resolved) if !resolved.is_file() && resolved.exists() => {
+                    diags.push(outside_root(span, &import, Outside::NotAFile));
+                }
+                Ok(_) if target.is_file() => next.push(Wanted {
+                    path: target,
+                    plain,
+                    by: Some((id, span)),
+                }),
+                _ => diags.push(missing_import(span, &import)),
             }
         }
     }
@@ -371,6 +450,106 @@ pub(crate) fn import_paths(loaded: &Loaded, id: FileId) -> Vec<(String, Span)> {
         .collect()
 }
 
+/// Why an import is refused without being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outside {
+    /// An absolute path (`/etc/passwd`).
+    Absolute,
+    /// A path whose `..` climb above the rules root.
+    Above,
+    /// A link to a place outside the rules root.
+    Link,
+    /// A folder, a FIFO, a device: not a rule file.
+    NotAFile,
+}
+
+/// Whether `path` is inside one of the rules roots.
+fn inside(path: &Path, roots: &[PathBuf]) -> bool {
+    roots.iter().any(|root| path.starts_with(root))
+}
+
+/// The path of `import`, written in a file of folder `dir`, when it leads inside one of the
+/// rules `roots`: relative, and worked out from the text before any look at the disk, so
+/// that nothing outside is even opened.
+pub fn confine(dir: &Path, import: &str, roots: &[PathBuf]) -> Result<PathBuf, Outside> {
+    use std::path::Component;
+    let relative = Path::new(import);
+    if relative.has_root() || relative.is_absolute() || import.contains('\\') {
+        return Err(Outside::Absolute);
+    }
+    let mut path = dir.to_path_buf();
+    for part in relative.components() {
+        match part {
+            Component::Normal(name) => path.push(name),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !path.pop() {
+                    return Err(Outside::Above);
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return Err(Outside::Absolute),
+        }
+    }
+    if inside(&path, roots) {
+        Ok(path)
+    } else {
+        Err(Outside::Above)
+    }
+}
+
+/// An import refused: the message names the import, never what the file holds.
+fn outside_root(span: Span, import: &str, why: Outside) -> Diag {
+    let (message, help) = match why {
+        Outside::Absolute => (
+            "an import is a path relative to the importing file, not an absolute path",
+            "write the path from this file's folder, such as \"common.tally\"",
+        ),
+        Outside::Above => (
+            "this path leads out of the rules folder",
+            "imports stay inside the folders named on the command line (and the folders of the files named); move the file there",
+        ),
+        Outside::Link => (
+            "this file is a link to a place outside the rules folder",
+            "imports stay inside the folders named on the command line; copy the file there instead of linking",
+        ),
+        Outside::NotAFile => (
+            "this is not a regular file",
+            "an import names a rule file (*.tally), not a folder, a FIFO or a device",
+        ),
+    };
+    Diag::error(
+        crate::diagnostic::Code::ImportOutsideRules,
+        span,
+        format!("cannot import \"{import}\": {message}"),
+    )
+    .label("refused")
+    .help(help)
+}
+
+/// A link met in a folder of rules that leads out of it.
+fn link_outside(path: &Path) -> Diag {
+    Diag::general(
+        crate::diagnostic::Code::LinkOutsideRules,
+        format!(
+            "{}: a link to a place outside the folders named; not followed",
+            path.display(),
+        ),
+    )
+    .help("keep rule files inside the folders named; copy the file there instead of linking")
+}
+
+/// A FIFO, socket or device where a rule file is expected.
+fn special_file(path: &Path) -> Diag {
+    Diag::general(
+        crate::diagnostic::Code::NotARuleFile,
+        format!(
+            "{}: not a regular file (a FIFO, socket or device); not read",
+            path.display()
+        ),
+    )
+    .help("rule files are regular files; remove this one or rename it")
+}
+
 pub(crate) fn missing_import(span: Span, path: &str) -> Diag {
     Diag::error(
         Code::MissingImport,
@@ -382,55 +561,71 @@ pub(crate) fn missing_import(span: Span, path: &str) -> Diag {
 }
 
 /// Imports must not go round in a circle: each file's definitions come before its users'.
+/// One depth-first walk over the imports finds every circle, each import looked at once, so
+/// that imports in diamonds (a file imported along many paths) cost no more than a chain.
 pub(crate) fn report_cycles(loaded: &Loaded, diags: &mut Diags) {
+    let count = loaded.sources.files().count();
+    // 0: not seen, 1: on the walk's path, 2: done.
+    let mut state = vec![0u8; count];
     let mut reported: Vec<Vec<FileId>> = Vec::new();
+    let no_imports: &[FileId] = &[];
     for (start, _) in loaded.sources.files() {
-        let mut path = vec![start];
-        if let Some(cycle) = find_cycle(loaded, start, &mut path) {
-            let mut key = cycle.clone();
-            key.sort();
-            if reported.contains(&key) {
+        if state[start.0 as usize] != 0 {
+            continue;
+        }
+        // The path from `start`, each file with the index of its next import to follow.
+        let mut path: Vec<(FileId, usize)> = vec![(start, 0)];
+        state[start.0 as usize] = 1;
+        while let Some((file, next)) = path.last_mut() {
+            let file = *file;
+            let imports = loaded.imports.get(&file).map_or(no_imports, Vec::as_slice);
+            let Some(&to) = imports.get(*next) else {
+                state[file.0 as usize] = 2;
+                path.pop();
                 continue;
-            }
-            reported.push(key);
-            let names: Vec<String> = cycle
-                .iter()
-                .chain(std::iter::once(&cycle[0]))
-                .map(|f| loaded.sources.get(*f).name.clone())
-                .collect();
-            let span = import_span(loaded, cycle[0], cycle[1 % cycle.len()]);
-            let diag = match span {
-                Some(span) => Diag::error(
-                    Code::CircularImport,
-                    span,
-                    format!("circular import: {}", names.join(" -> ")),
-                )
-                .label("this import closes the circle"),
-                None => Diag::general(
-                    Code::CircularImport,
-                    format!("circular import: {}", names.join(" -> ")),
-                ),
             };
-            diags.push(diag.help("move what both files need into a third file that both import"));
+            *next += 1;
+            match state[to.0 as usize] {
+                0 => {
+                    state[to.0 as usize] = 1;
+                    path.push((to, 0));
+                }
+                1 if to != file => {
+                    let at = path.iter().position(|(f, _)| *f == to).unwrap_or(0);
+                    let cycle: Vec<FileId> = path[at..].iter().map(|(f, _)| *f).collect();
+                    let mut key = cycle.clone();
+                    key.sort();
+                    if !reported.contains(&key) {
+                        reported.push(key);
+                        diags.push(circle(loaded, &cycle));
+                    }
+                }
+                _ => {}
+            }
         }
     }
 }
 
-fn find_cycle(loaded: &Loaded, start: FileId, path: &mut Vec<FileId>) -> Option<Vec<FileId>> {
-    let current = *path.last()?;
-    for &next in loaded.imports.get(&current).map_or(&[][..], Vec::as_slice) {
-        if next == start && path.len() > 1 {
-            return Some(path.clone());
-        }
-        if !path.contains(&next) {
-            path.push(next);
-            if let Some(cycle) = find_cycle(loaded, start, path) {
-                return Some(cycle);
-            }
-            path.pop();
-        }
-    }
-    None
+fn circle(loaded: &Loaded, cycle: &[FileId]) -> Diag {
+    let names: Vec<String> = cycle
+        .iter()
+        .chain(std::iter::once(&cycle[0]))
+        .map(|f| loaded.sources.get(*f).name.clone())
+        .collect();
+    let span = import_span(loaded, cycle[0], cycle[1 % cycle.len()]);
+    let diag = match span {
+        Some(span) => Diag::error(
+            crate::diagnostic::Code::CircularImport,
+            span,
+            format!("circular import: {}", names.join(" -> ")),
+        )
+        .label("this import closes the circle"),
+        None => Diag::general(
+            crate::diagnostic::Code::CircularImport,
+            format!("circular import: {}", names.join(" -> ")),
+        ),
+    };
+    diag.help("move what both files need into a third file that both import")
 }
 
 fn import_span(loaded: &Loaded, from: FileId, to: FileId) -> Option<Span> {

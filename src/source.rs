@@ -65,9 +65,19 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub name: String,
     pub text: Arc<str>,
+    /// Where each line starts, worked out when first needed (see [`Indexed`]).
+    lines: OnceLock<Arc<[usize]>>,
 }
 
 impl SourceFile {
+    /// The text for miette, with its lines indexed once for every diagnostic of the file.
+    pub fn indexed(&self) -> Indexed {
+        Indexed {
+            text: self.text.clone(),
+            lines: self.lines.get_or_init(|| line_starts(&self.text)).clone(),
+        }
+    }
+
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         line_col(&self.text, offset as usize)
@@ -113,6 +123,7 @@ impl SourceMap {
                     .as_deref(),
             ),
             text: Arc::from(text),
+            lines: OnceLock::new(),
         });
         id
     }
@@ -135,9 +146,9 @@ impl SourceMap {
             .map(|(i, f)| (FileId(i as u32), f))
     }
 
-    pub fn named_source(&self, id: FileId) -> NamedSource<Arc<str>> {
+    pub fn named_source(&self, id: FileId) -> NamedSource<Indexed> {
         let file = self.get(id);
-        NamedSource::new(file.name.clone(), file.text.clone())
+        NamedSource::new(file.name.clone(), file.indexed())
     }
 
     /// The text a span covers.
@@ -149,12 +160,38 @@ impl SourceMap {
 /// A rule file's text. A byte-order mark at the start, which some editors on Windows write,
 /// is not part of it.
 pub fn read_text(path: &Path) -> std::io::Result<String> {
-    let text = std::fs::read_to_string(path)?;
+    // A FIFO would block the open until someone writes to it, and a device never ends: only
+    // regular files are read, and only up to a size no rule file comes near.
+    use std::io::Read;
+    let not_a_file = || std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file");
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(not_a_file());
+    }
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if !file.metadata()?.is_file() {
+        return Err(not_a_file());
+    }
+    if size > MAX_RULE_FILE {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "{} MB, more than the {} MB a rule file may have",
+                size >> 20,
+                MAX_RULE_FILE >> 20
+            ),
+        ));
+    }
+    let mut text = String::with_capacity(size as usize);
+    file.take(MAX_RULE_FILE + 1).read_to_string(&mut text)?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
     })
 }
+
+/// The largest rule file read: far above any rule set (all of `rules/` is 47 KB).
+pub const MAX_RULE_FILE: u64 = 16 << 20;
 
 /// A path as it is shown in messages: relative to the working directory when it can be.
 pub fn display_path(path: &Path) -> String {
@@ -166,4 +203,65 @@ fn shown_from(path: &Path, cwd: Option<&Path>) -> String {
         .and_then(|cwd| path.strip_prefix(cwd).ok())
         .unwrap_or(path);
     shown.to_string_lossy().replace('\\', "/")
+}
+
+/// The byte offset of the start of each line of `text`.
+fn line_starts(text: &str) -> Arc<[usize]> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// A text for miette with the start of each line: miette finds the lines around a span by
+/// scanning the text from its start, so 20,000 diagnostics of one file took quadratic time;
+/// here the lines are found by a binary search and miette reads only those.
+#[derive(Debug, Clone)]
+pub struct Indexed {
+    text: Arc<str>,
+    lines: Arc<[usize]>,
+}
+
+impl Indexed {
+    pub fn new(text: Arc<str>) -> Indexed {
+        let lines = line_starts(&text);
+        Indexed { text, lines }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The 0-based line an offset is on.
+    fn line_of(&self, offset: usize) -> usize {
+        self.lines
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
+    }
+}
+
+impl miette::SourceCode for Indexed {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let start = span.offset().min(self.text.len());
+        let end = (start + span.len()).min(self.text.len());
+        let first = self.line_of(start).saturating_sub(before);
+        let last = (self.line_of(end.saturating_sub(usize::from(end > start))) + after)
+            .min(self.lines.len() - 1);
+        let from = self.lines[first];
+        let to = self.lines.get(last + 1).copied().unwrap_or(self.text.len());
+        let slice: &'a str = &self.text[from..to];
+        let local = SourceSpan::new((start - from).into(), end - start);
+        let inner = slice.read_span(&local, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new(
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
+            inner.line() + first,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
 }

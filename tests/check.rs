@@ -267,3 +267,41 @@ designation "Dated list" {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
+
+/// `check` refuses tests that could not fail or could only fail when run: data that does not
+/// fit the input or is not JSON, expectations of the wrong type (a designation's too), and a
+/// test without `expect`.
+#[test]
+fn tests_are_checked_before_they_run() {
+    assert_cmd_snapshot!(tally().args(["check", "tests/fixtures/broken-tests/data.tally"]));
+    assert_cmd_snapshot!(tally().args(["check", "tests/fixtures/broken-tests/expectations.tally"]));
+}
+
+/// A test's data file is read from inside the rules folder only.
+#[test]
+fn test_data_stays_inside_the_rules_folder() {
+    let rules =
+        std::fs::read_to_string("tests/fixtures/broken-tests/scenario.tally").expect("fixture");
+    for (name, data) in [
+        ("data-above", "../secret.json"),
+        ("data-absolute", "/etc/passwd"),
+    ] {
+        let ran = Test::new(name)
+            .file("secret.json", "{\"TOPSECRET\": 1}\n")
+            .file(
+                "rules/tests.tally",
+                &format!(
+                    "{rules}\ntest \"outside\" {{\n  data \"{data}\"\n  expect messages = 0\n}}\n"
+                ),
+            )
+            .args(["check", "rules"])
+            .status(1)
+            .stderr_has("data-outside-rules")
+            .run();
+        assert!(
+            !ran.stderr.contains("TOPSECRET") && !ran.stderr.contains("root:"),
+            "{}",
+            ran.stderr
+        );
+    }
+}

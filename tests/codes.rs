@@ -7,7 +7,13 @@ use crate::support::Test;
 
 /// Codes that come from the command line, the file system or the data, not from the text of a
 /// rule file: their pages show a command instead of a rule file.
-const NOT_FROM_RULE_TEXT: [Code; 6] = [
+const NOT_FROM_RULE_TEXT: [Code; 12] = [
+    Code::ImportOutsideRules,
+    Code::LinkOutsideRules,
+    Code::NotARuleFile,
+    Code::DataOutsideRules,
+    Code::BadTestData,
+    Code::CannotFormat,
     Code::Unparsed,
     Code::NoRules,
     Code::MissingRules,

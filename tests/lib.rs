@@ -2,10 +2,13 @@
 
 mod architecture;
 mod bad_data;
+mod budget;
 mod check;
 mod checker;
 mod cli;
 mod codes;
+mod confinement;
+mod data_folders;
 mod diagnostics;
 mod diff;
 mod doc;
@@ -15,6 +18,8 @@ mod fmt;
 mod lsp;
 mod mistakes;
 mod nesting;
+mod numbers;
+mod output;
 mod partners;
 mod readme;
 mod rules;

@@ -63,7 +63,11 @@ impl<'p> Known<'p> {
 /// The sum of some maxima, or what to say instead when it is past what a number can hold.
 fn total(mut values: impl Iterator<Item = Decimal>) -> Result<Decimal, &'static str> {
     values
-        .try_fold(Decimal::ZERO, Decimal::checked_add)
+        .try_fold(Decimal::ZERO, |total, max| {
+            total
+                .checked_add(max)
+                .filter(|sum| crate::ir::value::fits_28_digits(*sum))
+        })
         .ok_or("more than a number can hold")
 }
 

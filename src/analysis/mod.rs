@@ -3,6 +3,7 @@
 //! explain, doc and the test coverage read the ranges and dependencies.
 
 pub mod consistency;
+pub mod growth;
 pub mod lints;
 pub mod ranges;
 pub mod reach;

@@ -254,10 +254,10 @@ impl Checker<'_> {
                             Diag::error(
                                 Code::BadFormat,
                                 at(1),
-                                "the format of text() is written \"0\", \"0.0\", \"0.00\", ...",
+                                "the format of text() is written \"0\", \"0.0\", \"0.00\", ... (up to 28 places)",
                             )
                             .label("not a number format")
-                            .help("\"0.00\" gives two decimals: 2160.00"),
+                            .help("\"0.00\" gives two decimals: 2160.00; a number has at most 28 decimal places"),
                         );
                         false
                     }

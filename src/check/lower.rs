@@ -374,25 +374,58 @@ impl Checker<'_> {
         let mut exprs = Vec::with_capacity(items.len());
         let mut ty = Type::Nothing;
         let mut first_span = span;
+        // The texts of a list of texts, gathered into one type at the end: joining them one at
+        // a time would copy the set of texts once per element (20,000 texts: seconds).
+        let mut texts: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         for (i, item) in items.iter().enumerate() {
             let (expr, t) = self.lower(cx, item);
             if i == 0 {
                 first_span = item.span;
             }
-            ty = self.join(&ty, &t, first_span, item.span, "the elements of a list");
+            match &t {
+                Type::Choice(choice)
+                    if choice.name.is_none() && !matches!(ty, Type::Choice(_) | Type::Nothing) =>
+                {
+                    ty = self.join(&ty, &t, first_span, item.span, "the elements of a list");
+                }
+                Type::Choice(choice) if choice.name.is_none() => {
+                    texts.extend(choice.values.iter().cloned());
+                    if matches!(ty, Type::Nothing) {
+                        ty = t.clone();
+                    }
+                }
+                _ => {
+                    if !texts.is_empty() {
+                        ty = Type::Choice(std::sync::Arc::new(crate::ir::types::Choice {
+                            name: None,
+                            values: std::mem::take(&mut texts),
+                        }));
+                    }
+                    ty = self.join(&ty, &t, first_span, item.span, "the elements of a list");
+                }
+            }
             exprs.push(expr);
         }
+        if !texts.is_empty() {
+            if let Type::Choice(choice) = &ty {
+                texts.extend(choice.values.iter().cloned());
+            }
+            ty = Type::Choice(std::sync::Arc::new(crate::ir::types::Choice {
+                name: None,
+                values: texts,
+            }));
+        }
         if exprs.iter().all(|e| matches!(e, Expr::Const(_))) {
+            // Where each value is first listed, hashed: linear in the list's length.
+            let mut first_at: rustc_hash::FxHashMap<&Value, usize> =
+                rustc_hash::FxHashMap::default();
             for (i, e) in exprs.iter().enumerate() {
-                if let Some(first) = exprs[..i]
-                    .iter()
-                    .position(|earlier| super::operators::earlier_equal(earlier, e))
-                {
-                    let Expr::Const(value) = e else { continue };
-                    // An entry that did not load stands for nothing: it repeats nothing.
-                    if matches!(value, Value::Absent) {
-                        continue;
-                    }
+                let Expr::Const(value) = e else { continue };
+                // An entry that did not load stands for nothing: it repeats nothing.
+                if matches!(value, Value::Absent) {
+                    continue;
+                }
+                if let Some(&first) = first_at.get(value) {
                     let shown = match value {
                         Value::Text(t) => format!("\"{t}\""),
                         other => other.to_string(),
@@ -406,6 +439,8 @@ impl Checker<'_> {
                     .also(items[first].span, "first here")
                     .help("remove one of them; a list holds each entry once");
                     self.error(diag);
+                } else {
+                    first_at.insert(value, i);
                 }
             }
             let values = exprs

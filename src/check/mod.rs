@@ -28,7 +28,7 @@ use crate::load::Loaded;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Item};
 
-use crate::analysis::{consistency, lints};
+use crate::analysis::{consistency, growth, lints};
 
 pub use lints::Lints;
 
@@ -129,6 +129,7 @@ fn check_with(
     );
     if !diags.has_errors() {
         consistency::check(&loaded, &program, &mut diags);
+        growth::check(&program, &mut diags);
     }
     diags.extend(earlier.0);
     let ok = !diags.has_errors();

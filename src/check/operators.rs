@@ -344,10 +344,6 @@ impl Checker<'_> {
     }
 }
 
-pub(super) fn earlier_equal(a: &Expr, b: &Expr) -> bool {
-    matches!((a, b), (Expr::Const(x), Expr::Const(y)) if x == y)
-}
-
 pub(super) fn ordered(ty: &Type) -> bool {
     matches!(
         ty,

@@ -5,6 +5,7 @@ use super::Checker;
 use super::lower::Scope;
 use crate::analysis::lints::Node;
 use crate::diagnostic::{Code, Diag, suggest};
+use crate::ir::types::Type;
 use crate::ir::value::Value;
 use crate::ir::{self, Body, ExpectTarget, Expectation, KindId, Test, TestInput};
 use crate::source::FileId;
@@ -27,8 +28,33 @@ impl Checker<'_> {
                             .map(|p| p.to_path_buf())
                             .unwrap_or_default();
                         let full = dir.join(path);
-                        if !full.is_file() {
-                            self.error(
+                        let confined = if loaded.folders.is_empty() {
+                            Ok(full.clone())
+                        } else {
+                            crate::load::confine(&dir, path, &loaded.folders)
+                        };
+                        match confined {
+                            Err(_) => self.error(
+                                Diag::error(
+                                    crate::diagnostic::Code::DataOutsideRules,
+                                    *span,
+                                    format!("test data \"{path}\" is outside the rules folder"),
+                                )
+                                .label("refused")
+                                .help("test data is a path relative to the rule file, inside the folders named on the command line"),
+                            ),
+                            Ok(_) if !loaded.folders.is_empty() && full.canonicalize().is_ok_and(|c| {
+                                !loaded.folders.iter().any(|f| c.starts_with(f))
+                            }) => self.error(
+                                Diag::error(
+                                    crate::diagnostic::Code::DataOutsideRules,
+                                    *span,
+                                    format!("test data \"{path}\" is a link to outside the rules folder"),
+                                )
+                                .label("refused")
+                                .help("copy the data into the rules folder instead of linking"),
+                            ),
+                            Ok(_) if !full.is_file() => self.error(
                                 Diag::error(
                                     Code::MissingData,
                                     *span,
@@ -36,12 +62,27 @@ impl Checker<'_> {
                                 )
                                 .label("no such file")
                                 .help("data paths are relative to the rule file"),
-                            );
+                            ),
+                            Ok(_) => {}
                         }
                         TestInput::File(full, *span)
                     }
                     TestData::Inline(text, span) => TestInput::Inline(text.clone(), *span),
                 };
+                if test.expectations.is_empty() {
+                    self.error(
+                        Diag::error(
+                            crate::diagnostic::Code::TestWithoutExpect,
+                            test.name_span,
+                            format!(
+                                "the test \"{}\" expects nothing, so it cannot fail",
+                                test.name
+                            ),
+                        )
+                        .label("no `expect`")
+                        .help("add what the rules should give, such as `expect total = 45`"),
+                    );
+                }
                 let mut expectations = Vec::new();
                 for e in &test.expectations {
                     if let Some(expectation) = self.expectation(file.id, kind, e) {
@@ -126,7 +167,7 @@ impl Checker<'_> {
                     return None;
                 };
                 let d = &designations[index];
-                match field.as_ref().map(|(f, s)| (f.as_str(), *s)) {
+                let target = match field.as_ref().map(|(f, s)| (f.as_str(), *s)) {
                     None | Some(("attained", _)) => ExpectTarget::Attained { designation: index },
                     Some(("total", _)) => ExpectTarget::Total { designation: index },
                     Some(("path", _)) => ExpectTarget::Path { designation: index },
@@ -167,7 +208,33 @@ impl Checker<'_> {
                             }
                         }
                     }
+                };
+                // What each designation expectation is, so that `= "yes"` for whether it is
+                // attained fails here and not only when the test runs.
+                let (ty, what) = match &target {
+                    ExpectTarget::Attained { .. } => {
+                        (Type::Bool, "whether it is attained: true or false")
+                    }
+                    ExpectTarget::Path { .. } => (Type::Text, "its path: a text"),
+                    _ => (Type::Number, "a number of points"),
+                };
+                if !expected_ty.is_error() && expected_ty.join(&ty).is_none() {
+                    let field = match field.as_ref().map(|(f, _)| f.as_str()) {
+                        None => String::new(),
+                        Some(f @ ("attained" | "total" | "path")) => format!(".{f}"),
+                        Some(f) => format!(".\"{f}\""),
+                    };
+                    self.error(
+                        Diag::error(
+                            crate::diagnostic::Code::TypeMismatch,
+                            e.value.span,
+                            format!("expects {expected_ty} of \"{name}\"{field}, which is {what}"),
+                        )
+                        .label(format!("{expected_ty}"))
+                        .help(format!("write an expected value of type {ty}")),
+                    );
                 }
+                target
             }
             AstTarget::Value(expr) => {
                 let mut cx = Scope::new(file, Node::Root);

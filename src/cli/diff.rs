@@ -36,6 +36,8 @@ pub struct DiffArgs {
     /// Evaluate a record that carries no evaluation date as of this day, YYYY-MM-DD (default: today, UTC)
     #[arg(long, value_name = "DATE", value_parser = crate::stamp::parse_date)]
     as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    budget: super::budget::BudgetArgs,
 }
 
 /// The diff as JSON, with the stamp: the evaluation date of records without their own, the
@@ -62,21 +64,25 @@ pub enum DiffFormat {
 
 pub fn run(args: DiffArgs) -> u8 {
     let renderer = Renderer::for_stderr();
-    let mut temporary = Vec::new();
+    // Removed when the command ends, whichever way it ends.
+    let mut temporary: Vec<tempfile::TempDir> = Vec::new();
     let mut programs = Vec::new();
     for spec in [&args.old, &args.new] {
         let path = match materialize(spec, &mut temporary) {
             Ok(path) => path,
             Err(message) => {
                 eprintln!("tally diff: {message}");
-                cleanup(&temporary);
+                cleanup(&mut temporary);
                 return USAGE;
             }
         };
         match load_rules(&[path], &renderer) {
-            Ok((program, _)) => programs.push(program),
+            Ok((mut program, _)) => {
+                args.budget.apply(&mut program);
+                programs.push(program)
+            }
             Err(code) => {
-                cleanup(&temporary);
+                cleanup(&mut temporary);
                 return code;
             }
         }
@@ -86,11 +92,11 @@ pub fn run(args: DiffArgs) -> u8 {
         Ok(diff) => diff,
         Err(message) => {
             eprintln!("tally diff: cannot read --data: {message}");
-            cleanup(&temporary);
+            cleanup(&mut temporary);
             return USAGE;
         }
     };
-    cleanup(&temporary);
+    cleanup(&mut temporary);
     let stamp = Stamped {
         diff: &diff,
         as_of: as_of.to_string(),
@@ -166,8 +172,9 @@ fn evaluate_both(
     }
 }
 
-/// A path as it is, or `REVISION:path` checked out of git into a temporary folder.
-fn materialize(spec: &str, temporary: &mut Vec<PathBuf>) -> Result<PathBuf, String> {
+/// A path as it is, or `REVISION:path` checked out of git into a temporary folder (made with a
+/// name no one can guess, and removed when it is dropped).
+fn materialize(spec: &str, temporary: &mut Vec<tempfile::TempDir>) -> Result<PathBuf, String> {
     if Path::new(spec).exists() {
         return Ok(PathBuf::from(spec));
     }
@@ -215,12 +222,12 @@ fn materialize(spec: &str, temporary: &mut Vec<PathBuf>) -> Result<PathBuf, Stri
     if files.is_empty() {
         return Err(format!("{spec}: nothing at `{full}` in {revision}"));
     }
-    let dir = std::env::temp_dir().join(format!(
-        "tally-diff-{}-{}",
-        std::process::id(),
-        temporary.len()
-    ));
-    temporary.push(dir.clone());
+    let checkout = tempfile::Builder::new()
+        .prefix("tally-diff-")
+        .tempdir()
+        .map_err(|e| format!("cannot make a temporary folder: {e}"))?;
+    let dir = checkout.path().to_path_buf();
+    temporary.push(checkout);
     for file in files.lines() {
         let content = Command::new("git")
             .args(["-C", &top, "show", &format!("{revision}:{file}")])
@@ -235,8 +242,6 @@ fn materialize(spec: &str, temporary: &mut Vec<PathBuf>) -> Result<PathBuf, Stri
     Ok(dir.join(full))
 }
 
-fn cleanup(temporary: &[PathBuf]) {
-    for dir in temporary {
-        let _ = std::fs::remove_dir_all(dir);
-    }
+fn cleanup(temporary: &mut Vec<tempfile::TempDir>) {
+    temporary.clear();
 }

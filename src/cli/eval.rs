@@ -21,7 +21,9 @@ pub struct EvalArgs {
     /// Rule files or folders of them
     #[arg(default_value = "rules")]
     rules: Vec<PathBuf>,
-    /// A record file, a folder of them, a JSON Lines file, or - for standard input
+    /// A record file, a JSON Lines file, - for standard input, or a folder of them: its
+    /// sub-folders are read too, all in name order, and an entry that cannot be read fails
+    /// alone
     #[arg(long, short)]
     data: PathBuf,
     /// How to print the results
@@ -39,6 +41,8 @@ pub struct EvalArgs {
     /// Append one JSON line per record to this file: time, record id, SHA-256 of the record, as_of, rules_digest, tally_version, results
     #[arg(long, value_name = "FILE")]
     decision_log: Option<PathBuf>,
+    #[command(flatten)]
+    budget: super::budget::BudgetArgs,
 }
 
 /// Records read and evaluated per chunk: enough to keep every core busy, few enough to keep
@@ -47,10 +51,11 @@ const CHUNK: usize = 2048;
 
 pub fn run(args: EvalArgs) -> u8 {
     let renderer = Renderer::for_stderr();
-    let (program, _warnings) = match load_rules(&default_rules(args.rules), &renderer) {
+    let (mut program, _warnings) = match load_rules(&default_rules(args.rules), &renderer) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    args.budget.apply(&mut program);
     let kind = match &args.input {
         None => None,
         Some(name) => match program.kinds.iter().position(|k| &k.name == name) {
@@ -77,6 +82,17 @@ pub fn run(args: EvalArgs) -> u8 {
             return USAGE;
         }
     };
+    if !records.skipped.is_empty() {
+        let names: Vec<String> = records
+            .skipped
+            .iter()
+            .map(|p| crate::source::display_path(p))
+            .collect();
+        eprintln!(
+            "tally: not read, not data files (*.json, *.jsonl): {}",
+            names.join(", ")
+        );
+    }
     let mut log = match &args.decision_log {
         None => None,
         Some(path) => match std::fs::OpenOptions::new()
@@ -97,8 +113,7 @@ pub fn run(args: EvalArgs) -> u8 {
     };
     let as_of = args.as_of.unwrap_or_else(crate::stamp::today);
     let logging = log.is_some();
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = super::output::Buffered::new();
     let mut failed = 0usize;
     let mut evaluated = 0usize;
     for chunk in read_ahead(records) {
@@ -138,19 +153,21 @@ pub fn run(args: EvalArgs) -> u8 {
             match result {
                 Ok(printed) => {
                     evaluated += 1;
-                    if out.write_all(printed.text.as_bytes()).is_err() {
+                    if !out.write(&printed.text) {
                         return FAILED;
                     }
                 }
                 Err(problem) => {
                     failed += 1;
-                    let _ = out.flush();
+                    out.flush();
                     eprint!("{problem}");
                 }
             }
         }
     }
-    let _ = out.flush();
+    if !out.flush() {
+        return FAILED;
+    }
     if let Some(Err(e)) = log.as_mut().map(Write::flush) {
         eprintln!("tally: cannot write --decision-log: {e}");
         return USAGE;

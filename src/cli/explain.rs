@@ -37,6 +37,8 @@ pub struct ExplainArgs {
     /// Explain a record that carries no evaluation date as of this day, YYYY-MM-DD (default: today, UTC)
     #[arg(long, value_name = "DATE", value_parser = crate::stamp::parse_date)]
     as_of: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    budget: super::budget::BudgetArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -51,10 +53,11 @@ pub enum ExplainFormat {
 
 pub fn run(args: ExplainArgs) -> u8 {
     let renderer = Renderer::for_stderr();
-    let (program, _) = match load_rules(&default_rules(args.rules.clone()), &renderer) {
+    let (mut program, _) = match load_rules(&default_rules(args.rules.clone()), &renderer) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    args.budget.apply(&mut program);
     let records = match chosen(&program, &args) {
         Ok(records) => records,
         Err(code) => return code,

@@ -10,7 +10,7 @@ use super::{FAILED, OK, USAGE, default_rules, emit};
 use crate::diagnostic::Diags;
 use crate::load::rule_files;
 use crate::source::{SourceMap, display_path};
-use crate::syntax::format::{format, same_parse};
+use crate::syntax::format::{format_or_why, same_parse};
 
 #[derive(Args, Debug)]
 pub struct FmtArgs {
@@ -58,10 +58,25 @@ pub fn run(args: FmtArgs) -> u8 {
             broken += 1;
             continue;
         }
-        let Some(formatted) = format(&text) else {
-            eprintln!("tally fmt: {name}: cannot format this file");
-            broken += 1;
-            continue;
+        let formatted = match format_or_why(&text) {
+            Ok(formatted) => formatted,
+            Err(why) => {
+                let end = text[why.offset..]
+                    .chars()
+                    .next()
+                    .map_or(why.offset, |c| why.offset + c.len_utf8());
+                let diag = crate::diagnostic::Diag::error(
+                    crate::diagnostic::Code::CannotFormat,
+                    crate::source::Span::new(id, why.offset, end),
+                    format!("cannot format this file: {}", why.message),
+                )
+                .label("here")
+                .help(why.help);
+                eprint!("{}", renderer.diag(&diag, &sources));
+                eprintln!("tally fmt: {name} was not formatted");
+                broken += 1;
+                continue;
+            }
         };
         if formatted == text {
             continue;

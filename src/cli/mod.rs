@@ -1,6 +1,41 @@
 //! The command line: `tally eval`, `check`, `fmt`, `test`, `diff`, `explain` and `doc`.
 //! Each command returns its exit code; `main` only parses the arguments.
 
+// Every write of the commands goes through `output`: these shadow the standard macros in the
+// modules declared below them, so no command can panic on a closed pipe or print a raw
+// control character from data or rules.
+#[allow(unused_macros)]
+macro_rules! print {
+    ($($arg:tt)*) => {{
+        $crate::cli::output::out(&format!($($arg)*));
+    }};
+}
+#[allow(unused_macros)]
+macro_rules! println {
+    () => {{
+        $crate::cli::output::out("\n");
+    }};
+    ($($arg:tt)*) => {{
+        $crate::cli::output::out(&format!("{}\n", format_args!($($arg)*)));
+    }};
+}
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        $crate::cli::output::err(&format!($($arg)*));
+    }};
+}
+macro_rules! eprintln {
+    () => {{
+        $crate::cli::output::err("\n");
+    }};
+    ($($arg:tt)*) => {{
+        $crate::cli::output::err(&format!("{}\n", format_args!($($arg)*)));
+    }};
+}
+
+pub mod output;
+
+mod budget;
 mod check;
 mod diff;
 mod doc;
@@ -132,11 +167,10 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Writes to standard output. A reader that has gone away (`tally check | head`) is not worth
-/// a panic: the rest of the output is dropped.
+/// Writes to standard output (see `output`): a reader that has gone away (`tally check | head`)
+/// is not worth a panic, and the rest of the output is dropped.
 fn emit(text: &str) {
-    use std::io::Write;
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    output::out(text);
 }
 
 fn default_rules(rules: Vec<PathBuf>) -> Vec<PathBuf> {

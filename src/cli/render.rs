@@ -17,6 +17,7 @@ impl Renderer {
     /// Colours only for a terminal, and never with NO_COLOR set.
     pub fn for_stderr() -> Renderer {
         let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        super::output::colours_on_stderr(color);
         Renderer::new(color, 100)
     }
 
@@ -82,7 +83,10 @@ fn data_problem(origin: &Origin, id: Option<&str>, text: &str, error: &FieldErro
         Some(offset) if showable && origin.line.is_none() => {
             let len = token_len(&text[offset.min(text.len())..]);
             (
-                Some(NamedSource::new(origin.file.clone(), Arc::from(text))),
+                Some(NamedSource::new(
+                    origin.file.clone(),
+                    crate::source::Indexed::new(Arc::from(text)),
+                )),
                 Some(LabeledSpan::new_primary_with_span(
                     Some(label_for(error)),
                     (offset, len),

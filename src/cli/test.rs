@@ -26,14 +26,17 @@ pub struct TestArgs {
     /// Run a test whose data carries no evaluation date (and that sets none with `date`) as of this day, YYYY-MM-DD (default: today, UTC)
     #[arg(long, value_name = "DATE", value_parser = crate::stamp::parse_date)]
     as_of: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    budget: super::budget::BudgetArgs,
 }
 
 pub fn run_tests(args: TestArgs) -> u8 {
     let renderer = Renderer::for_stderr();
-    let (program, _) = match load_rules(&default_rules(args.rules), &renderer) {
+    let (mut program, _) = match load_rules(&default_rules(args.rules), &renderer) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    args.budget.apply(&mut program);
     let measure = args.coverage || args.min_coverage.is_some();
     let mut exercised = Exercised::default();
     let as_of = args.as_of.unwrap_or_else(crate::stamp::today);

@@ -458,14 +458,15 @@ fn omissible(field: &FieldShape) -> bool {
 
 fn check_unique(cx: &mut Reading<'_>, list: &Value, key_field: u32) {
     let Value::List(items) = list else { return };
-    let mut seen: Vec<(&Value, usize)> = Vec::new();
+    // Hashed, so that a partner with a million customers is checked in linear time.
+    let mut seen: rustc_hash::FxHashMap<&Value, usize> = rustc_hash::FxHashMap::default();
     for (i, item) in items.iter().enumerate() {
         let Value::Record(r) = item else { continue };
         let key = &r.fields[key_field as usize];
         if matches!(key, Value::Absent) {
             continue;
         }
-        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+        if let Some(first) = seen.get(key) {
             let name = &r.layout.fields[key_field as usize];
             cx.error(
                 format!("duplicate {name} \"{key}\" (also at [{first}])"),
@@ -475,7 +476,7 @@ fn check_unique(cx: &mut Reading<'_>, list: &Value, key_field: u32) {
                 error.path = vec![Step::Index(i), Step::Field(name.clone())];
             }
         } else {
-            seen.push((key, i));
+            seen.insert(key, i);
         }
     }
 }

@@ -30,10 +30,14 @@ pub(super) struct Problem {
 /// The value of a JSON number token, exactly, or why it does not fit the shape.
 pub(super) fn number(text: &str, whole: bool, limits: Limits) -> Result<Decimal, Problem> {
     match plain_decimal(text).or_else(|| general_decimal(text)) {
-        Some(n) => checked(n, text, whole, limits),
+        Some(n) if crate::ir::value::fits_28_digits(n) => checked(n, text, whole, limits),
+        Some(_) => Err(Problem {
+            message: format!("{text} has more than 28 digits"),
+            help: "numbers may have up to 28 significant digits; round it in the export".into(),
+        }),
         None => Err(Problem {
             message: format!("{text} is too large or too precise"),
-            help: "numbers may have up to 28 significant digits".into(),
+            help: "numbers may have up to 28 significant digits and 28 decimal places".into(),
         }),
     }
 }
@@ -57,6 +61,8 @@ fn positional(text: &str) -> Option<String> {
         None => ("", text),
     };
     let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        // Zero is zero whatever its exponent (`0e-99999999999999999999`).
+        Some((m, _)) if m.bytes().all(|b| b == b'0' || b == b'.') => return Some("0".into()),
         Some((m, e)) => (m, e.parse::<i64>().ok()?),
         None => (unsigned, 0),
     };

@@ -116,6 +116,16 @@ pub(super) fn call(builtin: Builtin, args: &[Value]) -> Result<Value, EvalError>
                 rounded
             };
             fixed.rescale(places);
+            // A number too large to be written with that many places would lose them.
+            if fixed.scale() != places {
+                return Err(EvalError::new(format!(
+                    "{} has too many digits to be written with {places} decimal places",
+                    number(0).normalize()
+                ))
+                .help(
+                    "a number has at most 28 significant digits; use a format with fewer places",
+                ));
+            }
             Value::Text(Arc::from(fixed.to_string()))
         }
         ValueOr => match &args[0] {

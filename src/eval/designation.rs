@@ -43,6 +43,7 @@ pub struct Unmet {
 impl Evaluation<'_> {
     pub fn designation(&mut self, d: &ir::Designation) -> Result<DesignationResult, EvalError> {
         self.with_frame(d.frame, |ev| ev.designation_in_frame(d))
+            .map_err(|e| super::budget::name_rule(e, "the designation", &d.name, d.span))
     }
 
     fn designation_in_frame(

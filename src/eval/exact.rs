@@ -4,18 +4,20 @@
 
 use rust_decimal::Decimal;
 
+use crate::ir::value::fits_28_digits;
+
 /// `x + y`, when it is exact.
 #[inline]
 pub fn add(x: Decimal, y: Decimal) -> Option<Decimal> {
     let sum = x.checked_add(y)?;
-    kept_every_digit(x, y, sum).then_some(sum)
+    (kept_every_digit(x, y, sum) && fits_28_digits(sum)).then_some(sum)
 }
 
 /// `x - y`, when it is exact.
 #[inline]
 pub fn sub(x: Decimal, y: Decimal) -> Option<Decimal> {
     let difference = x.checked_sub(y)?;
-    kept_every_digit(x, -y, difference).then_some(difference)
+    (kept_every_digit(x, -y, difference) && fits_28_digits(difference)).then_some(difference)
 }
 
 /// Whether `sum`, computed from `x + y`, is that sum exactly.
@@ -37,6 +39,9 @@ fn dropped_only_zeros(x: Decimal, y: Decimal, scale: u32) -> bool {
 #[inline]
 pub fn mul(x: Decimal, y: Decimal) -> Option<Decimal> {
     let product = x.checked_mul(y)?;
+    if !fits_28_digits(product) {
+        return None;
+    }
     let full_scale = x.scale() + y.scale();
     if product.scale() >= full_scale {
         return Some(product);
@@ -48,6 +53,24 @@ pub fn mul(x: Decimal, y: Decimal) -> Option<Decimal> {
     (0..dropped)
         .all(|_| divide_by_ten(&mut wide) == 0)
         .then_some(product)
+}
+
+/// `x / y` (`y` not zero): exact when the quotient ends within 28 significant digits and 28
+/// decimal places; otherwise rounded there, half to even. `None` for an overflow, and for a
+/// quotient so small that it would round to 0 (an underflow: 0 would be a silent error).
+pub fn div(x: Decimal, y: Decimal) -> Option<Decimal> {
+    let quotient = x.checked_div(y)?;
+    if quotient.is_zero() && !x.is_zero() {
+        return None;
+    }
+    if fits_28_digits(quotient) {
+        Some(quotient)
+    } else {
+        Some(
+            quotient
+                .round_sf_with_strategy(28, rust_decimal::RoundingStrategy::MidpointNearestEven)?,
+        )
+    }
 }
 
 /// The product of two mantissas (each under 2^96) as four 64-bit limbs, lowest first.
@@ -102,17 +125,19 @@ mod tests {
 
     #[test]
     fn a_sum_that_only_drops_zeros_is_exact() {
-        // 10^27 + 0.10 = 1000000000000000000000000000.1: the 0 dropped is not a loss.
-        let big = d("1000000000000000000000000000");
+        // 10^26 + 0.10 = 100000000000000000000000000.1: the 0 dropped is not a loss.
+        let big = d("100000000000000000000000000");
         assert_eq!(
             add(big, d("0.10")),
-            Some(d("1000000000000000000000000000.1"))
+            Some(d("100000000000000000000000000.1"))
         );
-        // 999999999999999999999999999.5 + 0.5: the halves make a whole unit that carries.
+        // 99999999999999999999999999.5 + 0.5: the halves make a whole unit that carries.
         assert_eq!(
-            add(d("999999999999999999999999999.5"), d("0.5")),
-            Some(d("1000000000000000000000000000"))
+            add(d("99999999999999999999999999.5"), d("0.5")),
+            Some(d("100000000000000000000000000"))
         );
+        // 10^27 + 0.1 would need a 29th digit: more than a number may have.
+        assert_eq!(add(d("1000000000000000000000000000"), d("0.1")), None);
     }
 
     #[test]

@@ -18,6 +18,7 @@ type Result<T> = std::result::Result<T, EvalError>;
 
 impl Evaluation<'_> {
     pub fn eval(&mut self, expr: &Expr) -> Result<Value> {
+        self.step()?;
         match expr {
             Expr::Const(v) => Ok(v.clone()),
             Expr::Local(slot) => Ok(self.local(*slot).clone()),
@@ -187,15 +188,43 @@ impl Evaluation<'_> {
             let items = self.eval(list)?;
             self.cover_entry(&value, &items);
         }
-        if let (Some(item), Some(Value::List(items))) = (self.place(item), self.place(list)) {
-            return Ok(items.contains(item) != negated);
+        let item = match self.place(item) {
+            Some(value) => value.clone(),
+            None => self.eval(item)?,
+        };
+        let items = match self.place(list) {
+            Some(Value::List(items)) => items.clone(),
+            _ => match self.eval(list)? {
+                Value::List(items) => items,
+                other => unreachable!("`in` a non-list {other:?}"),
+            },
+        };
+        Ok(self.member(&items, &item)? != negated)
+    }
+
+    /// Whether `item` is in `items`. A long list is hashed the first time it is searched and
+    /// the set kept for the record, so that `customer in eligible_customers.id` inside a loop
+    /// over customers is linear, not customers x list.
+    fn member(&mut self, items: &Arc<Vec<Value>>, item: &Value) -> Result<bool> {
+        if items.len() <= 32 {
+            self.steps(items.len())?;
+            return Ok(items.contains(item));
         }
-        let item = self.eval(item)?;
-        if let Some(Value::List(items)) = self.place(list) {
-            return Ok(items.contains(&item) != negated);
+        if let Some((_, set)) = self.sets.iter().find(|(list, _)| Arc::ptr_eq(list, items)) {
+            let found = set.contains(item);
+            self.step()?;
+            return Ok(found);
         }
-        let list = self.eval(list)?;
-        Ok(list.as_list().contains(&item) != negated)
+        self.steps(items.len())?;
+        self.made(items.len())?;
+        let set: rustc_hash::FxHashSet<Value> = items.iter().cloned().collect();
+        let found = set.contains(item);
+        // A few lists are searched per record; the oldest set goes when there are more.
+        if self.sets.len() >= 8 {
+            self.sets.remove(0);
+        }
+        self.sets.push((items.clone(), set));
+        Ok(found)
     }
 
     fn filter(&mut self, list: &Expr, slot: u32, condition: &Expr) -> Result<Value> {
@@ -203,6 +232,7 @@ impl Evaluation<'_> {
         let mut kept = Vec::with_capacity(list.as_list().len());
         self.walk(list, slot, |ev| {
             if ev.test(condition)? {
+                ev.made(1)?;
                 kept.push(ev.local(slot).clone());
             }
             Ok(true)
@@ -233,7 +263,9 @@ impl Evaluation<'_> {
             .resize_with(self.base + function.body.frame as usize, || {
                 Local::Value(Value::Absent)
             });
-        let result = self.eval(&function.body.expr);
+        let result = self.eval(&function.body.expr).map_err(|e| {
+            super::budget::name_rule(e, "the function", &function.name, function.span)
+        });
         self.stack.truncate(self.base);
         self.base = saved;
         if let (Ok(value), Some(key)) = (&result, key) {
@@ -280,7 +312,9 @@ impl Evaluation<'_> {
             BinderKind::Each => {
                 let mut out = Vec::with_capacity(list.as_list().len());
                 self.walk(list, slot, |ev| {
-                    out.push(ev.eval(body)?);
+                    let value = ev.eval(body)?;
+                    ev.made(1)?;
+                    out.push(value);
                     Ok(true)
                 })?;
                 Ok(Value::list(out))
@@ -289,6 +323,7 @@ impl Evaluation<'_> {
                 let mut out = Vec::with_capacity(list.as_list().len());
                 self.walk(list, slot, |ev| {
                     let value = ev.eval(body)?;
+                    ev.made(2)?;
                     out.push((ev.local(slot).clone(), value));
                     Ok(true)
                 })?;
@@ -332,6 +367,7 @@ impl Evaluation<'_> {
         Ok(match expr {
             Expr::Project(list, index) => {
                 let list = self.eval(list)?;
+                self.made(list.as_list().len())?;
                 let items = list
                     .as_list()
                     .iter()
@@ -378,11 +414,15 @@ impl Evaluation<'_> {
                 }
             }
             Expr::List(items) => {
+                self.made(items.len())?;
                 Value::list(items.iter().map(|e| self.eval(e)).collect::<Result<_>>()?)
             }
             Expr::Record(layout, fields) => Value::Record(Arc::new(RecordValue {
+                fields: {
+                    self.made(fields.len())?;
+                    fields.iter().map(|e| self.eval(e)).collect::<Result<_>>()?
+                },
                 layout: layout.clone(),
-                fields: fields.iter().map(|e| self.eval(e)).collect::<Result<_>>()?,
             })),
             Expr::Call {
                 builtin: builtin @ (Builtin::Count | Builtin::Sum | Builtin::Unique),
@@ -401,9 +441,17 @@ impl Evaluation<'_> {
     /// A built-in function, its arguments evaluated onto the argument stack.
     fn call_builtin(&mut self, builtin: Builtin, args: &[Expr], span: Span) -> Result<Value> {
         let top = self.push_args(args)?;
+        // A built-in walks its lists once: a step per element.
+        let walked: usize = self.args[top..].iter().map(Value::elements).sum();
+        if let Err(e) = self.steps(walked) {
+            self.args.truncate(top);
+            return Err(e);
+        }
         let result = builtins::call(builtin, &self.args[top..]).map_err(|e| e.at(span));
         self.args.truncate(top);
-        result
+        let value = result?;
+        self.made(value.elements())?;
+        Ok(value)
     }
 
     fn table_get(

@@ -60,6 +60,10 @@ impl Evaluation<'_> {
         let mut result = Ok(());
         for index in 0..count {
             self.stack[at] = Local::Element { walk, index };
+            if let Err(e) = self.step() {
+                result = Err(e);
+                break;
+            }
             match turn(self) {
                 Ok(true) => {}
                 Ok(false) => break,

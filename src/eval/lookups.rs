@@ -41,6 +41,9 @@ impl Evaluation<'_> {
         body: &Expr,
     ) -> Option<Value> {
         let lookup = self.plan(kind, slot, body)?;
+        // Out of budget, the general loop reports it.
+        let turns = self.leaf(list)?.as_list().len();
+        self.steps(turns).ok()?;
         let list = self.leaf(list)?.as_list();
         match (lookup, body) {
             (Lookup::Whole, Expr::MapGet { map, .. }) => {

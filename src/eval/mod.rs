@@ -3,6 +3,7 @@
 //! Named values are computed when first needed and remembered for the rest of the record,
 //! so the rules the three designations share are computed once per partner.
 
+pub(crate) mod budget;
 pub mod builtins;
 mod calls;
 pub mod coverage;
@@ -25,6 +26,7 @@ use crate::ir::{
     Arith, Compare, FnId, GlobalDef, KindId, Program, Variant, evaluation_date, in_force,
 };
 use crate::source::Span;
+pub use budget::Budget;
 
 /// A rule that failed on this data: a division by zero, an overflow, a missing map entry.
 /// Boxed, so that the results every expression returns stay small.
@@ -36,6 +38,10 @@ pub struct EvalErrorDetail {
     pub message: String,
     pub help: Option<String>,
     pub span: Option<Span>,
+    /// The record ran out of its evaluation budget (see [`Budget`]).
+    pub over_budget: bool,
+    /// The rule that was running has been named in the message.
+    pub rule_named: bool,
 }
 
 impl std::ops::Deref for EvalError {
@@ -58,6 +64,8 @@ impl EvalError {
             message: message.into(),
             help: None,
             span: None,
+            over_budget: false,
+            rule_named: false,
         }))
     }
 
@@ -97,6 +105,10 @@ pub struct Evaluation<'p> {
     walks: Vec<Arc<Vec<Value>>>,
     /// The arguments of the calls in progress.
     args: Vec<Value>,
+    /// What is left of the record's budget.
+    left: budget::Left,
+    /// Long lists searched with `in`, hashed (see `member`).
+    sets: Vec<(Arc<Vec<Value>>, rustc_hash::FxHashSet<Value>)>,
 }
 
 impl<'p> Evaluation<'p> {
@@ -122,6 +134,8 @@ impl<'p> Evaluation<'p> {
             base: 0,
             walks: Vec::new(),
             args: Vec::new(),
+            left: budget::Left::new(program.budget),
+            sets: Vec::new(),
         }
     }
 
@@ -137,7 +151,11 @@ impl<'p> Evaluation<'p> {
             GlobalDef::Let(variants) => {
                 let variant = in_force(variants, self.date)
                     .ok_or_else(|| not_in_force(&global.name, variants, self.date))?;
-                self.with_frame(variant.value.frame, |ev| ev.eval(&variant.value.expr))?
+                self.with_frame(variant.value.frame, |ev| ev.eval(&variant.value.expr))
+                    .map_err(|e| match global.hidden {
+                        true => e,
+                        false => budget::name_rule(e, "", &global.name, variant.span),
+                    })?
             }
             GlobalDef::Table(_) => unreachable!("tables are read through TableGet"),
         };
@@ -243,7 +261,17 @@ pub(crate) fn arith(op: Arith, a: &Value, b: &Value) -> Result<Value, EvalError>
                         .help("guard the division: `if divisor = 0 then ... else ...`"),
                 );
             }
-            Value::Number(x.checked_div(*y).ok_or_else(EvalError::overflow)?)
+            Value::Number(exact::div(*x, *y).ok_or_else(|| {
+                match x.checked_div(*y) {
+                    Some(_) => EvalError::new(format!(
+                        "{} / {} is too small to compute: it would round to 0 at 28 decimal places",
+                        x.normalize(),
+                        y.normalize()
+                    ))
+                    .help("check the data for an absurd divisor, or scale the numbers (thousands instead of units)"),
+                    None => EvalError::overflow(),
+                }
+            })?)
         }
         (Arith::MonthPlus, Value::Month(m), Value::Number(n))
         | (Arith::MonthPlus, Value::Number(n), Value::Month(m)) => {

@@ -85,8 +85,10 @@ impl<'p> Evaluation<'p> {
             }
             _ => {
                 let mut distinct = Distinct::default();
-                self.each(list, &mut |_, item| {
-                    distinct.insert(item);
+                self.each(list, &mut |ev, item| {
+                    if distinct.insert(item) {
+                        ev.made(1)?;
+                    }
                     Ok(())
                 })?;
                 Ok(Value::list(distinct.items))
@@ -138,6 +140,7 @@ impl<'p> Evaluation<'p> {
                 let mut distinct = Distinct::default();
                 self.each(&args[0], &mut |ev, item| {
                     if distinct.insert(item) {
+                        ev.made(1)?;
                         sink(ev, item)?;
                     }
                     Ok(())
@@ -145,6 +148,7 @@ impl<'p> Evaluation<'p> {
             }
             _ => {
                 let list = self.eval(expr)?;
+                self.steps(list.as_list().len())?;
                 for item in list.as_list() {
                     sink(self, item)?;
                 }

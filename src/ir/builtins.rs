@@ -139,7 +139,10 @@ impl Builtin {
 pub fn format_places(format: &str) -> Option<u32> {
     match format.split_once('.') {
         None if format == "0" => Some(0),
-        Some(("0", zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => {
+        // A decimal has at most 28 places: more would be digits made up.
+        Some(("0", zeros))
+            if (1..=28).contains(&zeros.len()) && zeros.bytes().all(|b| b == b'0') =>
+        {
             Some(zeros.len() as u32)
         }
         _ => None,

@@ -39,6 +39,9 @@ pub struct Program {
     pub tests: Vec<Test>,
     /// The digest of `sources`, worked out when first asked for (see [`crate::stamp`]).
     pub digest: std::sync::OnceLock<Arc<str>>,
+    /// The work each record's evaluation may take; the command line's `--max-steps` and
+    /// `--max-memory` change it.
+    pub budget: crate::eval::Budget,
 }
 
 impl Program {

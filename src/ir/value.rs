@@ -157,6 +157,16 @@ impl MapValue {
 }
 
 /// Whether the keys are in order without repeats (data usually lists a map that way).
+/// 10^28: a number has at most 28 significant digits (the documented limit; a decimal could
+/// hold some of 29).
+const TEN_TO_28: u128 = 10_000_000_000_000_000_000_000_000_000;
+
+/// Whether `n` is written with at most 28 significant digits (zeros at its end aside).
+#[inline]
+pub fn fits_28_digits(n: Decimal) -> bool {
+    n.mantissa().unsigned_abs() < TEN_TO_28 || n.normalize().mantissa().unsigned_abs() < TEN_TO_28
+}
+
 pub fn strictly_sorted(entries: &[(Value, Value)]) -> bool {
     entries.windows(2).all(|w| match (&w[0].0, &w[1].0) {
         (Value::Month(a), Value::Month(b)) => a < b,
@@ -240,6 +250,16 @@ impl Value {
         match self {
             Value::List(items) => items,
             other => unreachable!("the checker guarantees a list here, found {other:?}"),
+        }
+    }
+
+    /// The elements of a list, the entries of a map counted twice (key and value); 0 for
+    /// anything else. What a walk over the value or a copy of it costs (see `eval::budget`).
+    pub fn elements(&self) -> usize {
+        match self {
+            Value::List(items) => items.len(),
+            Value::Map(m) => 2 * m.entries.len(),
+            _ => 0,
         }
     }
 

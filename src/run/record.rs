@@ -156,6 +156,9 @@ pub fn evaluate_record(
     for field in &input.output {
         let value = ev
             .with_frame(field.body.frame, |ev| ev.eval(&field.body.expr))
+            .map_err(|e| {
+                crate::eval::budget::name_rule(e, "the output field", &field.name, field.span)
+            })
             .map_err(rule_error)?;
         output.push((field.name.clone(), value));
     }

@@ -31,6 +31,11 @@ const KEYWORDS: [&str; 12] = [
 /// The tokens of one line; `None` when the line holds something the formatter does not know
 /// (it then leaves the file alone).
 fn tokenize(line: &str) -> Option<Vec<Token>> {
+    tokenize_or_where(line).ok()
+}
+
+/// The tokens of one line, or the byte in it that the formatter does not know.
+fn tokenize_or_where(line: &str) -> Result<Vec<Token>, usize> {
     let mut tokens = Vec::new();
     let bytes = line.as_bytes();
     let mut i = 0;
@@ -74,12 +79,15 @@ fn tokenize(line: &str) -> Option<Vec<Token>> {
             // Any Unicode space separates words, as in the grammar; it is written as a space.
             i += blank.len_utf8();
         } else {
-            let p = PUNCTUATION.iter().find(|p| line[i..].starts_with(**p))?;
+            let p = PUNCTUATION
+                .iter()
+                .find(|p| line[i..].starts_with(**p))
+                .ok_or(i)?;
             tokens.push(Token::Punct(p));
             i += p.len();
         }
     }
-    Some(tokens)
+    Ok(tokens)
 }
 
 fn date_tail(rest: &str) -> bool {
@@ -186,8 +194,6 @@ struct Open {
     level: usize,
 }
 
-/// Formats a rule file. Returns `None` when a line holds something the formatter does not
-/// know, so that the file is left as it is.
 /// Whether two texts parse to the same tree, blanks and comments aside: what formatting must
 /// keep. Both must parse.
 pub fn same_parse(a: &str, b: &str) -> bool {
@@ -210,8 +216,104 @@ pub fn same_parse(a: &str, b: &str) -> bool {
     matches!((shape(a), shape(b)), (Some(x), Some(y)) if x == y)
 }
 
+/// Formats a rule file. Returns `None` when a line holds something the formatter does not
+/// know, so that the file is left as it is.
 pub fn format(text: &str) -> Option<String> {
-    let lines: Vec<Vec<Token>> = text.lines().map(tokenize).collect::<Option<_>>()?;
+    format_or_why(text).ok()
+}
+
+/// Why a file cannot be formatted: the byte of the file the formatter does not know, and what
+/// to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unformattable {
+    pub offset: usize,
+    pub message: String,
+    pub help: String,
+}
+
+/// Formats a rule file, or says where and why it cannot. The JSON of `data { }` is kept byte
+/// for byte: it is the test's input, and a space the formatter would drop (a no-break space
+/// between JSON tokens, which JSON refuses) could make a failing test pass.
+pub fn format_or_why(text: &str) -> Result<String, Unformattable> {
+    const MARK: &str = "\u{0}tally-data-";
+    let ranges = data_ranges(text);
+    if ranges.is_empty() {
+        return layout(text);
+    }
+    if let Some(offset) = text.find(MARK) {
+        return Err(Unformattable {
+            offset,
+            message: "the file holds a NUL character".into(),
+            help: "remove the NUL character; rule files are text".into(),
+        });
+    }
+    // Each JSON object stands in the layout as a text token, then comes back as it was.
+    let mut masked = String::with_capacity(text.len());
+    // Where each stand-in starts in the masked text, and its length.
+    let mut shifts: Vec<(usize, usize)> = Vec::new();
+    let mut last = 0;
+    for (i, range) in ranges.iter().enumerate() {
+        masked.push_str(&text[last..range.start]);
+        let token = format!("\"{MARK}{i}\u{0}\"");
+        shifts.push((masked.len(), token.len()));
+        masked.push_str(&token);
+        last = range.end;
+    }
+    masked.push_str(&text[last..]);
+    let formatted = layout(&masked).map_err(|mut why| {
+        // Back to an offset in the file as written: the stand-ins before it are as long as
+        // their JSON again (the formatter knows every character of a stand-in).
+        let before = shifts
+            .iter()
+            .zip(&ranges)
+            .filter(|((at, _), _)| *at < why.offset);
+        why.offset = before.fold(why.offset, |offset, ((_, len), range)| {
+            offset - len + range.len()
+        });
+        why
+    })?;
+    let mut out = formatted;
+    for (i, range) in ranges.iter().enumerate() {
+        out = out.replacen(&format!("\"{MARK}{i}\u{0}\""), &text[range.clone()], 1);
+    }
+    Ok(out)
+}
+
+/// The byte ranges of the JSON objects written in `data { }`.
+fn data_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    use pest::Parser;
+    let Ok(pairs) =
+        crate::syntax::grammar::TallyParser::parse(crate::syntax::grammar::Rule::file, text)
+    else {
+        return Vec::new();
+    };
+    pairs
+        .flatten()
+        .filter(|p| p.as_rule() == crate::syntax::grammar::Rule::test_data)
+        .filter_map(|p| {
+            p.into_inner()
+                .find(|inner| inner.as_rule() == crate::syntax::grammar::Rule::json_object)
+        })
+        .map(|json| json.as_span().start()..json.as_span().end())
+        .collect()
+}
+
+/// The canonical layout of a rule file (see the module's comment).
+fn layout(text: &str) -> Result<String, Unformattable> {
+    let mut lines: Vec<Vec<Token>> = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let tokens = tokenize_or_where(line.trim_end_matches(['\n', '\r'])).map_err(|at| {
+            let c = line[at..].chars().next().unwrap_or(' ');
+            Unformattable {
+                offset: start + at,
+                message: format!("the formatter does not know the character `{}` here", c.escape_default()),
+                help: "rule files use letters, digits, the operators of the language, texts in quotes and comments; remove or quote this character".into(),
+            }
+        })?;
+        lines.push(tokens);
+        start += line.len();
+    }
     let mut out: Vec<String> = Vec::new();
     let mut open: Vec<Open> = Vec::new();
     let mut clause: Option<Clause> = None;
@@ -316,7 +418,7 @@ pub fn format(text: &str) -> Option<String> {
             first_in_block = matches!(last, Some(Token::Punct("{")));
         }
     }
-    Some(finish(align_tables(out)))
+    Ok(finish(align_tables(out)))
 }
 
 fn first_text(token: &Token) -> &str {

@@ -8,10 +8,11 @@ use chrono::NaiveDate;
 
 use crate::data::FieldError;
 use crate::data::read::read_record;
+use crate::diagnostic::Diag;
 use crate::eval::designation::DesignationResult;
 use crate::eval::{EvalError, Evaluation};
 use crate::ir::value::{RecordValue, Value};
-use crate::ir::{ExpectTarget, Program, Test, TestInput};
+use crate::ir::{ExpectTarget, KindId, Program, Test, TestInput};
 use crate::source::Span;
 
 /// What one test case found.
@@ -63,6 +64,99 @@ pub fn run(
         .collect()
 }
 
+/// A test's data, read against the input it declares.
+fn read_data(
+    program: &Program,
+    test: &Test,
+    kind: KindId,
+    as_of: NaiveDate,
+) -> Result<Arc<RecordValue>, CaseFailure> {
+    let (text, origin, base) = match &test.data {
+        // Read as rule files are: a regular file, of a bounded size.
+        TestInput::File(path, _) => match crate::source::read_text(path) {
+            Ok(text) => (text, crate::source::display_path(path), None),
+            Err(e) => {
+                return Err(CaseFailure::Rule(EvalError::new(format!(
+                    "cannot read {}: {e}",
+                    crate::source::display_path(path)
+                ))));
+            }
+        },
+        TestInput::Inline(text, span) => (
+            text.clone(),
+            program.sources.get(span.file).name.clone(),
+            Some(*span),
+        ),
+    };
+    read_record(program, kind, &text, as_of).map_err(|errors| {
+        let errors = errors
+            .into_iter()
+            .map(|e| {
+                let span = base.zip(e.offset).map(|(b, o)| {
+                    Span::new(b.file, b.start as usize + o, b.start as usize + o + 1)
+                });
+                (e, span)
+            })
+            .collect();
+        CaseFailure::Data {
+            file: origin,
+            errors,
+        }
+    })
+}
+
+/// The problems of every test's data, found without running the tests: data that is not
+/// JSON or does not fit the input is an error of the rules (`tally check`), not a failed test.
+pub fn data_problems(program: &Program) -> Vec<Diag> {
+    // The date only fills a record's missing evaluation date; it changes no shape.
+    let as_of = crate::stamp::today();
+    let mut diags = Vec::new();
+    for test in &program.tests {
+        let Some(kind) = test.kind else { continue };
+        let data_span = match &test.data {
+            TestInput::File(_, span) | TestInput::Inline(_, span) => *span,
+        };
+        match read_data(program, test, kind, test.date.unwrap_or(as_of)) {
+            Ok(_) => {}
+            Err(CaseFailure::Data { file, errors }) => {
+                for (error, span) in errors {
+                    let path = crate::data::path_text(&error.path);
+                    let at = if path.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" at {path}")
+                    };
+                    let message = match span {
+                        Some(_) => format!("the test's data{at}: {}", error.message),
+                        None => format!("the test's data ({file}){at}: {}", error.message),
+                    };
+                    let mut diag = Diag::error(
+                        crate::diagnostic::Code::BadTestData,
+                        span.unwrap_or(data_span),
+                        message,
+                    )
+                    .label(if span.is_some() { "here" } else { "this data" });
+                    if let Some(help) = &error.help {
+                        diag = diag.help(help.clone());
+                    }
+                    diags.push(diag.also(test.span, "in this test"));
+                }
+            }
+            Err(CaseFailure::Rule(error)) => diags.push(
+                Diag::error(
+                    crate::diagnostic::Code::BadTestData,
+                    data_span,
+                    error.message.clone(),
+                )
+                .label("this data")
+                .help("test data is a JSON file beside the rule file, or JSON written in the test"),
+            ),
+            Err(CaseFailure::Mismatch { .. }) => {}
+        }
+    }
+    diags
+}
+
 fn run_one(
     program: &Program,
     test: &Test,
@@ -76,41 +170,10 @@ fn run_one(
         failures: Vec::new(),
     };
     let Some(kind) = test.kind else { return result };
-    let (text, origin, base) = match &test.data {
-        TestInput::File(path, _) => match std::fs::read_to_string(path) {
-            Ok(text) => (text, crate::source::display_path(path), None),
-            Err(e) => {
-                result
-                    .failures
-                    .push(CaseFailure::Rule(EvalError::new(format!(
-                        "cannot read {}: {e}",
-                        path.display()
-                    ))));
-                return result;
-            }
-        },
-        TestInput::Inline(text, span) => (
-            text.clone(),
-            program.sources.get(span.file).name.clone(),
-            Some(*span),
-        ),
-    };
-    let record = match read_record(program, kind, &text, as_of) {
+    let record = match read_data(program, test, kind, as_of) {
         Ok(record) => record,
-        Err(errors) => {
-            let errors = errors
-                .into_iter()
-                .map(|e| {
-                    let span = base.zip(e.offset).map(|(b, o)| {
-                        Span::new(b.file, b.start as usize + o, b.start as usize + o + 1)
-                    });
-                    (e, span)
-                })
-                .collect();
-            result.failures.push(CaseFailure::Data {
-                file: origin,
-                errors,
-            });
+        Err(failure) => {
+            result.failures.push(failure);
             return result;
         }
     };

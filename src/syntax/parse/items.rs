@@ -194,9 +194,11 @@ fn literal(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Literal> {
 /// A number as written (`1_000_000`, `812.57`, `-3`), read exactly.
 pub(super) fn number(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Decimal> {
     let text: String = pair.as_str().chars().filter(|&c| c != '_').collect();
+    // At most 28 significant digits, as `ir::value::fits_28_digits` says of every number.
+    let fits = |value: &Decimal| value.normalize().mantissa().unsigned_abs() < 10u128.pow(28);
     match Decimal::from_str_exact(&text) {
-        Ok(value) => Some(value.normalize()),
-        Err(_) => {
+        Ok(value) if fits(&value) => Some(value.normalize()),
+        _ => {
             cx.diags.push(
                 Diag::error(
                     Code::NumberTooLarge,
@@ -214,9 +216,13 @@ pub(super) fn number(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Dec
 /// `20%` is 0.2.
 pub(super) fn percent(cx: &mut Converter<'_>, pair: &Pair<'_, Rule>) -> Option<Decimal> {
     let text = pair.as_str().trim_end_matches('%');
+    // Divided by 100 exactly: two places more, within 28.
+    let exact = |value: &Decimal| {
+        value.scale() + 2 <= 28 && value.normalize().mantissa().unsigned_abs() < 10u128.pow(28)
+    };
     match Decimal::from_str_exact(text) {
-        Ok(value) => Some((value / Decimal::ONE_HUNDRED).normalize()),
-        Err(_) => {
+        Ok(value) if exact(&value) => Some((value / Decimal::ONE_HUNDRED).normalize()),
+        _ => {
             cx.diags.push(
                 Diag::error(
                     Code::NumberTooLarge,
