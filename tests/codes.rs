@@ -1,9 +1,9 @@
 //! Every diagnostic code has a page in `docs/diagnostics.md` that `tally check --explain`
 //! prints, and each page's example really produces its code.
 
-use std::process::Command;
-
 use tally::diagnostic::{Code, Diags};
+
+use crate::support::Test;
 
 /// Codes that come from the command line, the file system or the data, not from the text of a
 /// rule file: their pages show a command instead of a rule file.
@@ -97,19 +97,15 @@ fn every_page_is_of_a_code() {
 
 #[test]
 fn check_explain_prints_the_page() {
-    let run = |code: &str| {
-        Command::new(env!("CARGO_BIN_EXE_tally"))
-            .args(["check", "--explain", code])
-            .output()
-            .expect("tally runs")
-    };
-    let output = run("arity");
-    assert_eq!(output.status.code(), Some(0));
     let page = Code::Arity.page().expect("a page");
-    assert_eq!(String::from_utf8_lossy(&output.stdout), format!("{page}\n"));
-
-    let output = run("unknwn-name");
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("did you mean `unknown-name`?"), "{stderr}");
+    Test::new("explain-code")
+        .args(["check", "--explain", "arity"])
+        .stdout(&format!("{page}\n"))
+        .run();
+    let ran = Test::new("explain-unknown-code")
+        .args(["check", "--explain", "unknwn-name"])
+        .status(2)
+        .stderr_has("did you mean `unknown-name`?")
+        .run();
+    assert!(ran.stdout.is_empty(), "{}", ran.stdout);
 }

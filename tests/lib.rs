@@ -2,6 +2,7 @@
 
 mod bad_data;
 mod check;
+mod checker;
 mod cli;
 mod codes;
 mod diagnostics;
@@ -10,11 +11,13 @@ mod doc;
 mod explain;
 mod fmt;
 mod lsp;
+mod mistakes;
 mod nesting;
 mod partners;
 mod readme;
 mod rules;
 mod scenarios;
+mod serve;
 mod service;
 mod stamp;
 mod support;

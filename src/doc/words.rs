@@ -235,7 +235,7 @@ impl<'p> Words<'p> {
 
 fn reads_local(expr: &Expr) -> bool {
     let mut found = false;
-    crate::analysis::ranges::visit(expr, &mut |e| found |= matches!(e, Expr::Local(_)));
+    expr.walk(&mut |e| found |= matches!(e, Expr::Local(_)));
     found
 }
 

@@ -266,7 +266,7 @@ fn first_call(expr: &Expr) -> Option<&Expr> {
             continue;
         }
         let mut kids = Vec::new();
-        crate::analysis::ranges::children(e, &mut kids);
+        e.children_into(&mut kids);
         stack.extend(kids.into_iter().rev());
     }
     found
@@ -428,9 +428,7 @@ pub fn elements(
         }
         Expr::Global(_) | Expr::Const(_) | Expr::Local(_) => Ok(Vec::new()),
         other => {
-            let mut children = Vec::new();
-            crate::analysis::ranges::children(other, &mut children);
-            for child in children {
+            for child in other.children() {
                 let found = elements(program, texts, ev, child)?;
                 if !found.is_empty() {
                     return Ok(found);

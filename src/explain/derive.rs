@@ -98,7 +98,7 @@ impl<'a, 'p> Deriver<'a, 'p> {
             }
             other => {
                 let mut kids = Vec::new();
-                crate::analysis::ranges::children(other, &mut kids);
+                other.children_into(&mut kids);
                 for kid in kids {
                     self.walk(ev, kid, scope, out)?;
                 }
@@ -291,7 +291,7 @@ pub(super) fn walks_directly(expr: &Expr) -> bool {
         match e {
             Expr::Filter { .. } | Expr::Binder { .. } => return true,
             Expr::CallFn { .. } | Expr::Global(_) => {}
-            other => crate::analysis::ranges::children(other, &mut stack),
+            other => other.children_into(&mut stack),
         }
     }
     false

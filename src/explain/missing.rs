@@ -10,7 +10,6 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::Num;
-use crate::analysis::ranges::visit;
 use crate::eval::designation::DesignationResult;
 use crate::eval::{EvalError, Evaluation};
 use crate::ir::builtins::Builtin;
@@ -255,7 +254,7 @@ fn closure(program: &Program, root: GlobalId, deep: bool) -> (HashSet<GlobalId>,
         work.extend(variants.iter().map(|v| &v.value.expr));
     }
     while let Some(expr) = work.pop() {
-        visit(expr, &mut |e| match e {
+        expr.walk(&mut |e| match e {
             Expr::Global(id) if globals.insert(*id) && deep => {
                 if let GlobalDef::Let(variants) = &program.global(*id).def {
                     work.extend(variants.iter().map(|v| &v.value.expr));
@@ -460,7 +459,7 @@ fn candidates(program: &Program, d: &Designation, texts: &Texts<'_>) -> Vec<Cand
 fn counted_lists(program: &Program, globals: &[GlobalId], points: &Expr) -> Vec<GlobalId> {
     let mut out = Vec::new();
     let mut look = |expr: &Expr| {
-        visit(expr, &mut |e| {
+        expr.walk(&mut |e| {
             if let Expr::Call {
                 builtin: Builtin::Count,
                 args,
@@ -498,7 +497,7 @@ fn reached<'p>(program: &'p Program, roots: Vec<(&'p Expr, Vec<Option<Arg>>)>) -
     let mut work = roots;
     while let Some((expr, params)) = work.pop() {
         let mut next = Vec::new();
-        visit(expr, &mut |node| match node {
+        expr.walk(&mut |node| match node {
             Expr::Global(id) if !globals.contains(id) => {
                 globals.push(*id);
                 if let GlobalDef::Let(variants) = &program.global(*id).def {
@@ -547,7 +546,7 @@ fn related(a: &Candidate, b: &Candidate) -> bool {
 /// The named values an expression reads directly or through the functions it calls.
 fn globals_in(program: &Program, expr: &Expr) -> Vec<GlobalId> {
     let mut out = Vec::new();
-    visit(expr, &mut |e| match e {
+    expr.walk(&mut |e| match e {
         Expr::Global(id) => out.push(*id),
         Expr::CallFn { function, .. } => {
             out.extend(globals_in(program, &program.function(*function).body.expr))

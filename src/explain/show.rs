@@ -31,7 +31,7 @@ impl Scope {
             Scope::Loop => return false,
         };
         let mut fixed = true;
-        crate::analysis::ranges::visit(expr, &mut |e| {
+        expr.walk(&mut |e| {
             if matches!(e, Expr::Local(slot) if *slot >= params) {
                 fixed = false;
             }
