@@ -183,6 +183,7 @@ fn nested_calls_are_bounded_once_per_argument_range() {
     Test::new("nested-calls")
         .file("nested.tally", &text)
         .args(["check", "nested.tally"])
+        // An unreachable maximum is a warning (docs/reviewing-changes.md).
         .status(0)
         .stderr_has("its points are at most 1073741824")
         .run();

@@ -70,27 +70,30 @@ function outputSummary(result) {
   return parts.join(", ");
 }
 
-/// A record's explanation: per designation, each subcategory with the rule behind it, and
-/// what is missing.
+/// A record's explanation: per designation the points of each subcategory and what is
+/// missing, then the derivation: each value once, after the values it reads.
 export function renderExplanation(pane, name, e) {
-  const blocks = [el("h2", {}, `${e.name ?? e.id ?? name}${e.date ? ` on ${e.date}` : ""}`)];
+  const blocks = [el("h2", {}, `${e.name ?? e.id ?? name}${e.as_of ? ` on ${e.as_of}` : ""}`)];
   for (const d of e.designations) {
     const section = el("details", { open: "", class: "designation", "data-testid": "explained-designation" }, [
       el("summary", {}, `${d.designation}: ${d.total} of ${d.max ?? "?"} (needs ${d.threshold ?? "?"}) — ${d.attained ? "attained" : "not attained"}`),
     ]);
-    if (d.path) section.append(node(d.path));
+    if (d.path) section.append(el("div", {}, `path: ${d.path.value}${d.path.reason ? `, as ${d.path.reason}` : ""}`));
     for (const s of d.subcategories) {
-      section.append(el("details", { class: "subcategory" }, [
-        el("summary", {}, `${s.category} › ${s.name}: ${s.points} of ${s.max}`),
+      section.append(el("div", { class: "subcategory" }, [
+        `${s.category} › ${s.name}: ${s.points} of ${s.max} = `, el("code", {}, s.step),
         s.source ? el("div", { class: "source" }, `source: ${s.source}`) : null,
-        node(s.rule),
       ]));
     }
     if (d.unmet.length) section.append(el("div", { class: "unmet" }, `unmet: ${d.unmet.join("; ")}`));
     if (d.missing) section.append(missing(d.missing));
     blocks.push(section);
   }
-  for (const output of e.outputs) blocks.push(node(output));
+  for (const o of e.outputs) blocks.push(el("div", {}, [el("code", {}, o.field), ` = ${JSON.stringify(o.value)}`]));
+  for (const section of e.sections) {
+    blocks.push(el("h3", {}, section.title));
+    for (const step of section.steps) blocks.push(node(step));
+  }
   pane.replaceChildren(...blocks);
 }
 
@@ -98,15 +101,17 @@ function missing(m) {
   const items = [];
   if (m.points_short) items.push(el("div", {}, `points short: ${m.points_short}`));
   if (m.subcategories_at_zero.length) items.push(el("div", {}, `at 0: ${m.subcategories_at_zero.join(", ")}`));
-  const moves = (list) => el("ul", {}, list.map((mv) => el("li", {}, `${mv.subcategory}: ${mv.value} ${mv.from} → ${mv.to} (${mv.gain})`)));
+  const moves = (list) => el("ul", {}, list.map((mv) => el("li", {}, `${mv.value} ${mv.from} → ${mv.to}: ${mv.raises.map((r) => `+${r.points} ${r.subcategory}`).join(", ")}`)));
+  if (m.moves.length) items.push(el("div", {}, "what would raise it:"), moves(m.moves));
   if (m.plan.length) items.push(el("div", {}, m.plan_attains ? "what would attain it:" : "the closest found:"), moves(m.plan));
   return el("div", { class: "missing", "data-testid": "missing" }, [el("strong", {}, "What is missing"), ...items]);
 }
 
 function node(n) {
   const children = [
-    el("summary", {}, [el("code", {}, n.name), ` = ${n.value}`, n.at ? el("span", { class: "at" }, `  ${n.at}`) : null]),
+    el("summary", {}, [el("code", {}, n.name), ` = ${n.shown}`, n.at ? el("span", { class: "at" }, `  ${n.at}`) : null]),
   ];
+  if (n.function) children.push(el("pre", { class: "formula" }, `${n.function}\n${n.arguments.map((a) => `with ${a}`).join("\n")}`));
   if (n.formula) children.push(el("pre", { class: "formula" }, n.formula));
   if (n.computed) children.push(el("pre", { class: "computed" }, n.computed));
   for (const s of n.sources) children.push(el("div", { class: "source" }, `source: ${s}`));
@@ -115,7 +120,6 @@ function node(n) {
     children.push(el("ul", { class: "elements" }, n.elements.map((x) =>
       el("li", { class: x.kept ? "kept" : "dropped" }, `${x.kept ? "✓" : "✗"} ${x.element}: ${x.why}`))));
   }
-  for (const c of n.children) children.push(node(c));
   return el("details", { class: "node" }, children);
 }
 
@@ -127,20 +131,27 @@ export function renderImpact(pane, diff, edited) {
   }
   const blocks = [el("p", {}, `Over ${diff.records} record${diff.records === 1 ? "" : "s"}, against the rules in force:`)];
   let changes = 0;
-  for (const f of diff.failures) {
+  const failures = [
+    [diff.failures.new_only, "fails with the edit"],
+    [diff.failures.old_only, "fails with the rules in force only"],
+    [diff.failures.both, "fails with both"],
+  ];
+  for (const [group, what] of failures) {
+    if (!group.count) continue;
     changes++;
-    blocks.push(el("div", { class: "error" }, `${f.id}: ${f.new_ok ? "fails with the rules in force only" : f.old_ok ? "fails with the edit" : "fails with both"}`));
+    blocks.push(el("div", { class: "error" }, `${group.ids.join(", ")}${group.count > group.ids.length ? ` and ${group.count - group.ids.length} more` : ""}: ${what}`));
   }
+  const ids = (g) => `${g.ids.join(", ")}${g.count > g.ids.length ? ` and ${g.count - g.ids.length} more` : ""}`;
   for (const d of diff.designations) {
-    const moved = d.gained.length || d.lost.length || d.path_changes.length || d.largest.length;
+    const moved = d.gained.count || d.lost.count || d.path_changes.length || d.changed.count;
     if (!moved) continue;
     changes++;
     const section = el("div", { class: "impact-designation", "data-testid": "impact-designation" }, [
       el("h3", {}, `${d.designation}: attained ${d.attained_before} → ${d.attained_after}`),
     ]);
-    if (d.gained.length) section.append(el("div", { class: "gained", "data-testid": "impact-gained" }, `gain it: ${d.gained.join(", ")}`));
-    if (d.lost.length) section.append(el("div", { class: "lost", "data-testid": "impact-lost" }, `lose it: ${d.lost.join(", ")}`));
-    for (const p of d.path_changes) section.append(el("div", {}, `path: ${p.id} ${p.before} → ${p.after}`));
+    if (d.gained.count) section.append(el("div", { class: "gained", "data-testid": "impact-gained" }, `gain it: ${ids(d.gained)}`));
+    if (d.lost.count) section.append(el("div", { class: "lost", "data-testid": "impact-lost" }, `lose it: ${ids(d.lost)}`));
+    for (const p of d.path_changes) section.append(el("div", {}, `path ${p.before} → ${p.after}: ${ids(p.records)}`));
     if (d.largest.length) {
       section.append(el("table", { class: "largest" }, [
         el("tr", {}, [el("th", {}, "record"), el("th", {}, "total"), el("th", {}, "change"), el("th", {}, "mostly")]),
@@ -152,10 +163,10 @@ export function renderImpact(pane, diff, edited) {
     }
     blocks.push(section);
   }
-  for (const o of diff.outputs.filter((x) => x.changed > 0)) {
+  for (const o of diff.outputs.filter((x) => x.changed.count > 0)) {
     changes++;
     blocks.push(el("div", { class: "impact-output", "data-testid": "impact-output" }, [
-      el("h3", {}, `${o.field}: ${o.changed} changed, total ${o.sum_before} → ${o.sum_after}`),
+      el("h3", {}, `${o.field}: ${o.changed.count} changed, total ${o.sum_before} → ${o.sum_after}`),
       el("ul", {}, o.largest.map((c) => el("li", {}, `${c.id}: ${c.before} → ${c.after} (${signed(c.change)})`))),
     ]));
   }
@@ -163,7 +174,7 @@ export function renderImpact(pane, diff, edited) {
   pane.replaceChildren(...blocks);
 }
 
-const signed = (n) => (typeof n === "string" && !n.startsWith("-") && n !== "0" ? `+${n}` : String(n));
+const signed = (n) => (Number(n) > 0 ? `+${n}` : String(n));
 
 export function renderTests(pane, answer) {
   pane.replaceChildren(
