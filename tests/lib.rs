@@ -11,6 +11,7 @@ mod doc;
 mod explain;
 mod fmt;
 mod lsp;
+mod mistakes;
 mod nesting;
 mod partners;
 mod readme;
