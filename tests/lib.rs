@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per stage.
 
+mod architecture;
 mod bad_data;
 mod check;
 mod checker;
@@ -9,6 +10,7 @@ mod diagnostics;
 mod diff;
 mod doc;
 mod explain;
+mod fast_paths;
 mod fmt;
 mod lsp;
 mod mistakes;

@@ -313,7 +313,7 @@ async fn the_studio_previews_an_unsaved_edit_and_saves_only_with_allow_edit() {
     assert_eq!(preview["results"].as_array().map(Vec::len), Some(3));
     let data_ai = &preview["impact"]["designations"][0];
     assert_eq!(data_ai["designation"], "Data & AI (Azure)");
-    assert_eq!(data_ai["gained"], serde_json::json!(["P-0001"]));
+    assert_eq!(data_ai["gained"]["ids"], serde_json::json!(["P-0001"]));
 
     let request = serde_json::json!({ "path": "rules/azure/common.tally", "text": lower });
     let (status, _, _) = send(&state, "POST", "/v1/studio/save", request.to_string(), None).await;

@@ -201,9 +201,12 @@ fn points(
         reaches |= r.hi.is_none_or(|hi| hi >= sub.max);
         best = best.union(r);
     }
+    // A warning: a maximum above what the points reach scores every partner correctly, and a
+    // plain policy change (fewer points per deployment) must not wait for the maximum to be
+    // edited too (docs/reviewing-changes.md).
     if !reaches {
         diags.push(
-            Diag::error(
+            Diag::warning(
                 Code::MaxUnreachable,
                 sub.max_span,
                 format!(

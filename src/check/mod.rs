@@ -94,6 +94,20 @@ pub struct Rejected {
 /// Checks loaded rule files. Returns the program and its warnings, or every problem found.
 /// `earlier` are problems found while loading, reported together with the checker's.
 pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Rejected> {
+    check_with(loaded, earlier, true)
+}
+
+/// [`check`] without computing anything once per record (`memo`): the plain program, which
+/// gives the same results and errors, more slowly. For the tests that show it does.
+pub fn check_plain(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Rejected> {
+    check_with(loaded, earlier, false)
+}
+
+fn check_with(
+    loaded: Loaded,
+    earlier: Diags,
+    memoize: bool,
+) -> Result<(Program, Vec<Diag>), Rejected> {
     let mut checker = Checker::new(&loaded);
     checker.run();
     let Checker {
@@ -120,7 +134,9 @@ pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Rej
     let ok = !diags.has_errors();
     let sorted = diags.sorted();
     if ok {
-        memo::memoize(&mut program);
+        if memoize {
+            memo::memoize(&mut program);
+        }
         program.roots = loaded.roots.clone();
         program.sources = loaded.sources;
         Ok((program, sorted))

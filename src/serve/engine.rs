@@ -270,7 +270,9 @@ pub fn impact(old: &Rules, new: &Rules, records: &[RawRecord], as_of: NaiveDate)
             }
         })
         .collect();
-    serde_json::to_value(crate::diff::compare(&pairs)).unwrap_or_default()
+    // The studio lists every sample that changes: samples are few, unlike a CI batch.
+    let limit = pairs.len();
+    serde_json::to_value(crate::diff::compare(pairs, limit)).unwrap_or_default()
 }
 
 /// The outcome of each test case written next to the rules, as `tally test` reports them.

@@ -14,6 +14,7 @@ mod lines;
 mod load;
 mod navigate;
 mod symbols;
+mod uses;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -86,7 +87,7 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// The rule files under `root` (a folder, searched as `tally check` does, or one file).
+    /// The rule files under `root`: a folder (and its subfolders, four deep at most) or one file.
     pub fn new(root: impl AsRef<Path>) -> Workspace {
         let root = absolute(root.as_ref());
         let mut workspace = Workspace {

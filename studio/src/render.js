@@ -70,27 +70,35 @@ function outputSummary(result) {
   return parts.join(", ");
 }
 
-/// A record's explanation: per designation, each subcategory with the rule behind it, and
-/// what is missing.
+/// A record's explanation: per designation, each subcategory with the steps behind it (as
+/// `tally explain --format json` gives them: steps by name, each with what it reads), and what
+/// is missing.
 export function renderExplanation(pane, name, e) {
+  const steps = new Map();
+  for (const section of e.sections ?? []) for (const st of section.steps) steps.set(st.name, st);
   const blocks = [el("h2", {}, `${e.name ?? e.id ?? name}${e.date ? ` on ${e.date}` : ""}`)];
   for (const d of e.designations) {
     const section = el("details", { open: "", class: "designation", "data-testid": "explained-designation" }, [
       el("summary", {}, `${d.designation}: ${d.total} of ${d.max ?? "?"} (needs ${d.threshold ?? "?"}) — ${d.attained ? "attained" : "not attained"}`),
     ]);
-    if (d.path) section.append(node(d.path));
-    for (const s of d.subcategories) {
+    if (d.path) section.append(el("div", {}, `path: ${d.path.value}${d.path.reason ? ` because ${d.path.reason}` : ""}`));
+    for (const sub of d.subcategories) {
       section.append(el("details", { class: "subcategory" }, [
-        el("summary", {}, `${s.category} › ${s.name}: ${s.points} of ${s.max}`),
-        s.source ? el("div", { class: "source" }, `source: ${s.source}`) : null,
-        node(s.rule),
+        el("summary", {}, `${sub.category} › ${sub.name}: ${sub.points} of ${sub.max}`),
+        sub.source ? el("div", { class: "source" }, `source: ${sub.source}`) : null,
+        step(steps, sub.step, new Set()),
       ]));
     }
     if (d.unmet.length) section.append(el("div", { class: "unmet" }, `unmet: ${d.unmet.join("; ")}`));
     if (d.missing) section.append(missing(d.missing));
     blocks.push(section);
   }
-  for (const output of e.outputs) blocks.push(node(output));
+  for (const output of e.outputs ?? []) {
+    blocks.push(el("details", { class: "node" }, [
+      el("summary", {}, [el("code", {}, output.field), ` = ${JSON.stringify(output.value)}`]),
+      step(steps, output.step, new Set()),
+    ]));
+  }
   pane.replaceChildren(...blocks);
 }
 
@@ -98,24 +106,30 @@ function missing(m) {
   const items = [];
   if (m.points_short) items.push(el("div", {}, `points short: ${m.points_short}`));
   if (m.subcategories_at_zero.length) items.push(el("div", {}, `at 0: ${m.subcategories_at_zero.join(", ")}`));
-  const moves = (list) => el("ul", {}, list.map((mv) => el("li", {}, `${mv.subcategory}: ${mv.value} ${mv.from} → ${mv.to} (${mv.gain})`)));
-  if (m.plan.length) items.push(el("div", {}, m.plan_attains ? "what would attain it:" : "the closest found:"), moves(m.plan));
+  const moves = (list) => el("ul", {}, list.map((mv) => el("li", {}, `${mv.subcategory}: ${mv.value} ${mv.from} → ${mv.to} (+${mv.gain})`)));
+  if (m.plan?.length) items.push(el("div", {}, m.plan_attains ? "what would attain it:" : "the closest found:"), moves(m.plan));
+  else if (m.moves?.length) items.push(el("div", {}, "what would raise it:"), moves(m.moves));
   return el("div", { class: "missing", "data-testid": "missing" }, [el("strong", {}, "What is missing"), ...items]);
 }
 
-function node(n) {
+/// A step of the derivation, and the steps it reads (each shown once on a branch).
+function step(steps, name, seen) {
+  const st = steps.get(name);
+  if (!st) return null;
   const children = [
-    el("summary", {}, [el("code", {}, n.name), ` = ${n.value}`, n.at ? el("span", { class: "at" }, `  ${n.at}`) : null]),
+    el("summary", {}, [el("code", {}, st.name), ` = ${st.shown}`, st.at ? el("span", { class: "at" }, `  ${st.at}`) : null]),
   ];
-  if (n.formula) children.push(el("pre", { class: "formula" }, n.formula));
-  if (n.computed) children.push(el("pre", { class: "computed" }, n.computed));
-  for (const s of n.sources) children.push(el("div", { class: "source" }, `source: ${s}`));
-  for (const a of n.assumptions) children.push(el("div", { class: "assumption" }, `assumption: ${a}`));
-  if (n.elements.length) {
-    children.push(el("ul", { class: "elements" }, n.elements.map((x) =>
+  if (st.from_data) children.push(el("div", { class: "source" }, "from the data"));
+  if (st.formula) children.push(el("pre", { class: "formula" }, st.formula));
+  if (st.computed) children.push(el("pre", { class: "computed" }, st.computed));
+  for (const s of st.sources) children.push(el("div", { class: "source" }, `source: ${s}`));
+  for (const a of st.assumptions) children.push(el("div", { class: "assumption" }, `assumption: ${a}`));
+  if (st.elements.length) {
+    children.push(el("ul", { class: "elements" }, st.elements.map((x) =>
       el("li", { class: x.kept ? "kept" : "dropped" }, `${x.kept ? "✓" : "✗"} ${x.element}: ${x.why}`))));
   }
-  for (const c of n.children) children.push(node(c));
+  const inner = new Set(seen).add(name);
+  for (const read of st.reads) if (!inner.has(read.name)) children.push(step(steps, read.name, inner));
   return el("details", { class: "node" }, children);
 }
 
@@ -127,20 +141,27 @@ export function renderImpact(pane, diff, edited) {
   }
   const blocks = [el("p", {}, `Over ${diff.records} record${diff.records === 1 ? "" : "s"}, against the rules in force:`)];
   let changes = 0;
-  for (const f of diff.failures) {
+  const ids = (group) => `${group.ids.join(", ")}${group.count > group.ids.length ? ` and ${group.count - group.ids.length} more` : ""}`;
+  const failures = [
+    [diff.failures.new_only, "fail with the edit only"],
+    [diff.failures.old_only, "fail with the rules in force only"],
+    [diff.failures.both, "fail with both"],
+  ];
+  for (const [group, why] of failures) {
+    if (!group.count) continue;
     changes++;
-    blocks.push(el("div", { class: "error" }, `${f.id}: ${f.new_ok ? "fails with the rules in force only" : f.old_ok ? "fails with the edit" : "fails with both"}`));
+    blocks.push(el("div", { class: "error" }, `${ids(group)}: ${why}`));
   }
   for (const d of diff.designations) {
-    const moved = d.gained.length || d.lost.length || d.path_changes.length || d.largest.length;
+    const moved = d.gained.count || d.lost.count || d.path_changes.length || d.largest.length;
     if (!moved) continue;
     changes++;
     const section = el("div", { class: "impact-designation", "data-testid": "impact-designation" }, [
       el("h3", {}, `${d.designation}: attained ${d.attained_before} → ${d.attained_after}`),
     ]);
-    if (d.gained.length) section.append(el("div", { class: "gained", "data-testid": "impact-gained" }, `gain it: ${d.gained.join(", ")}`));
-    if (d.lost.length) section.append(el("div", { class: "lost", "data-testid": "impact-lost" }, `lose it: ${d.lost.join(", ")}`));
-    for (const p of d.path_changes) section.append(el("div", {}, `path: ${p.id} ${p.before} → ${p.after}`));
+    if (d.gained.count) section.append(el("div", { class: "gained", "data-testid": "impact-gained" }, `gain it: ${ids(d.gained)}`));
+    if (d.lost.count) section.append(el("div", { class: "lost", "data-testid": "impact-lost" }, `lose it: ${ids(d.lost)}`));
+    for (const p of d.path_changes) section.append(el("div", {}, `path ${p.before} → ${p.after}: ${ids(p.records)}`));
     if (d.largest.length) {
       section.append(el("table", { class: "largest" }, [
         el("tr", {}, [el("th", {}, "record"), el("th", {}, "total"), el("th", {}, "change"), el("th", {}, "mostly")]),
@@ -152,10 +173,10 @@ export function renderImpact(pane, diff, edited) {
     }
     blocks.push(section);
   }
-  for (const o of diff.outputs.filter((x) => x.changed > 0)) {
+  for (const o of diff.outputs.filter((x) => x.changed.count > 0)) {
     changes++;
     blocks.push(el("div", { class: "impact-output", "data-testid": "impact-output" }, [
-      el("h3", {}, `${o.field}: ${o.changed} changed, total ${o.sum_before} → ${o.sum_after}`),
+      el("h3", {}, `${o.field}: ${o.changed.count} changed, total ${o.sum_before} → ${o.sum_after}`),
       el("ul", {}, o.largest.map((c) => el("li", {}, `${c.id}: ${c.before} → ${c.after} (${signed(c.change)})`))),
     ]));
   }
@@ -163,7 +184,7 @@ export function renderImpact(pane, diff, edited) {
   pane.replaceChildren(...blocks);
 }
 
-const signed = (n) => (typeof n === "string" && !n.startsWith("-") && n !== "0" ? `+${n}` : String(n));
+const signed = (n) => (Number(n) > 0 ? `+${n}` : String(n));
 
 export function renderTests(pane, answer) {
   pane.replaceChildren(

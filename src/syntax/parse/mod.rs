@@ -33,7 +33,8 @@ pub fn parse_files(files: &[(FileId, &str)]) -> Vec<(ast::File, Diags)> {
         .collect()
 }
 
-/// Parses one file on a stack big enough for it: this thread's, or a thread of its own.
+/// Parses one file on a stack big enough for it: this thread's, one grown for it, or a
+/// thread of its own.
 ///
 /// pest descends once per level of nesting, and tally builds it without its stack probe (a
 /// probe on every rule it enters cost a fifth of all parse time). Running out of stack is made
@@ -49,6 +50,10 @@ fn parse_one(id: FileId, text: &str) -> (ast::File, Diags) {
     let need = stack_for(text);
     if stacker::remaining_stack().is_some_and(|left| left >= need) {
         return parse();
+    }
+    if need <= GROWN_STACK_MAX {
+        // A stack of that size for this parse, on this thread: far cheaper than a thread.
+        return stacker::grow(need, parse);
     }
     on_own_thread(need, parse).unwrap_or_else(|reason| {
         let mut diags = Diags::default();
@@ -69,6 +74,10 @@ const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) {
 } else {
     2 * 1024
 };
+
+/// The largest stack grown on the current thread; a text that needs more (hundreds of KB of
+/// rule text) gets a thread of its own, whose failure to start is reported, not a panic.
+const GROWN_STACK_MAX: usize = 256 * 1024 * 1024;
 
 /// Stack for everything that is not nesting: the parse of one item, the conversion, errors.
 const BASE_STACK: usize = 2 * 1024 * 1024;
