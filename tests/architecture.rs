@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::support::files;
 
 /// Each top-level module and its layer; a module may use modules of lower layers only.
-const LAYERS: [(&str, u8); 22] = [
+const LAYERS: [(&str, u8); 23] = [
     ("source", 0),
     ("diagnostic", 1),
     ("stamp", 1),
@@ -26,6 +26,7 @@ const LAYERS: [(&str, u8); 22] = [
     ("service", 10),
     ("lsp", 11),
     ("cli", 12),
+    ("serve", 13),
     ("lib", 13),
     ("main", 13),
     ("bin", 13),
