@@ -234,9 +234,7 @@ impl<'p> Words<'p> {
 }
 
 fn reads_local(expr: &Expr) -> bool {
-    let mut found = false;
-    expr.walk(&mut |e| found |= matches!(e, Expr::Local(_)));
-    found
+    expr.find(|e| matches!(e, Expr::Local(_))).is_some()
 }
 
 /// `net_customer_adds` as "net customer adds".

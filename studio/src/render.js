@@ -70,29 +70,34 @@ function outputSummary(result) {
   return parts.join(", ");
 }
 
-/// A record's explanation: per designation the points of each subcategory and what is
-/// missing, then the derivation: each value once, after the values it reads.
+/// A record's explanation: per designation, each subcategory with the steps behind it (as
+/// `tally explain --format json` gives them: steps by name, each with what it reads), and what
+/// is missing.
 export function renderExplanation(pane, name, e) {
-  const blocks = [el("h2", {}, `${e.name ?? e.id ?? name}${e.as_of ? ` on ${e.as_of}` : ""}`)];
+  const steps = new Map();
+  for (const section of e.sections ?? []) for (const st of section.steps) steps.set(st.name, st);
+  const blocks = [el("h2", {}, `${e.name ?? e.id ?? name}${e.date ? ` on ${e.date}` : ""}`)];
   for (const d of e.designations) {
     const section = el("details", { open: "", class: "designation", "data-testid": "explained-designation" }, [
       el("summary", {}, `${d.designation}: ${d.total} of ${d.max ?? "?"} (needs ${d.threshold ?? "?"}) — ${d.attained ? "attained" : "not attained"}`),
     ]);
-    if (d.path) section.append(el("div", {}, `path: ${d.path.value}${d.path.reason ? `, as ${d.path.reason}` : ""}`));
-    for (const s of d.subcategories) {
-      section.append(el("div", { class: "subcategory" }, [
-        `${s.category} › ${s.name}: ${s.points} of ${s.max} = `, el("code", {}, s.step),
-        s.source ? el("div", { class: "source" }, `source: ${s.source}`) : null,
+    if (d.path) section.append(el("div", {}, `path: ${d.path.value}${d.path.reason ? ` because ${d.path.reason}` : ""}`));
+    for (const sub of d.subcategories) {
+      section.append(el("details", { class: "subcategory" }, [
+        el("summary", {}, `${sub.category} › ${sub.name}: ${sub.points} of ${sub.max}`),
+        sub.source ? el("div", { class: "source" }, `source: ${sub.source}`) : null,
+        step(steps, sub.step, new Set()),
       ]));
     }
     if (d.unmet.length) section.append(el("div", { class: "unmet" }, `unmet: ${d.unmet.join("; ")}`));
     if (d.missing) section.append(missing(d.missing));
     blocks.push(section);
   }
-  for (const o of e.outputs) blocks.push(el("div", {}, [el("code", {}, o.field), ` = ${JSON.stringify(o.value)}`]));
-  for (const section of e.sections) {
-    blocks.push(el("h3", {}, section.title));
-    for (const step of section.steps) blocks.push(node(step));
+  for (const output of e.outputs ?? []) {
+    blocks.push(el("details", { class: "node" }, [
+      el("summary", {}, [el("code", {}, output.field), ` = ${JSON.stringify(output.value)}`]),
+      step(steps, output.step, new Set()),
+    ]));
   }
   pane.replaceChildren(...blocks);
 }
@@ -101,25 +106,30 @@ function missing(m) {
   const items = [];
   if (m.points_short) items.push(el("div", {}, `points short: ${m.points_short}`));
   if (m.subcategories_at_zero.length) items.push(el("div", {}, `at 0: ${m.subcategories_at_zero.join(", ")}`));
-  const moves = (list) => el("ul", {}, list.map((mv) => el("li", {}, `${mv.value} ${mv.from} → ${mv.to}: ${mv.raises.map((r) => `+${r.points} ${r.subcategory}`).join(", ")}`)));
-  if (m.moves.length) items.push(el("div", {}, "what would raise it:"), moves(m.moves));
-  if (m.plan.length) items.push(el("div", {}, m.plan_attains ? "what would attain it:" : "the closest found:"), moves(m.plan));
+  const moves = (list) => el("ul", {}, list.map((mv) => el("li", {}, `${mv.subcategory}: ${mv.value} ${mv.from} → ${mv.to} (+${mv.gain})`)));
+  if (m.plan?.length) items.push(el("div", {}, m.plan_attains ? "what would attain it:" : "the closest found:"), moves(m.plan));
+  else if (m.moves?.length) items.push(el("div", {}, "what would raise it:"), moves(m.moves));
   return el("div", { class: "missing", "data-testid": "missing" }, [el("strong", {}, "What is missing"), ...items]);
 }
 
-function node(n) {
+/// A step of the derivation, and the steps it reads (each shown once on a branch).
+function step(steps, name, seen) {
+  const st = steps.get(name);
+  if (!st) return null;
   const children = [
-    el("summary", {}, [el("code", {}, n.name), ` = ${n.shown}`, n.at ? el("span", { class: "at" }, `  ${n.at}`) : null]),
+    el("summary", {}, [el("code", {}, st.name), ` = ${st.shown}`, st.at ? el("span", { class: "at" }, `  ${st.at}`) : null]),
   ];
-  if (n.function) children.push(el("pre", { class: "formula" }, `${n.function}\n${n.arguments.map((a) => `with ${a}`).join("\n")}`));
-  if (n.formula) children.push(el("pre", { class: "formula" }, n.formula));
-  if (n.computed) children.push(el("pre", { class: "computed" }, n.computed));
-  for (const s of n.sources) children.push(el("div", { class: "source" }, `source: ${s}`));
-  for (const a of n.assumptions) children.push(el("div", { class: "assumption" }, `assumption: ${a}`));
-  if (n.elements.length) {
-    children.push(el("ul", { class: "elements" }, n.elements.map((x) =>
+  if (st.from_data) children.push(el("div", { class: "source" }, "from the data"));
+  if (st.formula) children.push(el("pre", { class: "formula" }, st.formula));
+  if (st.computed) children.push(el("pre", { class: "computed" }, st.computed));
+  for (const s of st.sources) children.push(el("div", { class: "source" }, `source: ${s}`));
+  for (const a of st.assumptions) children.push(el("div", { class: "assumption" }, `assumption: ${a}`));
+  if (st.elements.length) {
+    children.push(el("ul", { class: "elements" }, st.elements.map((x) =>
       el("li", { class: x.kept ? "kept" : "dropped" }, `${x.kept ? "✓" : "✗"} ${x.element}: ${x.why}`))));
   }
+  const inner = new Set(seen).add(name);
+  for (const read of st.reads) if (!inner.has(read.name)) children.push(step(steps, read.name, inner));
   return el("details", { class: "node" }, children);
 }
 
@@ -131,19 +141,19 @@ export function renderImpact(pane, diff, edited) {
   }
   const blocks = [el("p", {}, `Over ${diff.records} record${diff.records === 1 ? "" : "s"}, against the rules in force:`)];
   let changes = 0;
+  const ids = (group) => `${group.ids.join(", ")}${group.count > group.ids.length ? ` and ${group.count - group.ids.length} more` : ""}`;
   const failures = [
-    [diff.failures.new_only, "fails with the edit"],
-    [diff.failures.old_only, "fails with the rules in force only"],
-    [diff.failures.both, "fails with both"],
+    [diff.failures.new_only, "fail with the edit only"],
+    [diff.failures.old_only, "fail with the rules in force only"],
+    [diff.failures.both, "fail with both"],
   ];
-  for (const [group, what] of failures) {
+  for (const [group, why] of failures) {
     if (!group.count) continue;
     changes++;
-    blocks.push(el("div", { class: "error" }, `${group.ids.join(", ")}${group.count > group.ids.length ? ` and ${group.count - group.ids.length} more` : ""}: ${what}`));
+    blocks.push(el("div", { class: "error" }, `${ids(group)}: ${why}`));
   }
-  const ids = (g) => `${g.ids.join(", ")}${g.count > g.ids.length ? ` and ${g.count - g.ids.length} more` : ""}`;
   for (const d of diff.designations) {
-    const moved = d.gained.count || d.lost.count || d.path_changes.length || d.changed.count;
+    const moved = d.gained.count || d.lost.count || d.path_changes.length || d.largest.length;
     if (!moved) continue;
     changes++;
     const section = el("div", { class: "impact-designation", "data-testid": "impact-designation" }, [
