@@ -163,6 +163,53 @@ pub struct InputKind {
     pub output: Vec<OutputField>,
 }
 
+/// When a designation, category or subcategory is in force: from a day on (`from`, included)
+/// up to a day (`until`, not included). Both open: always.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Period {
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+impl Period {
+    pub fn contains(self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|from| from <= date) && self.until.is_none_or(|until| date < until)
+    }
+
+    /// The days on which it starts or stops being in force.
+    pub fn dates(self) -> impl Iterator<Item = NaiveDate> {
+        self.from.into_iter().chain(self.until)
+    }
+
+    /// How a reader is told when it is in force: `from 2026-07-01`, `before 2026-07-01`,
+    /// `from 2025-07-01 until 2026-07-01`; none when always.
+    pub fn describe(self) -> Option<String> {
+        match (self.from, self.until) {
+            (None, None) => None,
+            (Some(from), None) => Some(format!("from {from}")),
+            (None, Some(until)) => Some(format!("before {until}")),
+            (Some(from), Some(until)) => Some(format!("from {from} until {until}")),
+        }
+    }
+}
+
+/// `max N from DATE`: a maximum that changes on a day. Sorted by date.
+#[derive(Clone, Copy, Debug)]
+pub struct MaxChange {
+    pub from: NaiveDate,
+    pub value: Decimal,
+    pub span: Span,
+}
+
+/// The maximum in force on `date`: the last change made by then, or `base`.
+pub fn max_on(base: Decimal, changes: &[MaxChange], date: NaiveDate) -> Decimal {
+    changes
+        .iter()
+        .rev()
+        .find(|c| c.from <= date)
+        .map_or(base, |c| c.value)
+}
+
 /// Slots of a designation's frame that its `require`s read.
 pub const SLOT_TOTAL: u32 = 0;
 pub const SLOT_THRESHOLD: u32 = 1;
@@ -181,6 +228,10 @@ pub struct Designation {
     pub threshold_span: Option<Span>,
     pub max: Option<Decimal>,
     pub max_span: Option<Span>,
+    /// `max N from DATE` lines, by date.
+    pub max_changes: Vec<MaxChange>,
+    /// When this designation (this version of it) is in force.
+    pub period: Period,
     pub categories: Vec<Category>,
     pub requires: Vec<Require>,
     pub frame: u32,
@@ -194,8 +245,40 @@ pub struct Category {
     pub span: Span,
     pub max: Decimal,
     pub max_span: Span,
+    pub max_changes: Vec<MaxChange>,
+    pub period: Period,
     pub notes: Vec<Note>,
     pub subcategories: Vec<Subcategory>,
+}
+
+impl Category {
+    pub fn max_on(&self, date: NaiveDate) -> Decimal {
+        max_on(self.max, &self.max_changes, date)
+    }
+}
+
+impl Designation {
+    pub fn max_on(&self, date: NaiveDate) -> Option<Decimal> {
+        self.max.map(|base| max_on(base, &self.max_changes, date))
+    }
+
+    /// Every day on which this designation's structure changes: it, a category or a
+    /// subcategory starts or stops, or a maximum changes.
+    pub fn dates(&self) -> Vec<NaiveDate> {
+        let mut dates: Vec<NaiveDate> = self.period.dates().collect();
+        dates.extend(self.max_changes.iter().map(|c| c.from));
+        for c in &self.categories {
+            dates.extend(c.period.dates());
+            dates.extend(c.max_changes.iter().map(|m| m.from));
+            for s in &c.subcategories {
+                dates.extend(s.period.dates());
+                dates.extend(s.max_changes.iter().map(|m| m.from));
+            }
+        }
+        dates.sort();
+        dates.dedup();
+        dates
+    }
 }
 
 #[derive(Debug)]
@@ -204,11 +287,19 @@ pub struct Subcategory {
     pub span: Span,
     pub max: Decimal,
     pub max_span: Span,
+    pub max_changes: Vec<MaxChange>,
+    pub period: Period,
     pub notes: Vec<Note>,
     /// The `source` notes, joined: what the result carries.
     pub source: Option<std::sync::Arc<str>>,
     pub points: Expr,
     pub points_span: Span,
+}
+
+impl Subcategory {
+    pub fn max_on(&self, date: NaiveDate) -> Decimal {
+        max_on(self.max, &self.max_changes, date)
+    }
 }
 
 #[derive(Debug)]
@@ -385,6 +476,10 @@ pub enum Arith {
     DatePlus,
     DateMinus,
     DaysBetween,
+    /// `list + list`: the first list, then the entries of the second it does not have.
+    ListPlus,
+    /// `list - list`: the first list without the entries of the second.
+    ListMinus,
 }
 
 #[derive(Debug)]

@@ -30,13 +30,22 @@ impl Checker<'_> {
 
     pub(super) fn lower_designations(&mut self) {
         let loaded = self.loaded;
+        // Each designation lowered, with its input and when it is written to be in force.
+        let mut written: Vec<(KindId, &str, ast::Period, Span)> = Vec::new();
         for file in &loaded.files {
             for item in &file.items {
                 let Item::Designation(d) = item else { continue };
                 let Some(kind) = self.kind_for(file.id, d.name_span, "designation") else {
                     continue;
                 };
-                if self
+                let undated = |p: &ast::Period| p.from.is_none() && p.until.is_none();
+                let versions = undated(&d.period)
+                    && written
+                        .iter()
+                        .any(|(k, n, p, _)| *k == kind && *n == d.name && !undated(p));
+                if !undated(&d.period) || versions {
+                    // A dated version: when it is in force is worked out below.
+                } else if self
                     .program
                     .kind(kind)
                     .designations
@@ -145,6 +154,23 @@ impl Checker<'_> {
                 self.program.kinds[kind.0 as usize]
                     .designations
                     .push(lowered);
+                written.push((kind, &d.name, d.period, d.name_span));
+            }
+        }
+        self.date_designations(&written);
+    }
+
+    /// When each version of each designation is in force.
+    fn date_designations(&mut self, written: &[(KindId, &str, ast::Period, Span)]) {
+        for k in 0..self.program.kinds.len() {
+            let mine: Vec<(&str, ast::Period, Span)> = written
+                .iter()
+                .filter(|(kind, ..)| kind.0 as usize == k)
+                .map(|(_, name, period, span)| (*name, *period, *span))
+                .collect();
+            let periods = self.periods_by_name("designation", mine);
+            for (d, period) in self.program.kinds[k].designations.iter_mut().zip(periods) {
+                d.period = period;
             }
         }
     }
@@ -229,10 +255,29 @@ impl Checker<'_> {
         });
         let mut categories: Vec<Category> = Vec::new();
         let mut names: Vec<(&str, Span)> = Vec::new();
-        for category in &body.categories {
+        let undated = |p: &ast::Period| p.from.is_none() && p.until.is_none();
+        let category_periods = self.periods_by_name(
+            "category",
+            body.categories
+                .iter()
+                .map(|c| (c.name.as_str(), c.period, c.name_span))
+                .collect(),
+        );
+        let subcategory_periods = self.periods_by_name(
+            "subcategory",
+            body.categories
+                .iter()
+                .flat_map(|c| &c.subcategories)
+                .map(|s| (s.name.as_str(), s.period, s.name_span))
+                .collect(),
+        );
+        let mut subcategory_periods = subcategory_periods.into_iter();
+        for (category, category_period) in body.categories.iter().zip(category_periods) {
             let mut subcategories = Vec::new();
             for sub in &category.subcategories {
-                if let Some((_, first)) = names.iter().find(|(n, _)| *n == sub.name) {
+                let period = subcategory_periods.next().unwrap_or_default();
+                let written_twice = names.iter().find(|(n, _)| *n == sub.name);
+                if let (Some((_, first)), true) = (written_twice, undated(&sub.period)) {
                     self.error(
                         Diag::error(
                             "duplicate-name",
@@ -244,7 +289,9 @@ impl Checker<'_> {
                         .help("each subcategory of a designation has its own name"),
                     );
                 }
-                names.push((&sub.name, sub.name_span));
+                if undated(&sub.period) {
+                    names.push((&sub.name, sub.name_span));
+                }
                 let Some(points) = &sub.points else {
                     self.error(
                         Diag::error(
@@ -270,13 +317,21 @@ impl Checker<'_> {
                     span: sub.name_span,
                     max: sub.max.0,
                     max_span: sub.max.1,
+                    max_changes: super::periods::max_changes(&sub.max_changes, &mut self.diags),
+                    period,
                     notes: sub.notes.clone(),
                     source: (!sources.is_empty()).then(|| Arc::from(sources.join("; "))),
                     points: expr,
                     points_span: points.span,
                 });
             }
-            if categories.iter().any(|c| *c.name == *category.name) {
+            if undated(&category.period)
+                && body
+                    .categories
+                    .iter()
+                    .take_while(|c| !std::ptr::eq(*c, category))
+                    .any(|c| c.name == category.name && undated(&c.period))
+            {
                 self.error(
                     Diag::error(
                         "duplicate-name",
@@ -292,6 +347,8 @@ impl Checker<'_> {
                 span: category.name_span,
                 max: category.max.0,
                 max_span: category.max.1,
+                max_changes: super::periods::max_changes(&category.max_changes, &mut self.diags),
+                period: category_period,
                 notes: category.notes.clone(),
                 subcategories,
             });
@@ -350,6 +407,8 @@ impl Checker<'_> {
             threshold_span: body.threshold.as_ref().map(|t| t.span),
             max: body.max.map(|(m, _)| m),
             max_span: body.max.map(|(_, s)| s),
+            max_changes: super::periods::max_changes(&body.max_changes, &mut self.diags),
+            period: crate::ir::Period::default(),
             categories,
             requires,
             frame: cx.frame,
@@ -358,6 +417,41 @@ impl Checker<'_> {
                 fields: SUBCATEGORY_FIELDS.iter().map(|s| s.to_string()).collect(),
             }),
         }
+    }
+
+    /// The periods in force of things named in order (categories, say): versions of one
+    /// name, dated with `from` and `until`. Undated ones of one name are reported elsewhere.
+    fn periods_by_name(
+        &mut self,
+        what: &str,
+        items: Vec<(&str, ast::Period, Span)>,
+    ) -> Vec<ir::Period> {
+        let mut out = vec![ir::Period::default(); items.len()];
+        let mut done = vec![false; items.len()];
+        for i in 0..items.len() {
+            if done[i] {
+                continue;
+            }
+            let group: Vec<usize> = (i..items.len())
+                .filter(|&j| items[j].0 == items[i].0)
+                .collect();
+            for &j in &group {
+                done[j] = true;
+            }
+            let dated = group
+                .iter()
+                .any(|&j| items[j].1.from.is_some() || items[j].1.until.is_some());
+            if !dated {
+                continue;
+            }
+            let written: Vec<(ast::Period, Span)> =
+                group.iter().map(|&j| (items[j].1, items[j].2)).collect();
+            let periods = super::periods::versions(what, items[i].0, &written, &mut self.diags);
+            for (&j, period) in group.iter().zip(periods) {
+                out[j] = period;
+            }
+        }
+        out
     }
 
     pub(super) fn lower_outputs(&mut self) {

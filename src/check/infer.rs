@@ -47,8 +47,9 @@ impl Checker<'_> {
         };
         let mut variants = Vec::new();
         let mut ty: Option<(Type, Span)> = None;
-        for decl in decls {
+        for (index, decl) in decls.iter().enumerate() {
             let mut cx = Ctx::new(file, Node::Global(id));
+            cx.previous = Some((id, index));
             let (expr, t) = self.lower(&mut cx, &decl.body);
             match &ty {
                 None => ty = Some((t, decl.body.span)),
@@ -85,6 +86,48 @@ impl Checker<'_> {
         global.ty = ty.map_or(Type::Error, |(t, _)| t);
         global.def = GlobalDef::Let(variants);
         self.global_state[id.0 as usize] = State::Done;
+    }
+
+    /// `previous` in version `index` of a dated value: the version before it, as a value of
+    /// its own (computed once per record, whatever the evaluation date).
+    pub(super) fn previous_version(
+        &mut self,
+        id: GlobalId,
+        index: usize,
+        span: Span,
+    ) -> (crate::ir::Expr, Type) {
+        let Some((file, decls)) = self.let_decls.get(&id).cloned() else {
+            return super::lower::error_expr();
+        };
+        let name = decls[index].name.name.clone();
+        if index == 0 || decls[index].from.is_none() {
+            self.error(
+                Diag::error("no-previous", span, format!("there is no version of `{name}` before this one"))
+                    .label("previous of nothing")
+                    .help(format!("`previous` is the version in force before this one's `from` date: write `let {name} = ...` first, then `let {name} from YYYY-MM-DD = previous + [...]`")),
+            );
+            return super::lower::error_expr();
+        }
+        if let Some(&(hidden, ref ty)) = self.previous.get(&(id, index)) {
+            return (crate::ir::Expr::Global(hidden), ty.clone());
+        }
+        let before = decls[index - 1];
+        let mut cx = Ctx::new(file, Node::Global(id));
+        cx.previous = Some((id, index - 1));
+        let (expr, ty) = self.lower(&mut cx, &before.body);
+        let label = match before.from {
+            Some((d, _)) => format!("{name} (from {d})"),
+            None => format!(
+                "{name} (before {})",
+                decls[index]
+                    .from
+                    .map(|(d, _)| d.to_string())
+                    .unwrap_or_default()
+            ),
+        };
+        let hidden = self.hidden_global(&label, before.name.span, ty.clone(), expr, cx.frame);
+        self.previous.insert((id, index), (hidden, ty.clone()));
+        (crate::ir::Expr::Global(hidden), ty)
     }
 
     /// The parameter and result types of a function, inferring its body on first use.

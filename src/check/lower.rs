@@ -34,6 +34,9 @@ pub(super) struct Ctx {
     pub frame: u32,
     /// Who reads what is recorded for the unused-definition lint.
     pub owner: Node,
+    /// In a dated version of a value: the value and the index of the version before it,
+    /// which `previous` names.
+    pub previous: Option<(GlobalId, usize)>,
 }
 
 impl Ctx {
@@ -44,6 +47,7 @@ impl Ctx {
             next_slot: 0,
             frame: 0,
             owner,
+            previous: None,
         }
     }
 
@@ -250,6 +254,15 @@ impl Checker<'_> {
                     }
                 }
                 _ => {}
+            }
+        }
+        if name == "previous" {
+            if let Some((id, index)) = cx.previous {
+                let previous = self.previous_version(id, index, span);
+                if let crate::ir::Expr::Global(hidden) = &previous.0 {
+                    self.uses.add(cx.owner, Node::Global(*hidden));
+                }
+                return previous;
             }
         }
         match self.lookup(cx.file, name) {

@@ -16,6 +16,7 @@ mod lints;
 mod lower;
 mod memo;
 mod operators;
+mod periods;
 pub(crate) mod ranges;
 pub mod reach;
 mod shapes;
@@ -78,6 +79,8 @@ pub(crate) struct Checker<'a> {
     fn_state: Vec<State>,
     /// Which globals and functions each definition reads, for the lints.
     uses: lints::Uses,
+    /// The value `previous` names in each version of a dated value that uses it.
+    previous: FxHashMap<(GlobalId, usize), (GlobalId, Type)>,
 }
 
 /// Rule files that do not check: the errors (and warnings), with the sources to show them.
@@ -131,6 +134,7 @@ impl<'a> Checker<'a> {
             kind_of_file: FxHashMap::default(),
             let_decls: FxHashMap::default(),
             fn_decls: Vec::new(),
+            previous: FxHashMap::default(),
             templates: Vec::new(),
             global_state: Vec::new(),
             fn_state: Vec::new(),

@@ -127,15 +127,22 @@ impl Checker<'_> {
                     Some(("total", _)) => ExpectTarget::Total { designation: index },
                     Some(("path", _)) => ExpectTarget::Path { designation: index },
                     Some((sub, sub_span)) => {
-                        let found = d.categories.iter().enumerate().find_map(|(c, cat)| {
-                            cat.subcategories
-                                .iter()
-                                .position(|s| &*s.name == sub)
-                                .map(|s| (c, s))
-                        });
+                        // In any version of the designation: a subcategory may be new.
+                        let found = designations
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, v)| v.name == d.name)
+                            .find_map(|(i, v)| {
+                                v.categories.iter().enumerate().find_map(|(c, cat)| {
+                                    cat.subcategories
+                                        .iter()
+                                        .position(|s| &*s.name == sub)
+                                        .map(|s| (i, c, s))
+                                })
+                            });
                         match found {
-                            Some((category, subcategory)) => ExpectTarget::Points {
-                                designation: index,
+                            Some((version, category, subcategory)) => ExpectTarget::Points {
+                                designation: version,
                                 category,
                                 subcategory,
                             },

@@ -277,6 +277,18 @@ pub(crate) fn arith(op: Arith, a: &Value, b: &Value) -> Result<Value, EvalError>
         (Arith::DaysBetween, Value::Date(x), Value::Date(y)) => {
             Value::Number(Decimal::from((*x - *y).num_days()))
         }
+        (Arith::ListPlus, Value::List(x), Value::List(y)) => {
+            let mut items: Vec<Value> = x.as_ref().clone();
+            for item in y.iter() {
+                if !items.contains(item) {
+                    items.push(item.clone());
+                }
+            }
+            Value::list(items)
+        }
+        (Arith::ListMinus, Value::List(x), Value::List(y)) => {
+            Value::list(x.iter().filter(|i| !y.contains(i)).cloned().collect())
+        }
         (op, a, b) => unreachable!("the checker allows no {op:?} on {a:?} and {b:?}"),
     })
 }

@@ -136,7 +136,12 @@ impl<'p> Explainer<'p> {
         ev.reasons = true;
         explanation.date = Some(ev.date.to_string());
         explanation.as_of = ev.date.to_string();
-        for d in &input.designations {
+        let date = ev.date;
+        for d in input
+            .designations
+            .iter()
+            .filter(|d| d.period.contains(date))
+        {
             if only.is_some_and(|o| !d.name.to_lowercase().contains(&o.to_lowercase())) {
                 continue;
             }
