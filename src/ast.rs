@@ -221,6 +221,8 @@ pub struct DesignationBody {
 pub struct TemplateDecl {
     pub name: Ident,
     pub params: Vec<Param>,
+    /// A later version of the template of this name, from this day.
+    pub from: Option<(NaiveDate, Span)>,
     pub body: DesignationBody,
     pub span: Span,
 }

@@ -147,6 +147,19 @@ pub struct Function {
     pub ret: Type,
     pub notes: Vec<Note>,
     pub body: Body,
+    /// Versions from later dates (`let f(x: number) from 2026-07-01 = ...`), by date.
+    pub later: Vec<Variant<Body>>,
+}
+
+impl Function {
+    /// The version of the body in force on `date`.
+    pub fn body_on(&self, date: NaiveDate) -> &Body {
+        self.later
+            .iter()
+            .rev()
+            .find(|v| v.from.is_some_and(|from| from <= date))
+            .map_or(&self.body, |v| &v.value)
+    }
 }
 
 /// The data one rule set reads, and what it computes from it.

@@ -30,9 +30,9 @@ impl Checker<'_> {
         let globals = self.program.globals.len();
         let mut nodes: Vec<Node> = Vec::new();
         nodes.resize_with(globals + self.fn_decls.len(), Node::default);
-        for (&id, (file, decls)) in &self.let_decls {
+        for (&id, decls) in &self.let_decls {
             let node = &mut nodes[id.0 as usize];
-            for decl in decls {
+            for (file, decl) in decls {
                 node.nesting =
                     node.nesting
                         .max(self.reads(*file, &decl.body, globals, &mut node.reads));

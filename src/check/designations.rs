@@ -72,10 +72,13 @@ impl Checker<'_> {
                     self.error(diag);
                     continue;
                 }
-                let lowered = match &d.form {
+                let lowered: Vec<(ir::Designation, ast::Period)> = match &d.form {
                     DesignationForm::Written(body) => {
                         let mut cx = Ctx::new(file.id, Node::Root);
-                        self.designation_body(&mut cx, d, body, Vec::new(), Vec::new())
+                        vec![(
+                            self.designation_body(&mut cx, d, body, Vec::new(), Vec::new()),
+                            d.period,
+                        )]
                     }
                     DesignationForm::FromTemplate {
                         template,
@@ -83,78 +86,116 @@ impl Checker<'_> {
                         notes,
                         span,
                     } => {
-                        let Some(index) = self.template_named(file.id, template) else {
+                        let Some(base) = self.template_named(file.id, template) else {
                             continue;
                         };
-                        let (template_file, decl) = self.templates[index];
-                        self.uses.add(Node::Root, Node::Template(index));
-                        let params: Vec<(String, Type)> = decl
-                            .params
-                            .iter()
-                            .map(|p| {
-                                (
-                                    p.name.name.clone(),
-                                    self.declared_type(template_file, &p.ty),
-                                )
-                            })
-                            .collect();
-                        if params.len() != args.len() {
-                            let signature: Vec<String> =
-                                params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
-                            self.error(
-                                Diag::error(
-                                    "arity",
-                                    *span,
-                                    format!(
-                                        "template `{}` takes {} argument{}, {} given",
-                                        template.name,
-                                        params.len(),
-                                        if params.len() == 1 { "" } else { "s" },
-                                        args.len()
-                                    ),
-                                )
-                                .label(format!("{} given", args.len()))
-                                .also(decl.name.span, "defined here")
-                                .help(format!(
-                                    "write {}({})",
-                                    template.name,
-                                    signature.join(", ")
-                                )),
-                            );
-                            continue;
-                        }
-                        // Arguments are read in this file, once per record: each becomes a value
-                        // that the template's parameter names.
-                        let mut aliases = Vec::new();
-                        for ((param, want), arg) in params.iter().zip(args) {
-                            let mut arg_cx = Ctx::new(file.id, Node::Root);
-                            let (expr, ty) = self.lower(&mut arg_cx, arg);
-                            self.expect(
-                                &ty,
-                                want,
-                                arg.span,
-                                format_args!("`{param}` of template `{}` is {want}", template.name),
-                            );
-                            let global = match expr {
-                                ir::Expr::Global(id) => id,
-                                other => self.hidden_global(
-                                    param,
-                                    arg.span,
-                                    want.clone(),
-                                    other,
-                                    arg_cx.frame,
-                                ),
+                        // The template's dated versions give the designation's versions.
+                        let mut versions: Vec<(usize, Option<(chrono::NaiveDate, Span)>)> =
+                            vec![(base, None)];
+                        let base_name = &self.templates[base].1.name.name;
+                        versions.extend(
+                            self.template_versions
+                                .iter()
+                                .filter(|&&i| self.templates[i].1.name.name == *base_name)
+                                .map(|&i| (i, self.templates[i].1.from)),
+                        );
+                        let mut out = Vec::new();
+                        for (index, from) in versions {
+                            let period = match from {
+                                None => d.period,
+                                Some((date, span)) => ast::Period {
+                                    from: Some(match d.period.from {
+                                        Some((own, own_span)) if own > date => (own, own_span),
+                                        _ => (date, span),
+                                    }),
+                                    until: d.period.until,
+                                },
                             };
-                            aliases.push((param.clone(), want.clone(), global));
+                            let (template_file, decl) = self.templates[index];
+                            self.uses.add(Node::Root, Node::Template(index));
+                            let params: Vec<(String, Type)> = decl
+                                .params
+                                .iter()
+                                .map(|p| {
+                                    (
+                                        p.name.name.clone(),
+                                        self.declared_type(template_file, &p.ty),
+                                    )
+                                })
+                                .collect();
+                            if params.len() != args.len() {
+                                let signature: Vec<String> =
+                                    params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+                                self.error(
+                                    Diag::error(
+                                        "arity",
+                                        *span,
+                                        format!(
+                                            "template `{}` takes {} argument{}, {} given",
+                                            template.name,
+                                            params.len(),
+                                            if params.len() == 1 { "" } else { "s" },
+                                            args.len()
+                                        ),
+                                    )
+                                    .label(format!("{} given", args.len()))
+                                    .also(decl.name.span, "defined here")
+                                    .help(format!(
+                                        "write {}({})",
+                                        template.name,
+                                        signature.join(", ")
+                                    )),
+                                );
+                                continue;
+                            }
+                            // Arguments are read in this file, once per record: each becomes a value
+                            // that the template's parameter names.
+                            let mut aliases = Vec::new();
+                            for ((param, want), arg) in params.iter().zip(args) {
+                                let mut arg_cx = Ctx::new(file.id, Node::Root);
+                                let (expr, ty) = self.lower(&mut arg_cx, arg);
+                                self.expect(
+                                    &ty,
+                                    want,
+                                    arg.span,
+                                    format_args!(
+                                        "`{param}` of template `{}` is {want}",
+                                        template.name
+                                    ),
+                                );
+                                let global = match expr {
+                                    ir::Expr::Global(id) => id,
+                                    other => self.hidden_global(
+                                        param,
+                                        arg.span,
+                                        want.clone(),
+                                        other,
+                                        arg_cx.frame,
+                                    ),
+                                };
+                                aliases.push((param.clone(), want.clone(), global));
+                            }
+                            let mut cx = Ctx::new(template_file, Node::Template(index));
+                            out.push((
+                                self.designation_body(
+                                    &mut cx,
+                                    d,
+                                    &decl.body,
+                                    aliases,
+                                    notes.clone(),
+                                ),
+                                period,
+                            ));
                         }
-                        let mut cx = Ctx::new(template_file, Node::Template(index));
-                        self.designation_body(&mut cx, d, &decl.body, aliases, notes.clone())
+                        out
                     }
                 };
-                self.program.kinds[kind.0 as usize]
-                    .designations
-                    .push(lowered);
-                written.push((kind, &d.name, d.period, d.name_span));
+                for (lowered, period) in lowered {
+                    self.program.kinds[kind.0 as usize]
+                        .designations
+                        .push(lowered);
+                    written.push((kind, &d.name, period, d.name_span));
+                }
             }
         }
         self.date_designations(&written);

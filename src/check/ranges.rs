@@ -365,7 +365,8 @@ impl<'p> Ranges<'p> {
                     return Range::ANY;
                 }
                 let inner: Vec<(u32, Range)> = (0..).zip(key.1.iter().copied()).collect();
-                let body = &self.program.function(*function).body.expr;
+                let f = self.program.function(*function);
+                let body = &self.date.map_or(&f.body, |d| f.body_on(d)).expr;
                 let r = self.range(body, &inner);
                 self.calls.insert(key, r);
                 r

@@ -104,7 +104,13 @@ impl<'p> Reach<'p> {
             return known.clone();
         }
         self.functions.insert(id, Rc::default());
-        let reached = Rc::new(self.of(&self.program.function(id).body.expr));
+        let function = self.program.function(id);
+        let mut reached = self.of(&function.body.expr);
+        for v in &function.later {
+            reached.dates.extend(v.from);
+            reached.extend(&self.of(&v.value.expr));
+        }
+        let reached = Rc::new(reached);
         self.functions.insert(id, reached.clone());
         reached
     }

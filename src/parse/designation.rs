@@ -110,10 +110,19 @@ pub(super) fn template(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Template
     let mut inner = pair.into_inner().skip(1);
     let name = ident(cx, inner.next()?);
     let params = params(cx, inner.next()?)?;
+    let mut inner = inner.peekable();
+    let mut from = None;
+    if inner.peek().is_some_and(|p| p.as_rule() == Rule::kw_from) {
+        inner.next();
+        let date = inner.next()?;
+        let span = cx.span(&date);
+        from = super::items::date(cx, &date).map(|d| (d, span));
+    }
     let body = designation_body(cx, inner);
     Some(TemplateDecl {
         name,
         params,
+        from,
         body,
         span,
     })
