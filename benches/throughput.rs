@@ -17,12 +17,13 @@ use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
-use tally::batch::{Format, Settings, evaluate_chunk};
 use tally::data::Origin;
-use tally::data::batch::RawRecord;
 use tally::data::read::read_record;
 use tally::eval::Evaluation;
 use tally::ir::{KindId, Program};
+use tally::report::Format;
+use tally::run::batch::evaluate_chunk;
+use tally::run::input::RawRecord;
 
 /// The data contract's partner as plain typed structs: the baseline of a typed read.
 #[allow(dead_code, reason = "fields are read only by serde")]
@@ -180,7 +181,9 @@ fn end_to_end(c: &mut Criterion) {
                             &program,
                             None,
                             &batch,
-                            Settings::new(Format::Json, as_of()),
+                            false,
+                            as_of(),
+                            |outcome, record| Format::Json.print(outcome, &record.origin),
                         ))
                     })
                 })
@@ -211,7 +214,9 @@ fn scaling(c: &mut Criterion) {
                             &program,
                             None,
                             &batch,
-                            Settings::new(Format::Json, as_of()),
+                            false,
+                            as_of(),
+                            |outcome, record| Format::Json.print(outcome, &record.origin),
                         ))
                     })
                 })

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::eval::value::Value;
-use crate::evaluate::Outcome;
+use crate::ir::value::Value;
+use crate::run::record::Outcome;
 
 /// The outcome of one record under the old and the new rules (`None` when it failed there).
 pub struct Pair {

@@ -5,15 +5,15 @@
 
 use std::collections::BTreeSet;
 
-use crate::ast::{self, Item, NoteKind};
-use crate::check::ranges::{Ranges, visit};
+use crate::analysis::ranges::{Ranges, visit};
 use crate::diagnostic::Diags;
-use crate::eval::value::Value;
+use crate::ir::types::{GlobalId, Type};
+use crate::ir::value::Value;
 use crate::ir::{Designation, Expr, FnId, GlobalDef, InputKind, Program, ShapeType};
 use crate::report::document::{Block, Document};
-use crate::report::texts::{Texts, squeeze};
+use crate::report::rule_text::{Texts, squeeze};
 use crate::source::FileId;
-use crate::types::{GlobalId, Type};
+use crate::syntax::ast::{self, Item, NoteKind};
 
 /// Builds the document of a checked program.
 pub fn document(program: &Program) -> Document {
@@ -466,7 +466,7 @@ fn input(doc: &mut Document, program: &Program, kind: &InputKind) {
                 }
                 vec![
                     format!("`{}`", f.name),
-                    crate::check::describe_shape(&program.records, &f.ty),
+                    crate::ir::describe::describe_shape(&program.records, &f.ty),
                     options.join(", "),
                     notes_text(&f.notes, NoteKind::Source).join("; "),
                 ]
@@ -486,7 +486,7 @@ fn input(doc: &mut Document, program: &Program, kind: &InputKind) {
     }
 }
 
-fn record_in(ty: &ShapeType) -> Option<crate::types::RecordId> {
+fn record_in(ty: &ShapeType) -> Option<crate::ir::types::RecordId> {
     match ty {
         ShapeType::Record(r) => Some(*r),
         ShapeType::List(inner) | ShapeType::Map(_, inner) => record_in(inner),
@@ -499,7 +499,7 @@ fn assumptions(doc: &mut Document, program: &Program) {
     let mut rows = Vec::new();
     for (id, file) in program.sources.files() {
         let mut diags = Diags::default();
-        let parsed = crate::parse::parse_file(id, &file.text, &mut diags);
+        let parsed = crate::syntax::parse::parse_file(id, &file.text, &mut diags);
         for item in &parsed.items {
             collect_assumptions(program, id, item, &mut rows);
         }

@@ -1,28 +1,36 @@
 //! tally: a small rules language for partner programs.
+//!
+//! The modules form layers; each uses only the layers listed before it (see
+//! `docs/architecture.md`).
 
 extern crate alloc;
 
-pub mod ast;
-pub mod batch;
-pub mod check;
-pub mod cli;
-pub mod data;
+// Shared by every layer: source files and spans, diagnostics.
 pub mod diagnostic;
-pub mod diff;
-pub mod doc;
-pub mod eval;
-pub mod evaluate;
-pub mod explain;
-pub mod format;
+pub mod source;
+
+// Text to a checked program.
+pub mod analysis;
+pub mod check;
 pub mod ir;
 pub mod load;
-pub mod parse;
-pub mod report;
-pub mod source;
-pub mod stamp;
 pub mod syntax;
+
+// Data and evaluation.
+pub mod data;
+pub mod eval;
+pub mod run;
+pub mod stamp;
+
+// Reports and the tools built on them.
+pub mod diff;
+pub mod doc;
+pub mod explain;
+pub mod report;
 pub mod testing;
-pub mod types;
+
+// The command line.
+pub mod cli;
 
 use std::path::PathBuf;
 

@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::ast;
 use crate::diagnostic::{Diag, Diags};
-use crate::parse;
 use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast;
+use crate::syntax::parse;
 
 /// The parsed rule files of one load and how they import each other.
 #[derive(Debug, Default)]

@@ -1,6 +1,6 @@
 //! Bad data files are rejected with the file, the field path, line and column, and no result.
 
-use tally::evaluate::{RecordError, evaluate_text};
+use tally::run::record::{RecordError, evaluate_text};
 
 use crate::support::{eval_report, shipped_rules};
 

@@ -117,7 +117,7 @@ fn html_renders_in_chromium() {
 
 #[test]
 fn formulas_are_shown_on_one_line() {
-    use tally::report::texts::squeeze;
+    use tally::report::rule_text::squeeze;
     let written =
         "{\n  name: a.name # who\n  note: \"x  \\\" # y\"\n  total: if a\n    then 1 else 2\n}";
     assert_eq!(

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use tally::data::read::{detect_kind, read_record};
-use tally::eval::value::RecordValue;
 use tally::explain::{Explainer, Explanation, Node, render};
+use tally::ir::value::RecordValue;
 use tally::ir::{KindId, Program};
 
 use crate::support::{eval_json, shipped_rules};

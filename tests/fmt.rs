@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use pest::Parser;
-use tally::format::{format, same_parse, tokens};
-use tally::syntax::{Rule, TallyParser};
+use tally::syntax::format::{format, same_parse, tokens};
+use tally::syntax::grammar::{Rule, TallyParser};
 
 use crate::support::{eval_json, shipped_rules, temp_dir};
 

@@ -2,7 +2,7 @@
 //! stack overflow; and whatever is allowed checks and evaluates on an ordinary thread.
 
 use tally::diagnostic::Diags;
-use tally::evaluate::evaluate_text;
+use tally::run::record::evaluate_text;
 
 /// Loads and checks one rule file given as text: the codes of its errors, if it has any.
 fn error_codes(text: &str) -> Vec<&'static str> {

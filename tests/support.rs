@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use tally::cli::render::Renderer;
-use tally::evaluate::{RecordError, evaluate_text};
 use tally::ir::Program;
 use tally::report;
+use tally::run::record::{RecordError, evaluate_text};
 
 /// Diagnostics are rendered without colour at a fixed width, so snapshots are stable.
 pub fn renderer() -> Renderer {

@@ -2,16 +2,16 @@
 //! number and types of arguments checked.
 
 use super::Checker;
-use super::lints::Node;
 use super::lower::{Ctx, Typed};
 use super::operators::ordered;
-use crate::ast;
+use crate::analysis::lints::Node;
 use crate::diagnostic::{Diag, suggest};
-use crate::eval::builtins::{BUILTINS, Builtin, format_places};
-use crate::eval::value::Value;
 use crate::ir::Expr;
+use crate::ir::builtins::{BUILTINS, Builtin, format_places};
+use crate::ir::types::Type;
+use crate::ir::value::Value;
 use crate::source::Span;
-use crate::types::Type;
+use crate::syntax::ast;
 
 impl Checker<'_> {
     pub(super) fn call(

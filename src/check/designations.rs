@@ -2,15 +2,15 @@
 
 use std::sync::Arc;
 
-use super::lints::Node;
 use super::lower::{Ctx, Local};
 use super::{Checker, Symbol};
-use crate::ast::{self, DesignationForm, Item};
+use crate::analysis::lints::Node;
 use crate::diagnostic::{Diag, suggest};
-use crate::eval::value::Layout;
+use crate::ir::types::Type;
+use crate::ir::value::Layout;
 use crate::ir::{self, Body, Category, KindId, OutputField, Require, Subcategory};
 use crate::source::{FileId, Span};
-use crate::types::Type;
+use crate::syntax::ast::{self, DesignationForm, Item};
 
 /// The fields of the records in a designation's `subcategories`.
 const SUBCATEGORY_FIELDS: [&str; 4] = ["category", "name", "points", "max"];
@@ -249,8 +249,8 @@ impl Checker<'_> {
         ty: Type,
         expr: ir::Expr,
         frame: u32,
-    ) -> crate::types::GlobalId {
-        let id = crate::types::GlobalId(self.program.globals.len() as u32);
+    ) -> crate::ir::types::GlobalId {
+        let id = crate::ir::types::GlobalId(self.program.globals.len() as u32);
         let global = ir::Global::hidden(name.to_string(), span, ty, expr, frame);
         self.program.globals.push(global);
         self.global_state.push(super::State::Done);
@@ -262,7 +262,7 @@ impl Checker<'_> {
         cx: &mut Ctx,
         d: &ast::Designation,
         body: &ast::DesignationBody,
-        aliases: Vec<(String, Type, crate::types::GlobalId)>,
+        aliases: Vec<(String, Type, crate::ir::types::GlobalId)>,
         extra_notes: Vec<ast::Note>,
     ) -> ir::Designation {
         cx.reserve(ir::SLOT_FIRST_FREE);

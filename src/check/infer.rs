@@ -1,14 +1,14 @@
 //! Lets and functions, typed on first use: a value's type is inferred from its definition
 //! when a rule first reads it, which also finds definitions that use themselves.
 
-use super::lints::Node;
 use super::lower::{Ctx, Local};
 use super::{Checker, State};
-use crate::ast;
+use crate::analysis::lints::Node;
 use crate::diagnostic::Diag;
+use crate::ir::types::{GlobalId, Type};
 use crate::ir::{Body, FnId, GlobalDef, Variant};
 use crate::source::{FileId, Span};
-use crate::types::{GlobalId, Type};
+use crate::syntax::ast;
 
 impl Checker<'_> {
     /// The type of a let, inferring it (and the lets it reads) on first use.

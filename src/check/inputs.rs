@@ -2,11 +2,11 @@
 //! `display name` and `evaluation date` mark fields; `unique by` and `refers to` are resolved.
 
 use super::{Checker, Symbol};
-use crate::ast::{self, ModifierKind};
 use crate::diagnostic::{Diag, did_you_mean};
+use crate::ir::types::RecordId;
 use crate::ir::{GlobalDef, InputKind, KindId, Reference, ShapeType};
 use crate::source::FileId;
-use crate::types::RecordId;
+use crate::syntax::ast::{self, ModifierKind};
 
 impl<'a> Checker<'a> {
     /// "`customer` has no field `x`", with a "did you mean".

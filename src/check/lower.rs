@@ -3,14 +3,14 @@
 
 use std::sync::Arc;
 
-use super::lints::Node;
 use super::{Checker, Symbol};
-use crate::ast::{self, ExprKind, UnaryOp};
+use crate::analysis::lints::Node;
 use crate::diagnostic::{Diag, did_you_mean, suggest};
-use crate::eval::value::{Layout, Value};
 use crate::ir::Expr;
+use crate::ir::types::{GlobalId, Type};
+use crate::ir::value::{Layout, Value};
 use crate::source::{FileId, Span};
-use crate::types::{GlobalId, Type};
+use crate::syntax::ast::{self, ExprKind, UnaryOp};
 
 /// A name bound inside an expression.
 pub(super) enum Local {

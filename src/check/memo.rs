@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap;
 
+use crate::ir::types::{GlobalId, Type};
 use crate::ir::{Expr, Global, GlobalDef, Program};
-use crate::types::{GlobalId, Type};
 
 /// Local slots an expression reads that it does not bind itself.
 type Free = BTreeSet<u32>;

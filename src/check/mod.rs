@@ -5,35 +5,32 @@
 //! (`shapes`), expressions (`lower`, `builtins`), designations, outputs and tests
 //! (`designations`), then consistency lints that need the whole program (`lints`).
 
+mod binders;
 mod builtins;
-mod chains;
-mod consistency;
+mod depth;
 mod designations;
-mod forms;
 mod infer;
 mod inputs;
-mod lints;
 mod lower;
 mod memo;
 mod operators;
 mod periods;
-pub(crate) mod ranges;
-pub mod reach;
 mod shapes;
 mod tables;
-mod tests;
+mod test_blocks;
 
 use rustc_hash::FxHashMap;
 
-use crate::ast::{self, Item};
 use crate::diagnostic::{Diag, Diags};
+use crate::ir::types::{GlobalId, RecordId, Type};
 use crate::ir::{FnId, KindId, Program};
 use crate::load::Loaded;
 use crate::source::{FileId, Span};
-use crate::types::{GlobalId, RecordId, Type};
+use crate::syntax::ast::{self, Item};
+
+use crate::analysis::{consistency, lints};
 
 pub use lints::Lints;
-pub use shapes::{describe_expected, describe_shape};
 
 /// What a name stands for in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,7 +107,7 @@ pub fn check(mut loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>),
     if !diags.has_errors() {
         consistency::check(&loaded, &program, &mut diags);
     }
-    crate::parse::discard(std::mem::take(&mut loaded.files));
+    crate::syntax::parse::discard(std::mem::take(&mut loaded.files));
     diags.extend(earlier.0);
     let ok = !diags.has_errors();
     let sorted = diags.sorted();
@@ -211,7 +208,7 @@ impl<'a> Checker<'a> {
                             ret: Type::Error,
                             notes: l.notes.clone(),
                             body: crate::ir::Body {
-                                expr: crate::ir::Expr::Const(crate::eval::value::Value::Absent),
+                                expr: crate::ir::Expr::Const(crate::ir::value::Value::Absent),
                                 frame: 0,
                                 source: l.body.span,
                             },

@@ -3,12 +3,12 @@
 
 use super::Checker;
 use super::lower::{Ctx, Typed, error_expr};
-use crate::ast::{self, BinaryOp};
 use crate::diagnostic::{Diag, suggest};
-use crate::eval::value::Value;
+use crate::ir::types::Type;
+use crate::ir::value::Value;
 use crate::ir::{Arith, Compare, Expr};
 use crate::source::Span;
-use crate::types::Type;
+use crate::syntax::ast::{self, BinaryOp};
 
 impl Checker<'_> {
     pub(super) fn binary(

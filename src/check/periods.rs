@@ -2,10 +2,10 @@
 //! written again `from` a date is its next version, `until` ends one, and `max N from DATE`
 //! changes a maximum.
 
-use crate::ast;
 use crate::diagnostic::{Diag, Diags};
 use crate::ir::{MaxChange, Period};
 use crate::source::Span;
+use crate::syntax::ast;
 
 /// The periods of the versions of one thing (same name), in the order written: each is in
 /// force from its `from` until its `until` or the next version's `from`, whichever comes

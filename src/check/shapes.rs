@@ -5,12 +5,13 @@ use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use super::{Checker, TypeSymbol};
-use crate::ast::{self, Item, Literal, ModifierKind, TypeExprKind};
 use crate::diagnostic::{Diag, did_you_mean};
-use crate::eval::value::{Layout, Value};
+use crate::ir::describe::describe_shape;
+use crate::ir::types::{Choice, GlobalId, RecordId, Type};
+use crate::ir::value::{Layout, Value};
 use crate::ir::{FieldShape, GlobalDef, RecordShape, ShapeType};
 use crate::source::{FileId, Span};
-use crate::types::{Choice, GlobalId, RecordId, Type};
+use crate::syntax::ast::{self, Item, Literal, ModifierKind, TypeExprKind};
 
 const BASE_TYPES: [&str; 5] = ["text", "number", "date", "month", "boolean"];
 
@@ -385,61 +386,6 @@ fn innermost(t: &ShapeType) -> &ShapeType {
     match t {
         ShapeType::List(inner) | ShapeType::Map(_, inner) => innermost(inner),
         other => other,
-    }
-}
-
-/// `one of "a", "b"`.
-fn one_of(values: &[String]) -> String {
-    let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
-    format!("one of {}", quoted.join(", "))
-}
-
-/// A shape type in words, for messages.
-pub fn describe_shape(records: &[RecordShape], t: &ShapeType) -> String {
-    match t {
-        ShapeType::Text => "text".into(),
-        ShapeType::Number { whole: true } => "whole numbers".into(),
-        ShapeType::Number { whole: false } => "numbers".into(),
-        ShapeType::Bool => "true or false".into(),
-        ShapeType::Date => "dates".into(),
-        ShapeType::Month => "months".into(),
-        ShapeType::Choice(values) => one_of(values),
-        ShapeType::Axis { name, .. } => name.clone(),
-        ShapeType::List(inner) => format!("a list of {}", describe_shape(records, inner)),
-        ShapeType::Map(k, v) => format!(
-            "a map of {} to {}",
-            describe_shape(records, k),
-            describe_shape(records, v)
-        ),
-        ShapeType::Record(id) => format!("{} records", records[id.0 as usize].name),
-    }
-}
-
-/// What the data must hold for a shape type, for "expected ..." messages.
-pub fn describe_expected(records: &[RecordShape], t: &ShapeType) -> String {
-    match t {
-        ShapeType::Text => "a text".into(),
-        ShapeType::Number { whole: true } => "a whole number".into(),
-        ShapeType::Number { whole: false } => "a number".into(),
-        ShapeType::Bool => "true or false".into(),
-        ShapeType::Date => "a date (YYYY-MM-DD)".into(),
-        ShapeType::Month => "a month (YYYY-MM)".into(),
-        ShapeType::Choice(values) => one_of(values),
-        ShapeType::Axis { name, .. } => format!("{} {name}", article(name)),
-        ShapeType::List(inner) => format!("a list of {}", describe_shape(records, inner)),
-        ShapeType::Map(..) => "an object (a map)".into(),
-        ShapeType::Record(id) => {
-            let name = &records[id.0 as usize].name;
-            format!("an object ({} {name} record)", article(name))
-        }
-    }
-}
-
-/// "a" or "an" before a name the rules chose, by its first letter.
-fn article(name: &str) -> &'static str {
-    match name.chars().next().map(|c| c.to_ascii_lowercase()) {
-        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
-        _ => "a",
     }
 }
 

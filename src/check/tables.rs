@@ -8,10 +8,10 @@ use rust_decimal::Decimal;
 
 use super::Checker;
 use super::shapes::plural;
-use crate::ast;
 use crate::diagnostic::Diag;
+use crate::ir::types::{Choice, GlobalId, Type};
 use crate::ir::{GlobalDef, TableData, Variant};
-use crate::types::{Choice, GlobalId, Type};
+use crate::syntax::ast;
 
 impl<'a> Checker<'a> {
     /// A table and its dated versions, as one global.

@@ -10,10 +10,10 @@ use serde::Serialize;
 
 use super::render::Renderer;
 use super::{FAILED, OK, USAGE, emit, load_rules};
-use crate::data::batch::Records;
 use crate::diff::{Pair, compare, text};
-use crate::evaluate::evaluate_text;
 use crate::ir::Program;
+use crate::run::input::Records;
+use crate::run::record::evaluate_text;
 
 #[derive(Args, Debug)]
 pub struct DiffArgs {

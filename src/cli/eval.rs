@@ -9,10 +9,11 @@ use clap::Args;
 
 use super::render::Renderer;
 use super::{DataFormat, FAILED, OK, USAGE, default_rules, load_rules};
-use crate::batch::{Format, Settings, evaluate_chunk};
-use crate::data::batch::{RawRecord, Records};
-use crate::evaluate::RecordError;
 use crate::ir::{KindId, Program};
+use crate::report::Format;
+use crate::run::batch::evaluate_chunk;
+use crate::run::input::{RawRecord, Records};
+use crate::run::record::{Outcome, RecordError};
 
 #[derive(Args, Debug)]
 pub struct EvalArgs {
@@ -89,14 +90,12 @@ pub fn run(args: EvalArgs) -> u8 {
             }
         },
     };
-    let settings = Settings {
-        format: match args.format {
-            DataFormat::Json => Format::Json,
-            DataFormat::Table => Format::Table,
-        },
-        as_of: args.as_of.unwrap_or_else(crate::stamp::today),
-        decision_log: log.is_some(),
+    let format = match args.format {
+        DataFormat::Json => Format::Json,
+        DataFormat::Table => Format::Table,
     };
+    let as_of = args.as_of.unwrap_or_else(crate::stamp::today);
+    let logging = log.is_some();
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = 0usize;
@@ -112,12 +111,22 @@ pub fn run(args: EvalArgs) -> u8 {
         if chunk.is_empty() {
             break;
         }
-        let results = evaluate_chunk(&program, kind, &chunk, settings);
+        let results = evaluate_chunk(
+            &program,
+            kind,
+            &chunk,
+            format.shows_reasons(),
+            as_of,
+            |outcome, record| Printed {
+                text: format.print(outcome, &record.origin),
+                log: logging.then(|| decision_line(outcome, record)),
+            },
+        );
         for (record, result) in chunk.iter().zip(results) {
             if let Some(log) = &mut log {
                 let line = match &result {
                     Ok(printed) => printed.log.clone().unwrap_or_default(),
-                    Err(error) => failure_line(&program, record, error, settings),
+                    Err(error) => failure_line(&program, record, error, as_of),
                 };
                 if let Err(e) = log.write_all(line.as_bytes()) {
                     eprintln!("tally: cannot write --decision-log: {e}");
@@ -159,6 +168,25 @@ pub fn run(args: EvalArgs) -> u8 {
     OK
 }
 
+/// One record's printed result, and its decision-log line when asked for.
+struct Printed {
+    text: String,
+    log: Option<String>,
+}
+
+/// The decision-log line of a record with a result.
+fn decision_line(outcome: &Outcome, record: &RawRecord) -> String {
+    let mut json = String::with_capacity(2048);
+    crate::report::json::write_outcome(&mut json, outcome);
+    crate::stamp::decision_line(
+        outcome.id.as_ref().map(|(_, id)| id.as_str()),
+        &record.origin.to_string(),
+        record.logged_bytes(),
+        &outcome.stamp,
+        Ok(&json),
+    )
+}
+
 /// The chunks of `records` in order, each read on another thread while the one before is
 /// evaluated. The reader stops after an empty chunk or an error, or when nobody receives.
 fn read_ahead(mut records: Records) -> mpsc::Receiver<io::Result<Vec<RawRecord>>> {
@@ -180,7 +208,7 @@ fn failure_line(
     program: &Program,
     record: &RawRecord,
     error: &RecordError,
-    settings: Settings,
+    as_of: NaiveDate,
 ) -> String {
     let (id, why) = match error {
         RecordError::Data { id, errors } => (
@@ -194,7 +222,7 @@ fn failure_line(
         RecordError::Rule { id, error } => (id.clone(), error.message.clone()),
     };
     // A record that could not be read has no evaluation date of its own to tell.
-    let stamp = crate::stamp::Stamp::of(program, settings.as_of);
+    let stamp = crate::stamp::Stamp::of(program, as_of);
     crate::stamp::decision_line(
         id.as_deref(),
         &record.origin.to_string(),

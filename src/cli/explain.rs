@@ -6,9 +6,9 @@ use clap::{Args, ValueEnum};
 
 use super::render::Renderer;
 use super::{FAILED, OK, USAGE, default_rules, emit, load_rules};
-use crate::data::batch::Records;
 use crate::data::read::{detect_kind, identifier, read_record};
 use crate::explain::{Explainer, render};
+use crate::run::input::Records;
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {

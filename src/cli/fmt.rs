@@ -8,9 +8,9 @@ use clap::Args;
 use super::render::Renderer;
 use super::{FAILED, OK, USAGE, default_rules, emit};
 use crate::diagnostic::Diags;
-use crate::format::{format, same_parse};
 use crate::load::rule_files;
 use crate::source::{SourceMap, display_path};
+use crate::syntax::format::{format, same_parse};
 
 #[derive(Args, Debug)]
 pub struct FmtArgs {
@@ -49,7 +49,7 @@ pub fn run(args: FmtArgs) -> u8 {
         let mut sources = SourceMap::default();
         let id = sources.add(&path, text.clone());
         let mut parse_diags = Diags::default();
-        crate::parse::parse_file(id, &text, &mut parse_diags);
+        crate::syntax::parse::parse_file(id, &text, &mut parse_diags);
         if parse_diags.has_errors() {
             for d in parse_diags.sorted() {
                 eprint!("{}", renderer.diag(&d, &sources));

@@ -6,10 +6,11 @@ use chrono::NaiveDate;
 
 use super::Step;
 use super::read::ReadCx;
-use crate::eval::value::{RecordValue, Value};
-use crate::eval::{evaluation_date, in_force};
+use crate::eval::evaluation_date;
+use crate::ir::in_force;
+use crate::ir::types::RecordId;
+use crate::ir::value::{RecordValue, Value};
 use crate::ir::{GlobalDef, KindId, ShapeType};
-use crate::types::RecordId;
 
 /// Checks that need the whole record: references between lists (`refers to`), and keys that
 /// must be labels of the table in force on the record's date.

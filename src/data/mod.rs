@@ -1,12 +1,11 @@
 //! Data: reading input records (partners, scenarios) from JSON, checked against the shape
 //! that the rules declare.
 
-pub mod batch;
 mod cross_check;
+mod deserialize;
 pub mod locate;
 mod number;
 pub mod read;
-mod seed;
 
 use std::fmt;
 

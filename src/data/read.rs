@@ -8,10 +8,10 @@ use chrono::NaiveDate;
 use serde::de::DeserializeSeed;
 
 use super::cross_check::cross_check;
+use super::deserialize::RecordSeed;
 use super::locate::{line_col, locate};
-use super::seed::RecordSeed;
 use super::{FieldError, Step};
-use crate::eval::value::{RecordValue, Value};
+use crate::ir::value::{RecordValue, Value};
 use crate::ir::{KindId, Program};
 
 /// Reads the JSON text of one record of `kind`, as of its own evaluation date or `as_of` when

@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use super::value::Value;
 use crate::ir::FnId;
+use crate::ir::value::Value;
 
 /// Calls remembered per record at most: enough for the calls that repeat, and a bound on the
 /// search when a function is called in a loop with ever new arguments.

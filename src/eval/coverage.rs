@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 
 use super::Evaluation;
-use super::value::Value;
 use crate::ir::Expr;
-use crate::types::GlobalId;
+use crate::ir::types::GlobalId;
+use crate::ir::value::Value;
 
 #[derive(Debug, Default)]
 pub struct Coverage {

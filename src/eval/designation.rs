@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::value::{RecordValue, Value};
 use super::{EvalError, Evaluation, compare};
-use crate::ast::BinderKind;
+use crate::ir::value::{RecordValue, Value};
 use crate::ir::{self, Compare, Expr};
+use crate::syntax::ast::BinderKind;
 
 #[derive(Debug, Clone)]
 pub struct DesignationResult {

@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::builtins::Builtin;
 use super::locals::Local;
-use super::value::{RecordValue, Value};
 use super::{EvalError, Evaluation, arith, builtins, compare, stream};
-use crate::ast::BinderKind;
+use crate::ir::builtins::Builtin;
+use crate::ir::types::GlobalId;
+use crate::ir::value::{RecordValue, Value};
 use crate::ir::{Arith, Compare, Expr, FnId};
 use crate::source::Span;
-use crate::types::GlobalId;
+use crate::syntax::ast::BinderKind;
 
 type Result<T> = std::result::Result<T, EvalError>;
 

@@ -3,9 +3,9 @@
 //! in the list it walks: a turn of the loop copies nothing, and for a record changes no
 //! reference count.
 
-use super::value::Value;
 use super::{EvalError, Evaluation};
 use crate::ir::Expr;
+use crate::ir::value::Value;
 
 /// A local slot.
 pub(super) enum Local {

@@ -9,21 +9,20 @@ pub mod coverage;
 pub mod designation;
 mod exact;
 mod expr;
-mod kernels;
 mod locals;
+mod lookups;
+mod reason;
 mod stream;
-pub mod value;
-pub mod why;
 
 use std::sync::Arc;
 
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::ir::{Arith, Compare, FnId, GlobalDef, KindId, Program, Variant};
+use crate::ir::types::GlobalId;
+use crate::ir::value::{Month, RecordValue, Value};
+use crate::ir::{Arith, Compare, FnId, GlobalDef, KindId, Program, Variant, in_force};
 use crate::source::Span;
-use crate::types::GlobalId;
-use value::{Month, RecordValue, Value};
 
 /// A rule that failed on this data: a division by zero, an overflow, a missing map entry.
 /// Boxed, so that the results every expression returns stay small.
@@ -76,15 +75,6 @@ impl EvalError {
     }
 }
 
-/// The variant of a dated let or table in force on `date`: the newest that has taken effect
-/// by then, never one dated later.
-pub fn in_force<T>(variants: &[Variant<T>], date: NaiveDate) -> Option<&Variant<T>> {
-    variants
-        .iter()
-        .rev()
-        .find(|v| v.from.is_none_or(|from| from <= date))
-}
-
 /// The day a record is evaluated as of: its own evaluation date when the input declares one
 /// and the record has it, otherwise `as_of` (`--as-of`, or today).
 pub fn evaluation_date(
@@ -116,7 +106,7 @@ pub struct Evaluation<'p> {
     pub coverage: Option<Box<coverage::Coverage>>,
     pub(crate) memo: Vec<Option<Value>>,
     calls: calls::Calls,
-    plans: kernels::Plans,
+    plans: lookups::Plans,
     stack: Vec<locals::Local>,
     base: usize,
     /// The lists walked by the loops in progress, innermost last.
@@ -143,7 +133,7 @@ impl<'p> Evaluation<'p> {
             coverage: None,
             memo: vec![None; program.globals.len()],
             calls: calls::Calls::default(),
-            plans: kernels::Plans::default(),
+            plans: lookups::Plans::default(),
             stack: Vec::new(),
             base: 0,
             walks: Vec::new(),

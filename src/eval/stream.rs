@@ -7,12 +7,12 @@ use std::collections::HashSet;
 
 use rust_decimal::Decimal;
 
-use super::builtins::Builtin;
-use super::value::Value;
 use super::{EvalError, Evaluation};
-use crate::ast::BinderKind;
 use crate::ir::Expr;
+use crate::ir::builtins::Builtin;
+use crate::ir::value::Value;
 use crate::source::Span;
+use crate::syntax::ast::BinderKind;
 
 type Result<T> = std::result::Result<T, EvalError>;
 

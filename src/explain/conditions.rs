@@ -1,11 +1,11 @@
 //! Reading conditions back with their values, element by element: which customers a `where`
 //! kept and which condition each other one failed, with the months and amounts that decided.
 
-use crate::ast::BinderKind;
-use crate::eval::value::Value;
 use crate::eval::{EvalError, Evaluation, compare};
+use crate::ir::value::Value;
 use crate::ir::{Expr, GlobalDef, Program};
-use crate::report::texts::{Texts, squeeze};
+use crate::report::rule_text::{Texts, squeeze};
+use crate::syntax::ast::BinderKind;
 
 use super::{Element, shown};
 
@@ -69,8 +69,8 @@ pub fn label(program: &Program, texts: &Texts<'_>, expr: &Expr) -> String {
 fn record_field(program: &Program, list: &Expr, index: u32) -> Option<String> {
     let Expr::Global(id) = list else { return None };
     match &program.global(*id).ty {
-        crate::types::Type::List(inner) => match inner.as_ref() {
-            crate::types::Type::Record(r, _) => {
+        crate::ir::types::Type::List(inner) => match inner.as_ref() {
+            crate::ir::types::Type::Record(r, _) => {
                 Some(program.record(*r).fields.get(index as usize)?.name.clone())
             }
             _ => None,
@@ -260,7 +260,7 @@ fn first_call(expr: &Expr) -> Option<&Expr> {
             break;
         }
         let mut kids = Vec::new();
-        crate::check::ranges::children(e, &mut kids);
+        crate::analysis::ranges::children(e, &mut kids);
         stack.extend(kids.into_iter().rev());
     }
     found
@@ -390,7 +390,7 @@ pub fn elements(
             Ok(out)
         }
         Expr::Call {
-            builtin: crate::eval::builtins::Builtin::Unique,
+            builtin: crate::ir::builtins::Builtin::Unique,
             args,
             ..
         } => {
@@ -423,7 +423,7 @@ pub fn elements(
         Expr::Global(_) | Expr::Const(_) | Expr::Local(_) => Ok(Vec::new()),
         other => {
             let mut children = Vec::new();
-            crate::check::ranges::children(other, &mut children);
+            crate::analysis::ranges::children(other, &mut children);
             for child in children {
                 let found = elements(program, texts, ev, child)?;
                 if !found.is_empty() {

@@ -12,13 +12,13 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::check::ranges::visit;
+use crate::analysis::ranges::visit;
 use crate::eval::designation::DesignationResult;
-use crate::eval::value::{RecordValue, Value};
 use crate::eval::{EvalError, Evaluation};
+use crate::ir::types::GlobalId;
+use crate::ir::value::{RecordValue, Value};
 use crate::ir::{Designation, Expr, FnId, GlobalDef, KindId, Program};
-use crate::report::texts::Texts;
-use crate::types::GlobalId;
+use crate::report::rule_text::Texts;
 
 #[derive(Debug, Serialize)]
 pub struct Missing {
@@ -311,11 +311,11 @@ fn globals_in(program: &Program, expr: &Expr) -> Vec<GlobalId> {
 /// path only): fixed on every path, so no change in the data moves it.
 fn is_parameter(program: &Program, id: GlobalId) -> bool {
     let expr = Expr::Global(id);
-    let reached = crate::check::reach::Reach::new(program).of(&expr);
-    crate::check::ranges::scenarios(program, &reached.choices)
+    let reached = crate::analysis::reach::Reach::new(program).of(&expr);
+    crate::analysis::ranges::scenarios(program, &reached.choices)
         .iter()
         .all(|assumption| {
-            let r = crate::check::ranges::Ranges::new(program, assumption.clone()).of(&expr);
+            let r = crate::analysis::ranges::Ranges::new(program, assumption.clone()).of(&expr);
             matches!((r.lo, r.hi), (Some(a), Some(b)) if a == b)
         })
 }

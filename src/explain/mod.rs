@@ -11,13 +11,14 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::ast::NoteKind;
 use crate::eval::designation::DesignationResult;
-use crate::eval::value::Value;
-use crate::eval::{EvalError, Evaluation, in_force};
+use crate::eval::{EvalError, Evaluation};
+use crate::ir::in_force;
+use crate::ir::types::GlobalId;
+use crate::ir::value::Value;
 use crate::ir::{Designation, Expr, GlobalDef, KindId, Program};
-use crate::report::texts::{Texts, squeeze};
-use crate::types::GlobalId;
+use crate::report::rule_text::{Texts, squeeze};
+use crate::syntax::ast::NoteKind;
 
 pub use missing::{Missing, Move};
 
@@ -109,7 +110,7 @@ impl<'p> Explainer<'p> {
     pub fn explain(
         &self,
         kind: KindId,
-        record: std::sync::Arc<crate::eval::value::RecordValue>,
+        record: std::sync::Arc<crate::ir::value::RecordValue>,
         only: Option<&str>,
         as_of: chrono::NaiveDate,
     ) -> Result<Explanation, EvalError> {
@@ -359,14 +360,14 @@ impl<'p> Explainer<'p> {
 
 /// The named values and function calls an expression reads directly (not through other values).
 fn direct_reads(expr: &Expr, ids: &mut Vec<GlobalId>, calls: &mut Vec<crate::ir::FnId>) {
-    crate::check::ranges::visit(expr, &mut |e| match e {
+    crate::analysis::ranges::visit(expr, &mut |e| match e {
         Expr::Global(id) if !ids.contains(id) => ids.push(*id),
         Expr::CallFn { function, .. } if !calls.contains(function) => calls.push(*function),
         _ => {}
     });
 }
 
-fn notes(notes: &[crate::ast::Note], kind: NoteKind) -> Vec<String> {
+fn notes(notes: &[crate::syntax::ast::Note], kind: NoteKind) -> Vec<String> {
     notes
         .iter()
         .filter(|n| n.kind == kind)

@@ -5,8 +5,8 @@ use std::fmt::Write;
 use rust_decimal::Decimal;
 
 use crate::eval::designation::DesignationResult;
-use crate::eval::value::Value;
-use crate::evaluate::Outcome;
+use crate::ir::value::Value;
+use crate::run::record::Outcome;
 
 /// Appends the outcome as one line of JSON (no newline).
 pub fn write_outcome(out: &mut String, outcome: &Outcome) {

@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use crate::eval::designation::DesignationResult;
-use crate::eval::value::Value;
-use crate::evaluate::Outcome;
+use crate::ir::value::Value;
+use crate::run::record::Outcome;
 
 pub fn write_outcome(out: &mut String, outcome: &Outcome, origin: &str) {
     let title = match (&outcome.id, &outcome.display_name) {

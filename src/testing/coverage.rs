@@ -5,12 +5,12 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::check::ranges::visit;
+use crate::analysis::ranges::visit;
 use crate::eval::coverage::{Coverage, node_id};
-use crate::eval::value::Value;
+use crate::ir::types::GlobalId;
+use crate::ir::value::Value;
 use crate::ir::{Expr, GlobalDef, KindId, Program};
-use crate::report::texts::Texts;
-use crate::types::GlobalId;
+use crate::report::rule_text::Texts;
 
 /// What the tests exercised, gathered over every case.
 #[derive(Debug, Default)]

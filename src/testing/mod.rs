@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use crate::data::FieldError;
 use crate::data::read::read_record;
 use crate::eval::designation::DesignationResult;
-use crate::eval::value::{RecordValue, Value};
 use crate::eval::{EvalError, Evaluation};
+use crate::ir::value::{RecordValue, Value};
 use crate::ir::{ExpectTarget, Program, Test, TestInput};
 use crate::source::Span;
 
@@ -134,7 +134,7 @@ fn run_one(
             .iter()
             .enumerate()
             .filter(|(_, v)| v.is_some())
-            .map(|(i, _)| crate::types::GlobalId(i as u32));
+            .map(|(i, _)| crate::ir::types::GlobalId(i as u32));
         exercised.add(evaluated, *coverage);
     }
     result

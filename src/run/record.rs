@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use crate::data::FieldError;
 use crate::data::read::{detect_kind, identifier, read_record};
 use crate::eval::designation::DesignationResult;
-use crate::eval::value::{RecordValue, Value};
 use crate::eval::{EvalError, Evaluation};
+use crate::ir::value::{RecordValue, Value};
 use crate::ir::{KindId, Program};
 use crate::stamp::Stamp;
 

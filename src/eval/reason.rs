@@ -1,8 +1,9 @@
 //! Why a value is what it is: a condition read back with the values of its parts, such as
 //! "acr_ttm (27012.76) < enterprise_revenue (1000000)".
 
-use super::value::Value;
-use super::{EvalError, Evaluation, compare, in_force};
+use super::{EvalError, Evaluation, compare};
+use crate::ir::in_force;
+use crate::ir::value::Value;
 use crate::ir::{Expr, GlobalDef};
 
 impl Evaluation<'_> {

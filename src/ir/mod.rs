@@ -2,16 +2,21 @@
 //!
 //! The checker builds it from the AST; the evaluator runs it; reports and tools read it.
 
+pub mod builtins;
+pub mod describe;
+pub mod types;
+pub mod value;
+
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::ast::{BinderKind, Note};
-use crate::eval::builtins::Builtin;
-use crate::eval::value::{Layout, Value};
+use crate::ir::builtins::Builtin;
+use crate::ir::types::{GlobalId, RecordId, Type};
+use crate::ir::value::{Layout, Value};
 use crate::source::{SourceMap, Span};
-use crate::types::{GlobalId, RecordId, Type};
+use crate::syntax::ast::{BinderKind, Note};
 
 /// Index of a function in [`Program::functions`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -562,4 +567,13 @@ pub enum Expr {
         args: Vec<Expr>,
         span: Span,
     },
+}
+
+/// The variant of a dated let or table in force on `date`: the newest that has taken effect
+/// by then, never one dated later.
+pub fn in_force<T>(variants: &[Variant<T>], date: NaiveDate) -> Option<&Variant<T>> {
+    variants
+        .iter()
+        .rev()
+        .find(|v| v.from.is_none_or(|from| from <= date))
 }

@@ -7,9 +7,9 @@ use rust_decimal::Decimal;
 
 use super::expr::{deeper, expr, string_value};
 use super::{Cx, designation};
-use crate::ast::*;
 use crate::diagnostic::Diag;
-use crate::syntax::Rule;
+use crate::syntax::ast::*;
+use crate::syntax::grammar::Rule;
 
 pub(super) fn item(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Item> {
     Some(match pair.as_rule() {

@@ -11,12 +11,12 @@ use rust_decimal::Decimal;
 
 use super::ranges::{Assumption, Range, Ranges, describe, scenarios};
 use super::reach::{Reach, Reached, text_list};
-use crate::ast::{ExprKind, Item};
 use crate::diagnostic::{Diag, Diags};
+use crate::ir::types::GlobalId;
 use crate::ir::{Designation, Expr, GlobalDef, Period, Program};
 use crate::load::Loaded;
 use crate::source::Span;
-use crate::types::GlobalId;
+use crate::syntax::ast::{ExprKind, Item};
 
 pub fn check(loaded: &Loaded, program: &Program, diags: &mut Diags) {
     let mut ranges = Known::new(program);
@@ -406,7 +406,7 @@ fn text_lists(
             };
             let counted: Vec<_> = match date {
                 None => variants.iter().collect(),
-                Some(d) => crate::eval::in_force(variants, d).into_iter().collect(),
+                Some(d) => crate::ir::in_force(variants, d).into_iter().collect(),
             };
             let items = counted
                 .iter()

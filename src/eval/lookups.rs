@@ -6,10 +6,10 @@
 
 use rust_decimal::Decimal;
 
-use super::value::{MapValue, Value};
 use super::{Evaluation, compare};
-use crate::ast::BinderKind;
 use crate::ir::Expr;
+use crate::ir::value::{MapValue, Value};
+use crate::syntax::ast::BinderKind;
 
 /// Bodies examined so far in this record at most; a rule set has few loops of this kind.
 const REMEMBERED: usize = 16;

@@ -2,13 +2,13 @@
 //! an optional date, and what they expect of named values and designations.
 
 use super::Checker;
-use super::lints::Node;
 use super::lower::Ctx;
-use crate::ast::{self, ExpectTarget as AstTarget, Item, TestData};
+use crate::analysis::lints::Node;
 use crate::diagnostic::{Diag, suggest};
-use crate::eval::value::Value;
+use crate::ir::value::Value;
 use crate::ir::{self, Body, ExpectTarget, Expectation, KindId, Test, TestInput};
 use crate::source::FileId;
+use crate::syntax::ast::{self, ExpectTarget as AstTarget, Item, TestData};
 
 impl Checker<'_> {
     pub(super) fn lower_tests(&mut self) {

@@ -4,10 +4,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use crate::diagnostic::{Diag, Diags};
+use crate::ir::types::GlobalId;
 use crate::ir::{FnId, GlobalDef, Program};
 use crate::load::Loaded;
 use crate::source::FileId;
-use crate::types::GlobalId;
 
 /// A definition that can read others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

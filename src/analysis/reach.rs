@@ -8,9 +8,9 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use super::ranges::visit;
-use crate::eval::value::Value;
+use crate::ir::types::{GlobalId, Type};
+use crate::ir::value::Value;
 use crate::ir::{Expr, FnId, GlobalDef, Program};
-use crate::types::{GlobalId, Type};
 
 /// What one expression reads, directly or through the values and functions it uses.
 #[derive(Default)]

@@ -7,10 +7,10 @@ use rust_decimal::Decimal;
 use super::Cx;
 use super::expr::{expr, string_value};
 use super::items::{first, ident, note, number, type_expr};
-use crate::ast::*;
 use crate::diagnostic::Diag;
 use crate::source::Span;
-use crate::syntax::Rule;
+use crate::syntax::ast::*;
+use crate::syntax::grammar::Rule;
 
 pub(super) fn designation(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Designation> {
     let span = cx.span(&pair);

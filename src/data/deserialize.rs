@@ -13,9 +13,9 @@ use super::Step;
 use super::number::{Limits, number};
 use super::read::ReadCx;
 use crate::diagnostic::did_you_mean;
-use crate::eval::value::{MapValue, Month, RecordValue, Value, strictly_sorted};
+use crate::ir::types::RecordId;
+use crate::ir::value::{MapValue, Month, RecordValue, Value, strictly_sorted};
 use crate::ir::{FieldShape, RecordShape, ShapeType};
-use crate::types::RecordId;
 
 pub(super) struct RecordSeed<'c, 'p> {
     pub cx: &'c mut ReadCx<'p>,
@@ -107,7 +107,7 @@ struct ValueVisitor<'c, 'p, 't> {
 
 impl ValueVisitor<'_, '_, '_> {
     fn mismatch(self, found: &str) -> Value {
-        let want = crate::check::describe_expected(&self.cx.program.records, self.ty);
+        let want = crate::ir::describe::describe_expected(&self.cx.program.records, self.ty);
         let help = match self.field {
             Some(name) => format!("the rules declare `{name}` as {want}"),
             None => format!("the rules declare {want} here"),
@@ -436,7 +436,7 @@ fn read_record_fields<'de, A: MapAccess<'de>>(
                             "{} requires `{}` ({})",
                             shape.name,
                             field.name,
-                            crate::check::describe_expected(&program.records, &field.ty)
+                            crate::ir::describe::describe_expected(&program.records, &field.ty)
                         )),
                     );
                     Value::Absent

@@ -6,7 +6,7 @@
 //! only ever changes whitespace, so it cannot change what the rules mean; `tokens` lets a
 //! test check exactly that.
 
-use crate::syntax::ITEM_WORDS;
+use crate::syntax::grammar::ITEM_WORDS;
 
 /// A token of a rule file, as the formatter sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -193,7 +193,7 @@ struct Open {
 pub fn same_parse(a: &str, b: &str) -> bool {
     use pest::Parser;
     let shape = |text: &str| {
-        crate::syntax::TallyParser::parse(crate::syntax::Rule::file, text)
+        crate::syntax::grammar::TallyParser::parse(crate::syntax::grammar::Rule::file, text)
             .ok()
             .map(|pairs| {
                 pairs

@@ -4,12 +4,12 @@
 use super::Checker;
 use super::lower::{Ctx, Local, Typed};
 use super::operators::ordered;
-use crate::ast::{self, BinderKind};
 use crate::diagnostic::{Diag, suggest};
-use crate::eval::value::Value;
 use crate::ir::Expr;
+use crate::ir::types::Type;
+use crate::ir::value::Value;
 use crate::source::Span;
-use crate::types::Type;
+use crate::syntax::ast::{self, BinderKind};
 
 impl Checker<'_> {
     pub(super) fn where_(

@@ -7,9 +7,9 @@ use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::Cx;
 use super::items::{date, ident, number, percent};
-use crate::ast::*;
 use crate::diagnostic::Diag;
-use crate::syntax::Rule;
+use crate::syntax::ast::*;
+use crate::syntax::grammar::Rule;
 
 /// Lowest precedence first.
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use super::{FieldError, Origin};
+use crate::data::{FieldError, Origin};
 use crate::source::display_path;
 
 /// The text of one record and where it came from.
@@ -55,7 +55,7 @@ impl RawRecord {
         let offset = self.not_utf8_at?;
         let mut error = FieldError::new(Vec::new(), "the text is not valid UTF-8")
             .help("save the file as UTF-8; JSON data must be UTF-8 text");
-        error.position = Some(super::locate::line_col(&self.text, offset));
+        error.position = Some(crate::data::locate::line_col(&self.text, offset));
         error.offset = Some(offset);
         Some(error)
     }

@@ -14,10 +14,10 @@ pub use stack::discard;
 use pest::Parser;
 use pest::iterators::Pair;
 
-use crate::ast;
 use crate::diagnostic::{Diag, Diags};
 use crate::source::{FileId, Span};
-use crate::syntax::{ITEM_WORDS, Rule, TallyParser, describe};
+use crate::syntax::ast;
+use crate::syntax::grammar::{ITEM_WORDS, Rule, TallyParser, describe};
 
 /// Parses one rule file. Syntax errors go to `diags`; the items that parse are kept.
 pub fn parse_file(id: FileId, text: &str, diags: &mut Diags) -> ast::File {

@@ -12,10 +12,10 @@ use rustc_hash::FxHashMap;
 
 use rust_decimal::Decimal;
 
-use crate::eval::builtins::Builtin;
-use crate::eval::value::Value;
+use crate::ir::builtins::Builtin;
+use crate::ir::types::{GlobalId, Type};
+use crate::ir::value::Value;
 use crate::ir::{Arith, Compare, Expr, FnId, GlobalDef, Program};
-use crate::types::{GlobalId, Type};
 
 /// A closed range; `None` is unbounded on that side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -372,7 +372,7 @@ impl<'p> Ranges<'p> {
                 r
             }
             Expr::Binder {
-                kind: crate::ast::BinderKind::Min | crate::ast::BinderKind::Max,
+                kind: crate::syntax::ast::BinderKind::Min | crate::syntax::ast::BinderKind::Max,
                 body,
                 ..
             } => self.range(body, &[]),
@@ -393,7 +393,7 @@ impl<'p> Ranges<'p> {
         let r = match &program.global(id).def {
             GlobalDef::Let(variants) => {
                 let mut all: Option<Range> = None;
-                let in_force = self.date.map(|d| crate::eval::in_force(variants, d));
+                let in_force = self.date.map(|d| crate::ir::in_force(variants, d));
                 let counted = match in_force {
                     None => variants.iter().collect(),
                     Some(v) => v.into_iter().collect::<Vec<_>>(),
@@ -416,7 +416,7 @@ impl<'p> Ranges<'p> {
         };
         let counted: Vec<_> = match self.date {
             None => variants.iter().collect(),
-            Some(d) => crate::eval::in_force(variants, d).into_iter().collect(),
+            Some(d) => crate::ir::in_force(variants, d).into_iter().collect(),
         };
         let cells = counted.iter().flat_map(|v| v.value.cells.iter().copied());
         let (lo, hi) = cells.fold(

@@ -4,9 +4,9 @@
 //! nesting of one expression, whatever order the definitions are written in.
 
 use super::{Checker, Symbol};
-use crate::ast::{Expr, ExprKind};
 use crate::diagnostic::Diag;
 use crate::source::FileId;
+use crate::syntax::ast::{Expr, ExprKind};
 
 /// How deep a chain of values may go, each value counting one level more than its expressions
 /// nest: two values as deep as an expression may be, or 131 simple ones. The rules in `rules/`
