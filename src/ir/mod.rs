@@ -366,9 +366,11 @@ pub struct FieldShape {
     pub unique_by: Option<u32>,
     /// The value must be the key field of an element of a list of the input.
     pub refers_to: Option<Reference>,
-    /// Something in this field is checked once the whole record is read (a reference, or a
-    /// table label), so the check visits it.
+    /// Something in this field is checked once the whole record is read (a reference, a
+    /// table label, or a dated field's presence), so the check visits it.
     pub cross_check: bool,
+    /// When the data has this field (`from DATE`, `until DATE`): outside it, it may be left out.
+    pub period: Period,
 }
 
 #[derive(Debug, Clone)]

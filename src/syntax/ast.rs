@@ -111,6 +111,8 @@ pub enum ModifierKind {
     Identifier,
     DisplayName,
     EvaluationDate,
+    /// `from DATE until DATE`: when the data has this field.
+    Period(Period),
     AtLeast(Decimal),
     AtMost(Decimal),
     Default(Literal),

@@ -61,7 +61,7 @@ pub(super) fn designation(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Desig
 }
 
 /// `from DATE`, `until DATE`, or both.
-fn period(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Period {
+pub(super) fn period(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Period {
     let mut period = Period::default();
     let mut until = false;
     for part in pair.into_inner() {

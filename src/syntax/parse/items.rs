@@ -164,6 +164,9 @@ fn modifier(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Modifier> {
         Rule::mod_identifier => ModifierKind::Identifier,
         Rule::mod_display => ModifierKind::DisplayName,
         Rule::mod_eval_date => ModifierKind::EvaluationDate,
+        Rule::mod_period => {
+            ModifierKind::Period(super::designation::period(cx, first(inner, Rule::period)))
+        }
         Rule::mod_at_least => ModifierKind::AtLeast(number(cx, first(inner, Rule::signed_number))?),
         Rule::mod_at_most => ModifierKind::AtMost(number(cx, first(inner, Rule::signed_number))?),
         Rule::mod_default => ModifierKind::Default(literal(cx, first(inner, Rule::literal))?),
