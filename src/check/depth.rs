@@ -101,6 +101,7 @@ fn each_child<'e>(expr: &'e Expr, f: &mut impl FnMut(&'e Expr)) {
         | ExprKind::Text(_)
         | ExprKind::Bool(_)
         | ExprKind::Date(_)
+        | ExprKind::Month(_)
         | ExprKind::Name(_) => {}
         ExprKind::List(items) | ExprKind::Call(_, items) => items.iter().for_each(f),
         ExprKind::Record(fields) => fields.iter().for_each(|(_, e)| f(e)),

@@ -102,6 +102,10 @@ impl Checker<'_> {
             ExprKind::Number(n) => (Expr::Const(Value::Number(*n)), Type::Number),
             ExprKind::Text(t) => (Expr::Const(Value::text(t)), Type::literal(t)),
             ExprKind::Bool(b) => (Expr::Const(Value::Bool(*b)), Type::Bool),
+            ExprKind::Month(m) => (
+                Expr::Const(Value::Month(crate::ir::value::Month(*m))),
+                Type::Month,
+            ),
             ExprKind::Date(d) => (Expr::Const(Value::Date(*d)), Type::Date),
             ExprKind::Name(name) => self.name(cx, name, e.span),
             ExprKind::List(items) => self.list(cx, items, e.span),

@@ -27,6 +27,21 @@ impl Checker<'_> {
                             .map(|p| p.to_path_buf())
                             .unwrap_or_default();
                         let full = dir.join(path);
+                        let outside = full
+                            .canonicalize()
+                            .ok()
+                            .filter(|f| !rules_folders(loaded).iter().any(|r| f.starts_with(r)));
+                        if outside.is_some() {
+                            self.error(
+                                Diag::error(
+                                    "data-outside-rules",
+                                    *span,
+                                    format!("test data \"{path}\" is outside the rules folder"),
+                                )
+                                .label("outside the rules")
+                                .help("keep the data tests read under the rules folder (for example rules/azure/test-data/), so that copies of the rules and `tally diff REVISION:rules/ rules/` find it"),
+                            );
+                        }
                         if !full.is_file() {
                             self.error(
                                 Diag::error(
@@ -203,4 +218,29 @@ impl Checker<'_> {
             expected_text,
         })
     }
+}
+
+/// The folders the rules were loaded from: the folders named, or else the deepest folder that
+/// holds every rule file loaded.
+fn rules_folders(loaded: &crate::load::Loaded) -> Vec<std::path::PathBuf> {
+    if !loaded.listed.is_empty() {
+        return loaded.listed.clone();
+    }
+    let mut common: Option<std::path::PathBuf> = None;
+    for (_, file) in loaded.sources.files() {
+        let folder = file
+            .path
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_default();
+        common = Some(match common {
+            None => folder,
+            Some(c) => c
+                .ancestors()
+                .find(|a| folder.starts_with(a))
+                .map(|a| a.to_path_buf())
+                .unwrap_or_default(),
+        });
+    }
+    common.into_iter().collect()
 }

@@ -412,6 +412,8 @@ pub enum ExprKind {
     Text(String),
     Bool(bool),
     Date(NaiveDate),
+    /// A month literal, `2024-12`, counted as in [`crate::ir::value::Month`].
+    Month(i32),
     Name(String),
     List(Vec<Expr>),
     Record(Vec<(Ident, Expr)>),
