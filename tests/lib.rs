@@ -3,6 +3,7 @@
 mod bad_data;
 mod check;
 mod cli;
+mod dated;
 mod diagnostics;
 mod diff;
 mod doc;
