@@ -207,6 +207,22 @@ fn the_example_s_changes_show_after_the_date() {
             .map(Vec::len),
         Some(4)
     );
+    // explain follows the same versions: the new subcategory only after the date.
+    for (data, shown) in [("t-2026-before.json", false), ("t-2026-after.json", true)] {
+        let output = tally(&[
+            "explain",
+            EXAMPLE,
+            "--data",
+            &format!("{EXAMPLE}/azure/test-data/{data}"),
+        ]);
+        assert!(output.status.success(), "{}", text(&output));
+        let out = text(&output);
+        assert_eq!(
+            out.contains("Skilling / Advanced certifications        5 of 10"),
+            shown,
+            "{out}"
+        );
+    }
 }
 
 #[test]

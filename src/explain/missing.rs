@@ -117,15 +117,10 @@ pub fn missing(
         .filter(|s| s.points.is_zero())
         .map(|s| s.name.to_string())
         .collect();
-    let candidates = candidates(program, d, texts);
+    let candidates = candidates(program, d, date, texts);
     let baseline = evaluate(program, kind, record, date, d, &[])?;
     let mut moves = Vec::new();
-    for (index, sub) in d
-        .categories
-        .iter()
-        .flat_map(|c| &c.subcategories)
-        .enumerate()
-    {
+    for (index, sub) in in_force(d, date).enumerate() {
         // Of changes along one chain of values (`prerequisite_met(x)` is computed from
         // `people_holding(x)`) with the same gain, the one closest to the data.
         let mut found: Vec<(Move, Decimal, &Candidate)> = Vec::new();
@@ -167,14 +162,14 @@ pub fn missing(
 
 /// The values a designation's subcategories read that depend on the data, with numbers or
 /// true/false as values: named values, and calls with fixed arguments inside functions.
-fn candidates(program: &Program, d: &Designation, texts: &Texts<'_>) -> Vec<Candidate> {
+fn candidates(
+    program: &Program,
+    d: &Designation,
+    date: NaiveDate,
+    texts: &Texts<'_>,
+) -> Vec<Candidate> {
     let mut out = Vec::new();
-    for (index, sub) in d
-        .categories
-        .iter()
-        .flat_map(|c| &c.subcategories)
-        .enumerate()
-    {
+    for (index, sub) in in_force(d, date).enumerate() {
         let (globals, calls) = reached(program, vec![(&sub.points, Vec::new())]);
         for id in globals {
             if matches!(&sub.points, Expr::Global(g) if *g == id)
@@ -458,11 +453,7 @@ fn plan(
     let mut assumed: Vec<(Target, Value)> = Vec::new();
     let mut current = evaluate(program, kind, record, date, d, &assumed)?;
     let mut steps: Vec<(usize, Value, Value, Decimal)> = Vec::new();
-    let names: Vec<String> = d
-        .categories
-        .iter()
-        .flat_map(|c| c.subcategories.iter().map(|s| s.name.to_string()))
-        .collect();
+    let names: Vec<String> = in_force(d, date).map(|s| s.name.to_string()).collect();
     for _ in 0..40 {
         if current.attained {
             break;
@@ -514,4 +505,16 @@ fn plan(
         })
         .collect();
     Ok((moves, current.attained))
+}
+
+/// The subcategories of `d` in force on `date`, in the order of its results.
+fn in_force(d: &Designation, date: NaiveDate) -> impl Iterator<Item = &crate::ir::Subcategory> {
+    d.categories
+        .iter()
+        .filter(move |c| c.period.contains(date))
+        .flat_map(move |c| {
+            c.subcategories
+                .iter()
+                .filter(move |s| s.period.contains(date))
+        })
 }

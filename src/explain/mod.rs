@@ -209,8 +209,13 @@ impl<'p> Explainer<'p> {
             _ => None,
         };
         let mut subcategories = Vec::new();
-        for category in &d.categories {
-            for sub in &category.subcategories {
+        let date = ev.date;
+        for category in d.categories.iter().filter(|c| c.period.contains(date)) {
+            for sub in category
+                .subcategories
+                .iter()
+                .filter(|s| s.period.contains(date))
+            {
                 let points = result
                     .subcategories
                     .iter()
@@ -234,7 +239,7 @@ impl<'p> Explainer<'p> {
                     category: category.name.to_string(),
                     name: sub.name.to_string(),
                     points,
-                    max: sub.max.to_string(),
+                    max: sub.max_on(date).to_string(),
                     source: sub.source.as_ref().map(|s| s.to_string()),
                     rule,
                 });
