@@ -430,3 +430,78 @@ fn diff_against_a_revision_finds_the_data_its_tests_read() {
     assert!(text(&output).contains("Deployments"), "{}", text(&output));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_category_rewritten_from_a_date_and_a_card_in_a_file_of_its_own() {
+    let dir = temp_dir("dated-category");
+    let rules = dir.join("rules");
+    copy_tree(Path::new("rules"), &rules);
+    let data_ai = rules.join("azure/data-ai.tally");
+    let content = std::fs::read_to_string(&data_ai).expect("data-ai");
+    let old = "  category \"Customer Success\" max 30 {";
+    assert!(content.contains(old));
+    let content = content.replace(
+        old,
+        "  category \"Customer Success\" max 30 from 2026-07-01 {\n    subcategory \"Usage growth\" max 30 {\n      points = min(usage_growth_points + deployment_points, 30)\n    }\n  }\n  category \"Customer Success\" max 30 until 2026-07-01 {",
+    );
+    std::fs::write(&data_ai, content).expect("write");
+    std::fs::write(
+        rules.join("copilot-studio/rates-2026.tally"),
+        "table messages_per_use from 2026-07-01 {\n  | feature \\ user_kind    | m365_copilot | copilot_chat |\n  | web_grounded_answer    | 0 | 0 |\n  | classic_answer         | 0 | 1 |\n  | generative_answer      | 0 | 2 |\n  | tenant_graph_grounding | 0 | 10 |\n  | autonomous_action      | 5 | 5 |\n}\n",
+    )
+    .expect("write");
+    let path = rules.to_str().expect("path");
+    let check = tally(&["check", path, "--deny-warnings"]);
+    assert!(check.status.success(), "{}", text(&check));
+    let test = tally(&["test", path]);
+    assert!(test.status.success(), "{}", text(&test));
+    let partner = std::fs::read_to_string("examples/partner-smb.json").expect("example");
+    let after = dir.join("after.json");
+    std::fs::write(&after, partner.replace("2025-03-01", "2026-08-01")).expect("write");
+    let output = tally(&[
+        "eval",
+        path,
+        "--format",
+        "json",
+        "--data",
+        after.to_str().expect("path"),
+    ]);
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let names: Vec<&str> = result["results"][0]["subcategories"]
+        .as_array()
+        .expect("subcategories")
+        .iter()
+        .map(|s| s["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Net customer adds",
+            "Intermediate certifications",
+            "Usage growth"
+        ]
+    );
+    let scenario = dir.join("s.json");
+    std::fs::write(
+        &scenario,
+        r#"{"tenant":"X","agents":[{"name":"A","per_run":{"tenant_graph_grounding":1},"users_per_day":{"copilot_chat":10}}]}"#,
+    )
+    .expect("write");
+    let messages = |as_of: &str| {
+        let output = tally(&[
+            "eval",
+            path,
+            "--format",
+            "json",
+            "--as-of",
+            as_of,
+            "--data",
+            scenario.to_str().expect("path"),
+        ]);
+        let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        result["messages_per_day"].clone()
+    };
+    assert_eq!(messages("2026-06-30"), 300);
+    assert_eq!(messages("2026-07-01"), 100);
+    let _ = std::fs::remove_dir_all(dir);
+}

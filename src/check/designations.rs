@@ -318,7 +318,8 @@ impl Checker<'_> {
             for sub in &category.subcategories {
                 let period = subcategory_periods.next().unwrap_or_default();
                 let written_twice = names.iter().find(|(n, _)| *n == sub.name);
-                if let (Some((_, first)), true) = (written_twice, undated(&sub.period)) {
+                let undated_here = undated(&sub.period) && undated(&category.period);
+                if let (Some((_, first)), true) = (written_twice, undated_here) {
                     self.error(
                         Diag::error(
                             "duplicate-name",
@@ -330,7 +331,7 @@ impl Checker<'_> {
                         .help("each subcategory of a designation has its own name"),
                     );
                 }
-                if undated(&sub.period) {
+                if undated_here {
                     names.push((&sub.name, sub.name_span));
                 }
                 let Some(points) = &sub.points else {

@@ -188,6 +188,31 @@ impl<'a> Checker<'a> {
             .collect();
         let mut dated_lets: Vec<(&'a str, Vec<(FileId, &'a ast::LetDecl)>)> = Vec::new();
         let mut dated_functions: Vec<(FileId, &'a ast::LetDecl)> = Vec::new();
+        // The same for a table whose dated versions are written in several files.
+        let mut table_files: FxHashMap<&'a str, Vec<FileId>> = FxHashMap::default();
+        for file in &loaded.files {
+            for item in &file.items {
+                if let Item::Table(t) = item {
+                    let files = table_files.entry(t.name.name.as_str()).or_default();
+                    if !files.contains(&file.id) {
+                        files.push(file.id);
+                    }
+                }
+            }
+        }
+        let spread = |name: &str| table_files.get(name).is_some_and(|f| f.len() > 1);
+        let dated_tables: std::collections::HashSet<&'a str> = loaded
+            .files
+            .iter()
+            .flat_map(|f| &f.items)
+            .filter_map(|item| match item {
+                Item::Table(t) if t.from.is_some() && spread(&t.name.name) => {
+                    Some(t.name.name.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        let mut spread_tables: Vec<(&'a str, Vec<(FileId, &'a ast::TableDecl)>)> = Vec::new();
         for file in &loaded.files {
             let mut lets: Vec<(&'a str, Vec<(FileId, &'a ast::LetDecl)>)> = Vec::new();
             let mut tables: Vec<(&'a str, Vec<&ast::TableDecl>)> = Vec::new();
@@ -231,6 +256,12 @@ impl<'a> Checker<'a> {
                             None => group.push((&l.name.name, vec![(file.id, l)])),
                         }
                     }
+                    Item::Table(t) if dated_tables.contains(t.name.name.as_str()) => {
+                        match spread_tables.iter_mut().find(|(n, _)| *n == t.name.name) {
+                            Some((_, variants)) => variants.push((file.id, t)),
+                            None => spread_tables.push((&t.name.name, vec![(file.id, t)])),
+                        }
+                    }
                     Item::Table(t) => match tables.iter_mut().find(|(n, _)| *n == t.name.name) {
                         Some((_, variants)) => variants.push(t),
                         None => tables.push((&t.name.name, vec![t])),
@@ -268,6 +299,26 @@ impl<'a> Checker<'a> {
         }
         for (name, variants) in dated_lets {
             self.declare_let(name, variants, &mut own);
+        }
+        for (name, variants) in spread_tables {
+            let variants =
+                self.order_variants(name, variants, |(_, t): &(FileId, &ast::TableDecl)| {
+                    (t.from, t.name.span)
+                });
+            let decls: Vec<&ast::TableDecl> = variants.iter().map(|(_, t)| *t).collect();
+            let id = self.table_global(&decls);
+            let mut files: Vec<FileId> = variants.iter().map(|(f, _)| *f).collect();
+            files.sort();
+            files.dedup();
+            for file in files {
+                let span = variants
+                    .iter()
+                    .find(|(f, _)| *f == file)
+                    .map_or(self.program.global(id).span, |(_, t)| t.name.span);
+                own.entry(file)
+                    .or_default()
+                    .push((name, Symbol::Global(id), span));
+            }
         }
         self.date_functions(dated_functions);
         own
