@@ -505,3 +505,17 @@ fn a_category_rewritten_from_a_date_and_a_card_in_a_file_of_its_own() {
     assert_eq!(messages("2026-07-01"), 100);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_program_lists_the_days_its_rules_change() {
+    let program = match tally::load_rules(&[PathBuf::from(EXAMPLE)]) {
+        Ok((program, _)) => program,
+        Err(failed) => panic!("{:?}", failed.diags),
+    };
+    let dates: Vec<String> = program
+        .effective_dates()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(dates, ["2025-02-01", "2026-07-01"]);
+}

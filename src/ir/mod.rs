@@ -41,6 +41,34 @@ pub struct Program {
 }
 
 impl Program {
+    /// Every day on which some part of the rules changes (a dated version of a value,
+    /// function or table takes effect, a designation's structure changes, an input field
+    /// starts or stops), in order: the timeline a document of the rules shows.
+    pub fn effective_dates(&self) -> Vec<NaiveDate> {
+        let mut dates = Vec::new();
+        for global in &self.globals {
+            match &global.def {
+                GlobalDef::Let(variants) => dates.extend(variants.iter().filter_map(|v| v.from)),
+                GlobalDef::Table(variants) => dates.extend(variants.iter().filter_map(|v| v.from)),
+                GlobalDef::Input { .. } => {}
+            }
+        }
+        for function in &self.functions {
+            dates.extend(function.later.iter().filter_map(|v| v.from));
+        }
+        for kind in &self.kinds {
+            for d in &kind.designations {
+                dates.extend(d.dates());
+            }
+        }
+        for record in &self.records {
+            dates.extend(record.fields.iter().flat_map(|f| f.period.dates()));
+        }
+        dates.sort();
+        dates.dedup();
+        dates
+    }
+
     /// The SHA-256 of the loaded rule files, as every result's stamp carries it.
     pub fn rules_digest(&self) -> Arc<str> {
         self.digest
