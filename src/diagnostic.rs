@@ -12,6 +12,10 @@ use miette::{LabeledSpan, NamedSource, SourceCode};
 
 use crate::source::{SourceMap, Span};
 
+mod code;
+
+pub use code::Code;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Warning,
@@ -22,7 +26,7 @@ pub enum Severity {
 pub struct Diag {
     pub severity: Severity,
     /// A stable name for the kind of problem, such as `unknown-name`.
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     /// Where in a rule file; `None` for problems with no place, such as a missing folder.
     pub span: Option<Span>,
@@ -33,7 +37,7 @@ pub struct Diag {
 }
 
 impl Diag {
-    pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Diag {
+    pub fn error(code: Code, span: Span, message: impl Into<String>) -> Diag {
         Diag {
             severity: Severity::Error,
             code,
@@ -45,7 +49,7 @@ impl Diag {
         }
     }
 
-    pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Diag {
+    pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Diag {
         Diag {
             severity: Severity::Warning,
             ..Diag::error(code, span, message)
@@ -53,7 +57,7 @@ impl Diag {
     }
 
     /// A problem that has no place in a rule file.
-    pub fn general(code: &'static str, message: impl Into<String>) -> Diag {
+    pub fn general(code: Code, message: impl Into<String>) -> Diag {
         Diag {
             severity: Severity::Error,
             code,
@@ -172,7 +176,7 @@ impl Diags {
 #[derive(Debug)]
 pub struct Rendered {
     severity: Severity,
-    code: &'static str,
+    code: Code,
     message: String,
     help: Option<String>,
     source: Option<NamedSource<Arc<str>>>,
@@ -184,7 +188,7 @@ pub struct Rendered {
 impl Rendered {
     /// A problem outside the rule files (in a data file, say), with its own source text.
     pub fn error(
-        code: &'static str,
+        code: Code,
         message: String,
         help: Option<String>,
         source: Option<NamedSource<Arc<str>>>,

@@ -1,11 +1,11 @@
 //! `tally doc`: the rule files as a document for readers who do not read code. Per designation
 //! and path, a table of categories and subcategories with their maxima and how points are
-//! earned (the structure of the seed's "Requirements for ..." tables); the definitions behind
+//! earned (the structure of the newsletter's "Requirements for ..." tables); the definitions behind
 //! them with their sources; the lists; the tables and outputs of other inputs; every assumption.
 
 use std::collections::BTreeSet;
 
-use crate::analysis::ranges::{Ranges, visit};
+use crate::analysis::ranges::Ranges;
 use crate::diagnostic::Diags;
 use crate::ir::types::{GlobalId, Type};
 use crate::ir::value::Value;
@@ -67,7 +67,7 @@ fn reads(program: &Program, exprs: &[&Expr]) -> (Vec<GlobalId>, Vec<FnId>) {
     let mut work: Vec<&Expr> = exprs.to_vec();
     while let Some(e) = work.pop() {
         let mut next: Vec<&Expr> = Vec::new();
-        visit(e, &mut |node| match node {
+        e.walk(&mut |node| match node {
             Expr::Global(id) if seen.insert(*id) => {
                 let global = program.global(*id);
                 if !global.hidden {
@@ -424,7 +424,7 @@ fn table_read(program: &Program, exprs: &[&Expr], table: GlobalId) -> bool {
         .map(|f| &program.function(*f).body.expr)
         .chain(exprs.iter().copied());
     for body in bodies {
-        visit(body, &mut |e| {
+        body.walk(&mut |e| {
             if let Expr::TableGet { table: t, .. } | Expr::TableLabels { table: t, .. } = e {
                 found |= *t == table;
             }

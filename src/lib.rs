@@ -29,6 +29,10 @@ pub mod explain;
 pub mod report;
 pub mod testing;
 
+// The language service for editors, and the Language Server Protocol over it.
+pub mod lsp;
+pub mod service;
+
 // The command line.
 pub mod cli;
 
@@ -38,7 +42,7 @@ use std::path::PathBuf;
 /// warnings, or every problem found.
 pub fn load_rules(
     paths: &[PathBuf],
-) -> Result<(ir::Program, Vec<diagnostic::Diag>), check::Failed> {
+) -> Result<(ir::Program, Vec<diagnostic::Diag>), check::Rejected> {
     let mut diags = diagnostic::Diags::default();
     let loaded = load::load(paths, &mut diags);
     check::check(loaded, diags)

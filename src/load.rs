@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostic::{Diag, Diags};
+use crate::diagnostic::{Code, Diag, Diags};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast;
 use crate::syntax::parse;
@@ -80,7 +80,7 @@ impl Walk {
             } else {
                 diags.push(
                     Diag::general(
-                        "missing-rules",
+                        Code::MissingRules,
                         format!("{}: no such file or folder", path.display()),
                     )
                     .help(
@@ -96,7 +96,7 @@ impl Walk {
             Ok(entries) => entries,
             Err(e) => {
                 diags.push(Diag::general(
-                    "unreadable-rules",
+                    Code::UnreadableRules,
                     format!("{}: {e}", dir.display()),
                 ));
                 return;
@@ -190,7 +190,7 @@ pub fn load(paths: &[PathBuf], diags: &mut Diags) -> Loaded {
     loaded.listed = listed;
     if files.is_empty() && !diags.has_errors() {
         diags.push(
-            Diag::general("no-rules", "no rule files (*.tally) found")
+            Diag::general(Code::NoRules, "no rule files (*.tally) found")
                 .help("name rule files or folders that hold them; the default is rules/"),
         );
     }
@@ -242,7 +242,7 @@ fn load_wave(
                     diags.push(match wanted.by {
                         Some((_, span)) => missing_import(span, &wanted.path.display().to_string()),
                         None => Diag::general(
-                            "unreadable-rules",
+                            Code::UnreadableRules,
                             format!("{}: {e}", wanted.path.display()),
                         ),
                     });
@@ -297,10 +297,10 @@ fn load_wave(
 }
 
 /// Records that `from` imports `to`, unless it is itself.
-fn link(loaded: &mut Loaded, from: FileId, to: FileId, span: Span, diags: &mut Diags) {
+pub(crate) fn link(loaded: &mut Loaded, from: FileId, to: FileId, span: Span, diags: &mut Diags) {
     if from == to {
         diags.push(
-            Diag::error("circular-import", span, "a file imports itself")
+            Diag::error(Code::CircularImport, span, "a file imports itself")
                 .label("this file")
                 .help("remove this import"),
         );
@@ -345,7 +345,7 @@ pub fn load_texts(texts: &[(&str, &str)], diags: &mut Diags) -> Loaded {
     loaded
 }
 
-fn import_paths(loaded: &Loaded, id: FileId) -> Vec<(String, Span)> {
+pub(crate) fn import_paths(loaded: &Loaded, id: FileId) -> Vec<(String, Span)> {
     loaded
         .file(id)
         .items
@@ -357,9 +357,9 @@ fn import_paths(loaded: &Loaded, id: FileId) -> Vec<(String, Span)> {
         .collect()
 }
 
-fn missing_import(span: Span, path: &str) -> Diag {
+pub(crate) fn missing_import(span: Span, path: &str) -> Diag {
     Diag::error(
-        "missing-import",
+        Code::MissingImport,
         span,
         format!("cannot import \"{path}\": no such file"),
     )
@@ -368,7 +368,7 @@ fn missing_import(span: Span, path: &str) -> Diag {
 }
 
 /// Imports must not go round in a circle: each file's definitions come before its users'.
-fn report_cycles(loaded: &Loaded, diags: &mut Diags) {
+pub(crate) fn report_cycles(loaded: &Loaded, diags: &mut Diags) {
     let mut reported: Vec<Vec<FileId>> = Vec::new();
     for (start, _) in loaded.sources.files() {
         let mut path = vec![start];
@@ -387,13 +387,13 @@ fn report_cycles(loaded: &Loaded, diags: &mut Diags) {
             let span = import_span(loaded, cycle[0], cycle[1 % cycle.len()]);
             let diag = match span {
                 Some(span) => Diag::error(
-                    "circular-import",
+                    Code::CircularImport,
                     span,
                     format!("circular import: {}", names.join(" -> ")),
                 )
                 .label("this import closes the circle"),
                 None => Diag::general(
-                    "circular-import",
+                    Code::CircularImport,
                     format!("circular import: {}", names.join(" -> ")),
                 ),
             };

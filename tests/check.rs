@@ -1,34 +1,8 @@
 //! `tally check`: every output format, exit codes, and SARIF's structure.
 
-use std::process::Command;
+use insta_cmd::assert_cmd_snapshot;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
-
-fn tally() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("tally"));
-    cmd.env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
-    cmd
-}
-
-/// An empty folder of the test's own, under the target folder.
-fn fresh_folder(name: &str) -> std::path::PathBuf {
-    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(&root).expect("makes the folder");
-    root
-}
-
-/// `tally check` run in `root`: its exit code and what it printed on standard error.
-fn check_in(root: &std::path::Path, paths: &[&str]) -> (Option<i32>, String) {
-    let output = tally()
-        .current_dir(root)
-        .arg("check")
-        .args(paths)
-        .output()
-        .expect("runs");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    (output.status.code(), stderr)
-}
+use crate::support::{Test, tally};
 
 #[test]
 fn shipped_rules_are_clean() {
@@ -182,19 +156,18 @@ fn a_file_reached_by_several_paths_is_loaded_once() {
 
 #[test]
 fn links_back_into_a_rules_folder_are_listed_once() {
-    let root = fresh_folder("link-loop");
-    std::fs::create_dir_all(root.join("rules")).expect("makes rules/");
-    std::fs::write(root.join("rules/one.tally"), "let x = 1\n").expect("writes");
-    std::os::unix::fs::symlink(".", root.join("rules/self")).expect("links");
-    std::os::unix::fs::symlink("../rules", root.join("rules/up")).expect("links");
-    let (_, stderr) = check_in(&root, &["rules"]);
-    assert!(stderr.contains("1 file, 0 errors"), "{stderr}");
+    let test = Test::new("link-loop").file("rules/one.tally", "let x = 1\n");
+    let rules = test.dir().join("rules");
+    std::os::unix::fs::symlink(".", rules.join("self")).expect("links");
+    std::os::unix::fs::symlink("../rules", rules.join("up")).expect("links");
+    test.args(["check", "rules"])
+        .stderr_has("1 file, 0 errors")
+        .run();
 }
 
 #[test]
 fn nested_calls_are_bounded_once_per_argument_range() {
     // f30 calls f29 twice, which calls f28 twice, and so on: 2^30 calls if each were followed.
-    let root = fresh_folder("nested-calls");
     let mut text =
         String::from("input shop {\n  name: text, identifier\n}\nlet f0(x: number) = x\n");
     for i in 1..=30 {
@@ -207,20 +180,20 @@ fn nested_calls_are_bounded_once_per_argument_range() {
         "designation \"D\" {\n  max 2000000000\n  category \"C\" max 2000000000 {\n    \
          subcategory \"S\" max 2000000000 {\n      points = f30(1)\n    }\n  }\n}\n",
     );
-    std::fs::write(root.join("nested.tally"), text).expect("writes");
-    let (_, stderr) = check_in(&root, &["nested.tally"]);
-    assert!(
-        stderr.contains("its points are at most 1073741824"),
-        "{stderr}"
-    );
+    Test::new("nested-calls")
+        .file("nested.tally", &text)
+        .args(["check", "nested.tally"])
+        .status(1)
+        .stderr_has("its points are at most 1073741824")
+        .run();
 }
 
 #[test]
 fn a_byte_order_mark_before_a_rule_file_is_ignored() {
-    let root = fresh_folder("bom");
-    std::fs::write(root.join("bom.tally"), "\u{feff}let x = 1\n").expect("writes");
-    let (code, stderr) = check_in(&root, &["bom.tally"]);
-    assert_eq!(code, Some(0), "{stderr}");
+    Test::new("bom")
+        .file("bom.tally", "\u{feff}let x = 1\n")
+        .args(["check", "bom.tally"])
+        .run();
 }
 
 /// A definition in a shared file is unused only when every file that could read it is loaded:

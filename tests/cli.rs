@@ -1,14 +1,8 @@
 //! The command line: output and exit codes, as a user sees them.
 
-use std::process::Command;
+use insta_cmd::assert_cmd_snapshot;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
-
-fn tally() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("tally"));
-    cmd.env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
-    cmd
-}
+use crate::support::tally;
 
 #[test]
 fn help() {

@@ -150,6 +150,12 @@ fn results(rules: &str, data: &str) -> Vec<serde_json::Value> {
         .map(|line| {
             let mut value: serde_json::Value = serde_json::from_str(line).expect("JSON");
             value["rules_digest"] = serde_json::Value::Null;
+            // Citations may be edited in rules/ without changing a result.
+            for d in value["results"].as_array_mut().into_iter().flatten() {
+                for s in d["subcategories"].as_array_mut().into_iter().flatten() {
+                    s["source"] = serde_json::Value::Null;
+                }
+            }
             value
         })
         .collect()

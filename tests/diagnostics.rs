@@ -39,7 +39,7 @@ fn after_a_syntax_error_every_later_item_is_read_in_place() {
     let syntax: Vec<(usize, usize)> = failed
         .diags
         .iter()
-        .filter(|d| d.code == "syntax")
+        .filter(|d| d.code == tally::diagnostic::Code::Syntax)
         .filter_map(|d| {
             d.location(&failed.sources)
                 .map(|(_, line, col)| (line, col))

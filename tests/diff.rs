@@ -2,17 +2,10 @@
 //! deployments, over the fixture partners.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use insta_cmd::assert_cmd_snapshot;
 
-use crate::support::{edited_copy, temp_dir};
-
-fn tally() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("tally"));
-    cmd.env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
-    cmd
-}
+use crate::support::{edited_copy, tally, temp_dir};
 
 /// rules/ with Virtual Machines counting as deployments.
 fn vm_variant(name: &str) -> PathBuf {

@@ -47,11 +47,7 @@ fn text_and_json_of_fixtures() {
 fn explanations_agree_with_eval() {
     let _digest = crate::support::redact_digest();
     let program = shipped_rules();
-    for entry in std::fs::read_dir("tests/fixtures/partners").expect("fixtures") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_none_or(|e| e != "json") {
-            continue;
-        }
+    for path in crate::support::files(std::path::Path::new("tests/fixtures/partners"), "json") {
         let e = explain(&program, path.to_str().expect("path"));
         let json = eval_json(&program, &std::fs::read_to_string(&path).expect("fixture"));
         for d in &e.designations {

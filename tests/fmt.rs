@@ -6,24 +6,11 @@ use pest::Parser;
 use tally::syntax::format::{format, same_parse, tokens};
 use tally::syntax::grammar::{Rule, TallyParser};
 
-use crate::support::{eval_json, shipped_rules, temp_dir};
-
-fn tally_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("folder") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            tally_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "tally") {
-            out.push(path);
-        }
-    }
-}
+use crate::support::{eval_json, rule_files, shipped_rules, temp_dir};
 
 fn every_rule_file() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    tally_files(Path::new("rules"), &mut files);
-    tally_files(Path::new("tests/fixtures"), &mut files);
-    files.sort();
+    let mut files = rule_files(Path::new("rules"));
+    files.extend(rule_files(Path::new("tests/fixtures")));
     files
 }
 
@@ -58,8 +45,7 @@ fn formatting_is_idempotent_and_keeps_every_token() {
 
 #[test]
 fn shipped_rules_are_formatted() {
-    let mut files = Vec::new();
-    tally_files(Path::new("rules"), &mut files);
+    let files = rule_files(Path::new("rules"));
     for path in files {
         let text = std::fs::read_to_string(&path).expect("readable");
         assert_eq!(
@@ -82,8 +68,7 @@ fn the_canonical_layout() {
 fn formatted_rules_evaluate_the_same() {
     let original = shipped_rules();
     let dir = temp_dir("fmt");
-    let mut files = Vec::new();
-    tally_files(Path::new("rules"), &mut files);
+    let files = rule_files(Path::new("rules"));
     for path in &files {
         // Scramble the layout first (indentation and spaces), so formatting has work to do.
         let text = std::fs::read_to_string(path).expect("readable");
@@ -96,17 +81,14 @@ fn formatted_rules_evaluate_the_same() {
     let (formatted, _) =
         tally::load_rules(std::slice::from_ref(&dir)).expect("formatted rules check");
     for folder in ["tests/fixtures/partners", "tests/fixtures/scenarios"] {
-        for entry in std::fs::read_dir(folder).expect("fixtures") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "json") {
-                let text = std::fs::read_to_string(&path).expect("fixture");
-                assert_eq!(
-                    eval_json(&original, &text),
-                    eval_json(&formatted, &text),
-                    "{}",
-                    path.display()
-                );
-            }
+        for path in crate::support::files(Path::new(folder), "json") {
+            let text = std::fs::read_to_string(&path).expect("fixture");
+            assert_eq!(
+                eval_json(&original, &text),
+                eval_json(&formatted, &text),
+                "{}",
+                path.display()
+            );
         }
     }
     let _ = std::fs::remove_dir_all(dir);

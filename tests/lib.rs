@@ -2,18 +2,22 @@
 
 mod bad_data;
 mod check;
+mod checker;
 mod cli;
+mod codes;
 mod dated;
 mod diagnostics;
 mod diff;
 mod doc;
 mod explain;
 mod fmt;
+mod lsp;
 mod nesting;
 mod partners;
 mod readme;
 mod rules;
 mod scenarios;
+mod service;
 mod stamp;
 mod support;
 mod testing;

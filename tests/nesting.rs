@@ -10,7 +10,7 @@ fn error_codes(text: &str) -> Vec<&'static str> {
     let loaded = tally::load::load_texts(&[("deep.tally", text)], &mut diags);
     match tally::check::check(loaded, diags) {
         Ok(_) => Vec::new(),
-        Err(failed) => failed.diags.iter().map(|d| d.code).collect(),
+        Err(failed) => failed.diags.iter().map(|d| d.code.name()).collect(),
     }
 }
 

@@ -1,13 +1,13 @@
 //! The shipped rules load and check, and a program manager's edit to a rule file changes the
 //! result with the same binary.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::support::{edited_copy, eval_json, shipped_rules, temp_dir};
+use crate::support::{edited_copy, eval_json, rule_files, shipped_rules, temp_dir};
 
 #[test]
 fn every_rule_file_loads_and_checks_without_warnings() {
-    for entry in walk(PathBuf::from("rules")) {
+    for entry in rule_files(Path::new("rules")) {
         match tally::load_rules(std::slice::from_ref(&entry)) {
             Ok((_, warnings)) => assert!(warnings.is_empty(), "{}: {warnings:?}", entry.display()),
             Err(failed) => panic!("{} does not check: {:?}", entry.display(), failed.diags),
@@ -27,20 +27,6 @@ fn every_rule_file_loads_and_checks_without_warnings() {
             "Infrastructure (Azure)"
         ]
     );
-}
-
-fn walk(dir: PathBuf) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(&dir).expect("folder") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            out.extend(walk(path));
-        } else if path.extension().is_some_and(|e| e == "tally") {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
 }
 
 fn data_ai(json: &serde_json::Value) -> &serde_json::Value {
@@ -128,4 +114,36 @@ fn a_changed_rate_changes_the_estimate() {
     // (4 x 2 + 2 x 2) x 900 = 10,800 messages a day.
     assert_eq!(after["messages_per_day"], 10800);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Every bracketed name a rule file cites (`source "[newsletter] ..."`) is an entry of
+/// `docs/sources.md`, so an auditor can look it up in the repository.
+#[test]
+fn every_citation_names_an_entry_of_the_sources() {
+    let sources = std::fs::read_to_string("docs/sources.md").expect("docs/sources.md");
+    let mut cited = 0;
+    for file in rule_files(Path::new("rules")) {
+        let text = std::fs::read_to_string(&file).expect("a readable rule file");
+        for line in text.lines().map(str::trim_start) {
+            let Some(quoted) = line
+                .strip_prefix("source \"")
+                .or_else(|| line.strip_prefix("assumption \""))
+            else {
+                continue;
+            };
+            for name in quoted
+                .split('[')
+                .skip(1)
+                .filter_map(|s| s.split(']').next())
+            {
+                cited += 1;
+                assert!(
+                    sources.contains(&format!("\n### [{name}]\n")),
+                    "{}: [{name}] is not an entry of docs/sources.md",
+                    file.display()
+                );
+            }
+        }
+    }
+    assert!(cited > 50, "only {cited} citations found");
 }

@@ -123,3 +123,147 @@ pub fn edited_copy(source: &Path, target: &Path, edit: &str, from: &str, to: &st
         std::fs::write(target.join(path.file_name().expect("name")), text).expect("write");
     }
 }
+
+/// The rule files (`*.tally`) under `dir`, in every subfolder, sorted.
+pub fn rule_files(dir: &Path) -> Vec<PathBuf> {
+    files(dir, "tally")
+}
+
+/// The files named `*.{extension}` under `dir`, in every subfolder, sorted. A folder without
+/// any is a mistake in the test, so it fails rather than pass over nothing.
+pub fn files(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    fn walk(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("a readable folder") {
+            let path = entry.expect("a folder entry").path();
+            if path.is_dir() {
+                walk(&path, extension, out);
+            } else if path.extension().is_some_and(|e| e == extension) {
+                out.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(dir, extension, &mut found);
+    assert!(
+        !found.is_empty(),
+        "no *.{extension} files in {}",
+        dir.display()
+    );
+    found.sort();
+    found
+}
+
+/// The `tally` binary, without colours or backtraces, so its output is stable.
+pub fn tally() -> std::process::Command {
+    let mut cmd = std::process::Command::new(insta_cmd::get_cargo_bin("tally"));
+    cmd.env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+/// A test of the command line, in the style of just's `tests/test.rs`: files written into a
+/// fresh folder, a command run there, and what it must print and return.
+///
+/// ```ignore
+/// Test::new("bom")
+///     .file("bom.tally", "\u{feff}let x = 1\n")
+///     .args(["check", "bom.tally"])
+///     .stderr_has("1 file, 0 errors")
+///     .run();
+/// ```
+pub struct Test {
+    dir: PathBuf,
+    args: Vec<String>,
+    status: i32,
+    stdout: Option<String>,
+    stdout_has: Vec<String>,
+    stderr_has: Vec<String>,
+}
+
+/// What the command of a [`Test`] printed.
+pub struct Ran {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Test {
+    /// A test in a fresh folder named after `name`; it expects exit code 0 unless told.
+    pub fn new(name: &str) -> Test {
+        Test {
+            dir: temp_dir(name),
+            args: Vec::new(),
+            status: 0,
+            stdout: None,
+            stdout_has: Vec::new(),
+            stderr_has: Vec::new(),
+        }
+    }
+
+    /// The test's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `text` to `path` in the test's folder, making the folders on the way.
+    pub fn file(self, path: &str, text: &str) -> Test {
+        let path = self.dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("makes the folder");
+        std::fs::write(path, text).expect("writes the file");
+        self
+    }
+
+    /// The command's arguments (after `tally`).
+    pub fn args<'a>(mut self, args: impl IntoIterator<Item = &'a str>) -> Test {
+        self.args.extend(args.into_iter().map(String::from));
+        self
+    }
+
+    /// The exit code the command must return.
+    pub fn status(mut self, code: i32) -> Test {
+        self.status = code;
+        self
+    }
+
+    /// All that the command must print on standard output.
+    pub fn stdout(mut self, text: &str) -> Test {
+        self.stdout = Some(text.to_string());
+        self
+    }
+
+    /// Text that standard output must contain.
+    pub fn stdout_has(mut self, text: &str) -> Test {
+        self.stdout_has.push(text.to_string());
+        self
+    }
+
+    /// Text that standard error must contain.
+    pub fn stderr_has(mut self, text: &str) -> Test {
+        self.stderr_has.push(text.to_string());
+        self
+    }
+
+    /// Runs the command in the test's folder and checks every expectation.
+    pub fn run(self) -> Ran {
+        let output = tally()
+            .current_dir(&self.dir)
+            .args(&self.args)
+            .output()
+            .expect("tally runs");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let shown = format!(
+            "tally {:?}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+            self.args
+        );
+        assert_eq!(output.status.code(), Some(self.status), "{shown}");
+        if let Some(expected) = &self.stdout {
+            assert_eq!(&stdout, expected, "{shown}");
+        }
+        for text in &self.stdout_has {
+            assert!(stdout.contains(text.as_str()), "no {text:?} in {shown}");
+        }
+        for text in &self.stderr_has {
+            assert!(stderr.contains(text.as_str()), "no {text:?} in {shown}");
+        }
+        Ran { stdout, stderr }
+    }
+}

@@ -1,15 +1,9 @@
 //! `tally test`: the tests that live next to the rules pass, failures are readable, and dated
 //! rate cards are chosen by the scenario's date.
 
-use std::process::Command;
+use insta_cmd::assert_cmd_snapshot;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
-
-fn tally() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("tally"));
-    cmd.env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
-    cmd
-}
+use crate::support::tally;
 
 #[test]
 fn the_shipped_rules_pass_their_tests_with_full_coverage() {

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use super::ranges::{Assumption, Range, Ranges, describe, scenarios};
 use super::reach::{Reach, Reached, text_list};
-use crate::diagnostic::{Diag, Diags};
+use crate::diagnostic::{Code, Diag, Diags};
 use crate::ir::types::GlobalId;
 use crate::ir::{Designation, Expr, GlobalDef, Period, Program};
 use crate::load::Loaded;
@@ -197,7 +197,7 @@ fn maxima(d: &Designation, date: Option<NaiveDate>, diags: &mut Diags) {
                 .map(|s| format!("{} {}", s.name, max_at(s.max, &s.max_changes, date)))
                 .collect();
             diags.push(
-                Diag::error("maxima", category.max_span, format!("category \"{}\" has max {}, but its subcategories add up to {sum}", category.name, max))
+                Diag::error(Code::Maxima, category.max_span, format!("category \"{}\" has max {}, but its subcategories add up to {sum}", category.name, max))
                     .label(format!("{} ≠ {}", max, parts.join(" + ")))
                     .help("make the category's max the sum of its subcategories' maxima, or correct a subcategory's max"),
             );
@@ -217,7 +217,7 @@ fn maxima(d: &Designation, date: Option<NaiveDate>, diags: &mut Diags) {
                 .map(|c| format!("{} {}", c.name, max_at(c.max, &c.max_changes, date)))
                 .collect();
             diags.push(
-                Diag::error("maxima", span, format!("\"{}\" has max {max}, but its categories add up to {sum}", d.name))
+                Diag::error(Code::Maxima, span, format!("\"{}\" has max {max}, but its categories add up to {sum}", d.name))
                     .label(format!("{max} ≠ {}", parts.join(" + ")))
                     .help("make the designation's max the sum of its categories' maxima, or correct a category's max"),
             );
@@ -245,7 +245,7 @@ fn threshold(ranges: &mut Known<'_>, d: &Designation, date: Option<NaiveDate>, d
         if let Some(lo) = r.lo {
             if lo > reachable {
                 diags.push(
-                    Diag::error("unreachable-threshold", span, format!("the threshold of \"{}\" is {} but its subcategories give at most {reachable} points", d.name, lo.normalize()))
+                    Diag::error(Code::UnreachableThreshold, span, format!("the threshold of \"{}\" is {} but its subcategories give at most {reachable} points", d.name, lo.normalize()))
                         .label(format!("{} > {reachable}", lo.normalize()))
                         .help("lower the threshold, or raise the maxima it is measured against"),
                 );
@@ -277,7 +277,7 @@ fn points(
         if r.lo.is_some_and(|lo| lo > max) {
             diags.push(
                 Diag::error(
-                    "points-exceed-max",
+                    Code::PointsExceedMax,
                     sub.points_span,
                     format!(
                         "the points of \"{}\" in \"{}\" are always above its max of {}{}",
@@ -294,7 +294,7 @@ fn points(
         }
         if r.hi.is_some_and(|hi| hi > max) {
             diags.push(
-                Diag::error("points-may-exceed-max", sub.points_span, format!("the points of \"{}\" in \"{}\" can exceed its max of {}{}", sub.name, d.name, max, when()))
+                Diag::error(Code::PointsMayExceedMax, sub.points_span, format!("the points of \"{}\" in \"{}\" can exceed its max of {}{}", sub.name, d.name, max, when()))
                     .label(describe(r))
                     .help("cap the points with min() or clamp(); points above the max stop the evaluation with an error"),
             );
@@ -303,7 +303,7 @@ fn points(
         if r.lo.is_some_and(|lo| lo < Decimal::ZERO) {
             diags.push(
                 Diag::error(
-                    "points-may-be-negative",
+                    Code::PointsMayBeNegative,
                     sub.points_span,
                     format!(
                         "the points of \"{}\" in \"{}\" can be negative{}",
@@ -323,7 +323,7 @@ fn points(
     if !reaches {
         diags.push(
             Diag::error(
-                "max-unreachable",
+                Code::MaxUnreachable,
                 sub.max_span,
                 format!(
                     "\"{}\" in \"{}\" can never reach its max of {}: its points are {}",
@@ -372,7 +372,7 @@ fn shared_entries(
                 let (first, second) = (program.global(*a), program.global(*b));
                 let span = entry_span(loaded, program, *b, item).unwrap_or(second.span);
                 let mut diag = Diag::error(
-                    "shared-entry",
+                    Code::SharedEntry,
                     span,
                     format!(
                         "\"{item}\" is in both `{}` and `{}`, which \"{}\" of \"{}\" both read",

@@ -3,7 +3,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
-use crate::diagnostic::{Diag, Diags};
+use crate::diagnostic::{Code, Diag, Diags};
 use crate::ir::types::GlobalId;
 use crate::ir::{FnId, GlobalDef, Program};
 use crate::load::Loaded;
@@ -119,7 +119,7 @@ fn unused(loaded: &Loaded, program: &Program, uses: &Uses, diags: &mut Diags) {
         }
         diags.push(
             Diag::warning(
-                "unused",
+                Code::Unused,
                 global.span,
                 format!("`{}` is never used", global.name),
             )
@@ -133,7 +133,7 @@ fn unused(loaded: &Loaded, program: &Program, uses: &Uses, diags: &mut Diags) {
         {
             diags.push(
                 Diag::warning(
-                    "unused",
+                    Code::Unused,
                     function.span,
                     format!("function `{}` is never called", function.name),
                 )

@@ -160,66 +160,6 @@ pub fn scenarios(program: &Program, choices: &BTreeSet<GlobalId>) -> Vec<Assumpt
     out
 }
 
-/// Calls `f` on every node of an expression, outermost first.
-pub fn visit(expr: &Expr, f: &mut impl FnMut(&Expr)) {
-    // One stack for the whole walk: the checker walks the program many times.
-    let mut stack = vec![expr];
-    while let Some(e) = stack.pop() {
-        f(e);
-        let first = stack.len();
-        children(e, &mut stack);
-        stack[first..].reverse();
-    }
-}
-
-/// The expressions directly inside an expression, in order.
-pub fn children<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
-    match expr {
-        Expr::Const(_) | Expr::Global(_) | Expr::Local(_) | Expr::TableLabels { .. } => {}
-        Expr::Field(e, _) | Expr::Project(e, _) | Expr::Not(e) | Expr::Neg(e, _) => out.push(e),
-        Expr::MapGet { map: a, key: b, .. }
-        | Expr::TableGet {
-            row: a, column: b, ..
-        }
-        | Expr::And(a, b)
-        | Expr::Or(a, b)
-        | Expr::Compare(_, a, b)
-        | Expr::Arith(_, a, b, _)
-        | Expr::In {
-            item: a, list: b, ..
-        }
-        | Expr::Filter {
-            list: a,
-            condition: b,
-            ..
-        }
-        | Expr::Binder {
-            list: a, body: b, ..
-        } => {
-            out.push(a);
-            out.push(b);
-        }
-        Expr::If(c, a, b) => out.extend([c.as_ref(), a.as_ref(), b.as_ref()]),
-        Expr::Case {
-            subject,
-            arms,
-            otherwise,
-            ..
-        } => {
-            out.push(subject);
-            for (w, t) in arms {
-                out.push(w);
-                out.push(t);
-            }
-            out.extend(otherwise.iter().map(|o| o.as_ref()));
-        }
-        Expr::List(items)
-        | Expr::Record(_, items)
-        | Expr::Call { args: items, .. }
-        | Expr::CallFn { args: items, .. } => out.extend(items.iter()),
-    }
-}
-
 /// How many function bodies one `Ranges` works through: calls whose arguments differ each
 /// time (`f(x + 1) + f(x + 2)`, nested) could take exponential time; past this, a call's range
 /// is unknown, which only makes the checks that use it say less.

@@ -7,7 +7,6 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use super::ranges::visit;
 use crate::ir::types::{GlobalId, Type};
 use crate::ir::value::Value;
 use crate::ir::{Expr, FnId, GlobalDef, Program};
@@ -50,7 +49,7 @@ impl<'p> Reach<'p> {
         let program = self.program;
         let mut reached = Reached::default();
         let (mut globals, mut functions) = (Vec::new(), Vec::new());
-        visit(expr, &mut |e| match e {
+        expr.walk(&mut |e| match e {
             Expr::Case { subject, .. } | Expr::Compare(_, subject, _) => {
                 if let Expr::Global(id) = subject.as_ref() {
                     if matches!(&program.global(*id).ty, Type::Choice(c) if c.values.len() > 1) {

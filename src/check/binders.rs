@@ -2,9 +2,9 @@
 //! and `case`, whose texts are checked against the values the subject can have.
 
 use super::Checker;
-use super::lower::{Ctx, Local, Typed};
+use super::lower::{Local, Scope, Typed};
 use super::operators::ordered;
-use crate::diagnostic::{Diag, suggest};
+use crate::diagnostic::{Code, Diag, suggest};
 use crate::ir::Expr;
 use crate::ir::types::Type;
 use crate::ir::value::Value;
@@ -14,7 +14,7 @@ use crate::syntax::ast::{self, BinderKind};
 impl Checker<'_> {
     pub(super) fn where_(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         list: &ast::Expr,
         condition: &ast::Expr,
     ) -> Typed {
@@ -25,7 +25,7 @@ impl Checker<'_> {
             other => {
                 self.error(
                     Diag::error(
-                        "type-mismatch",
+                        Code::TypeMismatch,
                         list.span,
                         format!("`where` filters a list; this is {other}"),
                     )
@@ -56,7 +56,7 @@ impl Checker<'_> {
 
     pub(super) fn binder(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         kind: BinderKind,
         var: &ast::Ident,
         list: &ast::Expr,
@@ -70,7 +70,7 @@ impl Checker<'_> {
             Type::Map(..) => {
                 self.error(
                     Diag::error(
-                        "type-mismatch",
+                        Code::TypeMismatch,
                         list.span,
                         format!("`{}` goes over a list; this is a map", kind.word()),
                     )
@@ -82,7 +82,7 @@ impl Checker<'_> {
             other => {
                 self.error(
                     Diag::error(
-                        "type-mismatch",
+                        Code::TypeMismatch,
                         list.span,
                         format!("`{}` goes over a list; this is {other}", kind.word()),
                     )
@@ -119,7 +119,7 @@ impl Checker<'_> {
                 if !ordered(&body_ty) {
                     self.error(
                         Diag::error(
-                            "type-mismatch",
+                            Code::TypeMismatch,
                             body.span,
                             format!(
                                 "`{}` compares numbers, months or dates; this is {body_ty}",
@@ -151,7 +151,7 @@ impl Checker<'_> {
 
     pub(super) fn case(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         subject: &ast::Expr,
         arms: &[(ast::Expr, ast::Expr)],
         otherwise: Option<&ast::Expr>,
@@ -180,7 +180,7 @@ impl Checker<'_> {
                 if covered.contains(&t.to_string()) {
                     self.error(
                         Diag::warning(
-                            "duplicate-entry",
+                            Code::DuplicateEntry,
                             when.span,
                             format!("\"{t}\" has a `when` already"),
                         )
@@ -221,7 +221,7 @@ impl Checker<'_> {
                     if !missing.is_empty() {
                         self.error(
                             Diag::error(
-                                "incomplete-case",
+                                Code::IncompleteCase,
                                 span,
                                 format!("`case` has no `when` for {}", missing.join(", ")),
                             )
@@ -233,7 +233,7 @@ impl Checker<'_> {
                 Type::Bool | Type::Error => {}
                 other => self.error(
                     Diag::error(
-                        "incomplete-case",
+                        Code::IncompleteCase,
                         span,
                         format!("`case` on {other} needs an `else`"),
                     )
@@ -261,7 +261,7 @@ impl Checker<'_> {
                 let values: Vec<String> =
                     choice.values.iter().map(|v| format!("\"{v}\"")).collect();
                 let mut diag = Diag::error(
-                    "impossible-value",
+                    Code::ImpossibleValue,
                     span,
                     format!(
                         "\"{text}\" is never a value here: it is one of {}",

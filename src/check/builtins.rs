@@ -2,10 +2,10 @@
 //! number and types of arguments checked.
 
 use super::Checker;
-use super::lower::{Ctx, Typed};
+use super::lower::{Scope, Typed};
 use super::operators::ordered;
 use crate::analysis::lints::Node;
-use crate::diagnostic::{Diag, suggest};
+use crate::diagnostic::{Code, Diag, suggest};
 use crate::ir::Expr;
 use crate::ir::builtins::{BUILTINS, Builtin, format_places};
 use crate::ir::types::Type;
@@ -16,7 +16,7 @@ use crate::syntax::ast;
 impl Checker<'_> {
     pub(super) fn call(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         name: &ast::Ident,
         args: &[ast::Expr],
         span: Span,
@@ -28,7 +28,7 @@ impl Checker<'_> {
                 super::State::InProgress => {
                     let function = self.program.function(id);
                     let diag = Diag::error(
-                        "circular-definition",
+                        Code::CircularDefinition,
                         name.span,
                         format!("`{}` calls itself", function.name),
                     )
@@ -47,7 +47,7 @@ impl Checker<'_> {
                     params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
                 self.error(
                     Diag::error(
-                        "arity",
+                        Code::Arity,
                         span,
                         format!(
                             "`{}` takes {} argument{}, {} given",
@@ -95,7 +95,7 @@ impl Checker<'_> {
                 "is not defined"
             };
             let mut diag = Diag::error(
-                "unknown-function",
+                Code::UnknownFunction,
                 name.span,
                 format!("`{}` {what}", name.name),
             )
@@ -122,7 +122,7 @@ impl Checker<'_> {
     /// be one.
     fn lower_args(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         args: &[ast::Expr],
         tables: bool,
     ) -> Vec<(Expr, Type, Span)> {
@@ -162,7 +162,7 @@ impl Checker<'_> {
             };
             self.error(
                 Diag::error(
-                    "arity",
+                    Code::Arity,
                     span,
                     format!("`{}` takes {takes}, {} given", name.name, args.len()),
                 )
@@ -245,7 +245,7 @@ impl Checker<'_> {
                     _ => {
                         self.error(
                             Diag::error(
-                                "bad-format",
+                                Code::BadFormat,
                                 at(1),
                                 "the format of text() is written \"0\", \"0.0\", \"0.00\", ...",
                             )
@@ -271,7 +271,7 @@ impl Checker<'_> {
                 other => {
                     self.error(
                         Diag::warning(
-                            "needless-value-or",
+                            Code::NeedlessValueOr,
                             at(0),
                             format!("this value is never missing ({other})"),
                         )
@@ -304,7 +304,7 @@ impl Checker<'_> {
 
     fn mismatch(&mut self, span: Span, usage: &str, got: &Type) -> Option<Type> {
         self.error(
-            Diag::error("type-mismatch", span, format!("this argument is {got}"))
+            Diag::error(Code::TypeMismatch, span, format!("this argument is {got}"))
                 .label(format!("{got}"))
                 .help(usage.to_string()),
         );

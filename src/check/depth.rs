@@ -4,7 +4,7 @@
 //! nesting of one expression, whatever order the definitions are written in.
 
 use super::{Checker, Symbol};
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Code, Diag};
 use crate::source::FileId;
 use crate::syntax::ast::{Expr, ExprKind};
 
@@ -60,7 +60,7 @@ impl Checker<'_> {
                 };
                 self.error(
                     Diag::error(
-                        "too-deep",
+                        Code::TooDeep,
                         span,
                         format!(
                             "`{name}` is worked out through a chain of values more than {MAX_CHAIN} levels deep"

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use super::lower::{Ctx, Local};
+use super::lower::{Local, Scope};
 use super::{Checker, Symbol};
 use crate::analysis::lints::Node;
-use crate::diagnostic::{Diag, suggest};
+use crate::diagnostic::{Code, Diag, suggest};
 use crate::ir::types::Type;
 use crate::ir::value::Layout;
 use crate::ir::{self, Body, Category, KindId, OutputField, Require, Subcategory};
@@ -20,7 +20,7 @@ impl Checker<'_> {
         let kind = self.kind_of_file.get(&file).copied();
         if kind.is_none() {
             self.error(
-                Diag::error("no-input", span, format!("this {what} reads no input"))
+                Diag::error(Code::NoInput, span, format!("this {what} reads no input"))
                     .label("no `input` declared or imported")
                     .help("import the file that declares the input, for example `import \"partner.tally\"`"),
             );
@@ -60,7 +60,7 @@ impl Checker<'_> {
                         .find(|o| o.name == d.name)
                         .map(|o| o.span);
                     let mut diag = Diag::error(
-                        "duplicate-name",
+                        Code::DuplicateName,
                         d.name_span,
                         format!("designation \"{}\" is defined twice", d.name),
                     )
@@ -74,7 +74,7 @@ impl Checker<'_> {
                 }
                 let lowered: Vec<(ir::Designation, ast::Period)> = match &d.form {
                     DesignationForm::Written(body) => {
-                        let mut cx = Ctx::new(file.id, Node::Root);
+                        let mut cx = Scope::new(file.id, Node::Root);
                         vec![(
                             self.designation_body(&mut cx, d, body, Vec::new(), Vec::new()),
                             d.period,
@@ -128,7 +128,7 @@ impl Checker<'_> {
                                     params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
                                 self.error(
                                     Diag::error(
-                                        "arity",
+                                        Code::Arity,
                                         *span,
                                         format!(
                                             "template `{}` takes {} argument{}, {} given",
@@ -152,7 +152,7 @@ impl Checker<'_> {
                             // that the template's parameter names.
                             let mut aliases = Vec::new();
                             for ((param, want), arg) in params.iter().zip(args) {
-                                let mut arg_cx = Ctx::new(file.id, Node::Root);
+                                let mut arg_cx = Scope::new(file.id, Node::Root);
                                 let (expr, ty) = self.lower(&mut arg_cx, arg);
                                 self.expect(
                                     &ty,
@@ -175,7 +175,7 @@ impl Checker<'_> {
                                 };
                                 aliases.push((param.clone(), want.clone(), global));
                             }
-                            let mut cx = Ctx::new(template_file, Node::Template(index));
+                            let mut cx = Scope::new(template_file, Node::Template(index));
                             out.push((
                                 self.designation_body(
                                     &mut cx,
@@ -226,7 +226,7 @@ impl Checker<'_> {
                     .map(|(_, t)| t.name.name.as_str())
                     .collect();
                 let mut diag = Diag::error(
-                    "unknown-template",
+                    Code::UnknownTemplate,
                     name.span,
                     format!("no template named `{}`", name.name),
                 )
@@ -259,7 +259,7 @@ impl Checker<'_> {
 
     fn designation_body(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         d: &ast::Designation,
         body: &ast::DesignationBody,
         aliases: Vec<(String, Type, crate::ir::types::GlobalId)>,
@@ -274,7 +274,7 @@ impl Checker<'_> {
             if !ty.is_textual() {
                 self.error(
                     Diag::error(
-                        "type-mismatch",
+                        Code::TypeMismatch,
                         p.span,
                         format!("the path is a text, the name of a path; this is {ty}"),
                     )
@@ -322,7 +322,7 @@ impl Checker<'_> {
                 if let (Some((_, first)), true) = (written_twice, undated_here) {
                     self.error(
                         Diag::error(
-                            "duplicate-name",
+                            Code::DuplicateName,
                             sub.name_span,
                             format!("subcategory \"{}\" appears twice", sub.name),
                         )
@@ -337,7 +337,7 @@ impl Checker<'_> {
                 let Some(points) = &sub.points else {
                     self.error(
                         Diag::error(
-                            "missing-points",
+                            Code::MissingPoints,
                             sub.name_span,
                             format!("subcategory \"{}\" has no `points =`", sub.name),
                         )
@@ -376,7 +376,7 @@ impl Checker<'_> {
             {
                 self.error(
                     Diag::error(
-                        "duplicate-name",
+                        Code::DuplicateName,
                         category.name_span,
                         format!("category \"{}\" appears twice", category.name),
                     )
@@ -519,7 +519,7 @@ impl Checker<'_> {
                     if let Some(first) = clash {
                         self.error(
                             Diag::error(
-                                "duplicate-name",
+                                Code::DuplicateName,
                                 field.name.span,
                                 format!("output field `{}` is defined twice", field.name.name),
                             )
@@ -532,7 +532,7 @@ impl Checker<'_> {
                     if identifier.as_deref() == Some(field.name.name.as_str()) {
                         self.error(
                             Diag::error(
-                                "duplicate-name",
+                                Code::DuplicateName,
                                 field.name.span,
                                 format!(
                                     "`{}` is printed already, as the input's identifier",
@@ -544,7 +544,7 @@ impl Checker<'_> {
                         );
                         continue;
                     }
-                    let mut cx = Ctx::new(file.id, Node::Root);
+                    let mut cx = Scope::new(file.id, Node::Root);
                     let (expr, _) = self.lower(&mut cx, &field.value);
                     self.program.kinds[kind.0 as usize]
                         .output

@@ -1,10 +1,10 @@
 //! Lets and functions, typed on first use: a value's type is inferred from its definition
 //! when a rule first reads it, which also finds definitions that use themselves.
 
-use super::lower::{Ctx, Local};
+use super::lower::{Local, Scope};
 use super::{Checker, State};
 use crate::analysis::lints::Node;
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Code, Diag};
 use crate::ir::types::{GlobalId, Type};
 use crate::ir::{Body, FnId, GlobalDef, Variant};
 use crate::source::{FileId, Span};
@@ -19,7 +19,7 @@ impl Checker<'_> {
                 let global = self.program.global(id);
                 let span = reference.unwrap_or(global.span);
                 let diag = Diag::error(
-                    "circular-definition",
+                    Code::CircularDefinition,
                     span,
                     format!("`{}` is defined in terms of itself", global.name),
                 )
@@ -48,7 +48,7 @@ impl Checker<'_> {
         let mut variants = Vec::new();
         let mut ty: Option<(Type, Span)> = None;
         for (index, &(file, decl)) in decls.iter().enumerate() {
-            let mut cx = Ctx::new(file, Node::Global(id));
+            let mut cx = Scope::new(file, Node::Global(id));
             cx.previous = Some((id, index));
             let (expr, t) = self.lower(&mut cx, &decl.body);
             match &ty {
@@ -57,7 +57,7 @@ impl Checker<'_> {
                     Some(joined) => ty = Some((joined, *first_span)),
                     None => {
                         let diag = Diag::error(
-                            "variant-type",
+                            Code::VariantType,
                             decl.body.span,
                             format!(
                                 "this version of `{}` is {t}, the first is {first}",
@@ -102,7 +102,7 @@ impl Checker<'_> {
         let name = decls[index].1.name.name.clone();
         if index == 0 || decls[index].1.from.is_none() {
             self.error(
-                Diag::error("no-previous", span, format!("there is no version of `{name}` before this one"))
+                Diag::error(Code::NoPrevious, span, format!("there is no version of `{name}` before this one"))
                     .label("previous of nothing")
                     .help(format!("`previous` is the version in force before this one's `from` date: write `let {name} = ...` first, then `let {name} from YYYY-MM-DD = previous + [...]`")),
             );
@@ -112,7 +112,7 @@ impl Checker<'_> {
             return (crate::ir::Expr::Global(hidden), ty.clone());
         }
         let (file, before) = decls[index - 1];
-        let mut cx = Ctx::new(file, Node::Global(id));
+        let mut cx = Scope::new(file, Node::Global(id));
         cx.previous = Some((id, index - 1));
         let (expr, ty) = self.lower(&mut cx, &before.body);
         let label = match before.from {
@@ -145,7 +145,7 @@ impl Checker<'_> {
             .map(|p| (p.name.name.clone(), self.declared_type(file, &p.ty)))
             .collect();
         self.program.functions[id.0 as usize].params = params.clone();
-        let mut cx = Ctx::new(file, Node::Function(id));
+        let mut cx = Scope::new(file, Node::Function(id));
         for (name, ty) in params.clone() {
             cx.push(|slot| Local::Var { name, ty, slot });
         }
@@ -160,14 +160,14 @@ impl Checker<'_> {
             });
             if !same {
                 self.error(
-                    Diag::error("variant-type", version.name.span, format!("this version of `{}` takes other parameters than the first", decl.name.name))
+                    Diag::error(Code::VariantType, version.name.span, format!("this version of `{}` takes other parameters than the first", decl.name.name))
                         .label("other parameters")
                         .also(decl.name.span, "the first version")
                         .help("every dated version of a function takes the same parameters, with the same names and types"),
                 );
                 continue;
             }
-            let mut vcx = Ctx::new(file, Node::Function(id));
+            let mut vcx = Scope::new(file, Node::Function(id));
             for (name, ty) in params.clone() {
                 vcx.push(|slot| Local::Var { name, ty, slot });
             }
@@ -176,7 +176,7 @@ impl Checker<'_> {
                 Some(joined) => ret = joined,
                 None => self.error(
                     Diag::error(
-                        "variant-type",
+                        Code::VariantType,
                         version.body.span,
                         format!(
                             "this version of `{}` gives {vret}, the first gives {ret}",

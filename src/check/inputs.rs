@@ -2,7 +2,7 @@
 //! `display name` and `evaluation date` mark fields; `unique by` and `refers to` are resolved.
 
 use super::{Checker, Symbol};
-use crate::diagnostic::{Diag, did_you_mean};
+use crate::diagnostic::{Code, Diag, did_you_mean};
 use crate::ir::types::RecordId;
 use crate::ir::{GlobalDef, InputKind, KindId, Reference, ShapeType};
 use crate::source::FileId;
@@ -15,7 +15,7 @@ impl<'a> Checker<'a> {
         let what = what.map_or_else(|| format!("`{}`", record.name), str::to_string);
         let names: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
         let mut diag = Diag::error(
-            "unknown-field",
+            Code::UnknownField,
             name.span,
             format!("{what} has no field `{}`", name.name),
         )
@@ -34,7 +34,7 @@ impl<'a> Checker<'a> {
                     let Some(element) = element else {
                         self.error(
                             Diag::error(
-                                "bad-modifier",
+                                Code::BadModifier,
                                 m.span,
                                 "`unique by` is for a list of records",
                             )
@@ -91,7 +91,7 @@ impl<'a> Checker<'a> {
                 if !fits {
                     self.diags.push(
                         Diag::error(
-                            "bad-modifier",
+                            Code::BadModifier,
                             m.span,
                             format!("the {what} must be a {wants} field"),
                         )
@@ -101,7 +101,7 @@ impl<'a> Checker<'a> {
                 } else if slot.is_some() {
                     self.diags.push(
                         Diag::error(
-                            "bad-modifier",
+                            Code::BadModifier,
                             m.span,
                             format!("two fields are marked as the {what}"),
                         )
@@ -149,7 +149,7 @@ impl<'a> Checker<'a> {
             for (name, span, existing) in clashes {
                 if existing.file == other.id {
                     self.error(
-                        Diag::error("duplicate-name", existing, format!("`{name}` is also a field of the input `{}`", decl.name.name))
+                        Diag::error(Code::DuplicateName, existing, format!("`{name}` is also a field of the input `{}`", decl.name.name))
                             .label("defined again here")
                             .also(span, "input field")
                             .help("rename this definition; the input's fields are names in every file that imports it"),
@@ -170,7 +170,7 @@ impl<'a> Checker<'a> {
                 let Some(kind) = kind else {
                     self.error(
                         Diag::error(
-                            "bad-modifier",
+                            Code::BadModifier,
                             m.span,
                             "`refers to` needs an input to refer into",
                         )
@@ -188,7 +188,7 @@ impl<'a> Checker<'a> {
                 let Some(element) = element else {
                     self.error(
                         Diag::error(
-                            "bad-modifier",
+                            Code::BadModifier,
                             list.span,
                             format!("`{}` is not a list of records", list.name),
                         )

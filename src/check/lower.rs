@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{Checker, Symbol};
 use crate::analysis::lints::Node;
-use crate::diagnostic::{Diag, did_you_mean, suggest};
+use crate::diagnostic::{Code, Diag, did_you_mean, suggest};
 use crate::ir::Expr;
 use crate::ir::types::{GlobalId, Type};
 use crate::ir::value::{Layout, Value};
@@ -27,7 +27,7 @@ pub(super) enum Local {
 }
 
 /// What the expression being lowered can see.
-pub(super) struct Ctx {
+pub(super) struct Scope {
     pub file: FileId,
     pub locals: Vec<Local>,
     pub next_slot: u32,
@@ -39,9 +39,9 @@ pub(super) struct Ctx {
     pub previous: Option<(GlobalId, usize)>,
 }
 
-impl Ctx {
-    pub fn new(file: FileId, owner: Node) -> Ctx {
-        Ctx {
+impl Scope {
+    pub fn new(file: FileId, owner: Node) -> Scope {
+        Scope {
             file,
             locals: Vec::new(),
             next_slot: 0,
@@ -80,12 +80,12 @@ pub(super) fn error_expr() -> Typed {
 impl Checker<'_> {
     /// An expression that is a value. A table is not one: it is read with `[row, column]`
     /// or `rows()` and `columns()`, which lower their operand with [`Checker::lower_any`].
-    pub(super) fn lower(&mut self, cx: &mut Ctx, e: &ast::Expr) -> Typed {
+    pub(super) fn lower(&mut self, cx: &mut Scope, e: &ast::Expr) -> Typed {
         let typed = self.lower_any(cx, e);
         if let Type::Table(_) = typed.1 {
             let name = self.loaded.sources.snippet(e.span);
             self.error(
-                Diag::error("not-a-value", e.span, format!("`{name}` is a table"))
+                Diag::error(Code::NotAValue, e.span, format!("`{name}` is a table"))
                     .label("a table, not a value")
                     .help(format!(
                         "read one number with {name}[row, column], or its labels with rows({name}) and columns({name})"
@@ -97,7 +97,7 @@ impl Checker<'_> {
     }
 
     /// An expression that is a value or a table.
-    pub(super) fn lower_any(&mut self, cx: &mut Ctx, e: &ast::Expr) -> Typed {
+    pub(super) fn lower_any(&mut self, cx: &mut Scope, e: &ast::Expr) -> Typed {
         match &e.kind {
             ExprKind::Number(n) => (Expr::Const(Value::Number(*n)), Type::Number),
             ExprKind::Text(t) => (Expr::Const(Value::text(t)), Type::literal(t)),
@@ -117,7 +117,7 @@ impl Checker<'_> {
                     if names.contains(&name.name) {
                         self.error(
                             Diag::error(
-                                "duplicate-field",
+                                Code::DuplicateField,
                                 name.span,
                                 format!("`{}` is given twice", name.name),
                             )
@@ -195,7 +195,7 @@ impl Checker<'_> {
         if got.fits(want) {
             return true;
         }
-        let mut diag = Diag::error("type-mismatch", span, format!("{what}; this is {got}"))
+        let mut diag = Diag::error(Code::TypeMismatch, span, format!("{what}; this is {got}"))
             .label(format!("{got}"));
         diag = match got {
             Type::Optional(_) => {
@@ -225,7 +225,7 @@ impl Checker<'_> {
             Some(t) => t,
             None => {
                 let diag = Diag::error(
-                    "type-mismatch",
+                    Code::TypeMismatch,
                     b_span,
                     format!("{what} have different types: {a} and {b}"),
                 )
@@ -238,7 +238,7 @@ impl Checker<'_> {
         }
     }
 
-    fn name(&mut self, cx: &mut Ctx, name: &str, span: Span) -> Typed {
+    fn name(&mut self, cx: &mut Scope, name: &str, span: Span) -> Typed {
         for local in cx.locals.iter().rev() {
             match local {
                 Local::Var { name: n, ty, slot } if n == name => {
@@ -282,7 +282,7 @@ impl Checker<'_> {
                     .as_ref()
                     .map_or(0, Vec::len);
                 self.error(
-                    Diag::error("not-a-value", span, format!("`{name}` is a function"))
+                    Diag::error(Code::NotAValue, span, format!("`{name}` is a function"))
                         .label("needs arguments")
                         .help(format!(
                             "call it with {params} argument{}: {name}(...)",
@@ -294,7 +294,7 @@ impl Checker<'_> {
             Some(Symbol::Template(_)) => {
                 self.error(
                     Diag::error(
-                        "not-a-value",
+                        Code::NotAValue,
                         span,
                         format!("`{name}` is a template of designations"),
                     )
@@ -310,7 +310,7 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn unknown_name(&mut self, cx: &Ctx, name: &str, span: Span) {
+    pub(super) fn unknown_name(&mut self, cx: &Scope, name: &str, span: Span) {
         if self.unparsed(name) {
             return;
         }
@@ -335,7 +335,7 @@ impl Checker<'_> {
             _ => None,
         });
         let suggestion = suggest(name, candidates.iter().map(String::as_str));
-        let mut diag = Diag::error("unknown-name", span, format!("unknown name `{name}`"))
+        let mut diag = Diag::error(Code::UnknownName, span, format!("unknown name `{name}`"))
             .label("not defined");
         diag = match (element, suggestion) {
             // Inside `list where ...`, a name is most likely a field the data has and the rules
@@ -387,7 +387,7 @@ impl Checker<'_> {
         }
     }
 
-    fn list(&mut self, cx: &mut Ctx, items: &[ast::Expr], span: Span) -> Typed {
+    fn list(&mut self, cx: &mut Scope, items: &[ast::Expr], span: Span) -> Typed {
         let mut exprs = Vec::with_capacity(items.len());
         let mut ty = Type::Nothing;
         let mut first_span = span;
@@ -411,7 +411,7 @@ impl Checker<'_> {
                         other => other.to_string(),
                     };
                     let diag = Diag::error(
-                        "duplicate-entry",
+                        Code::DuplicateEntry,
                         items[i].span,
                         format!("{shown} is listed twice"),
                     )
@@ -436,7 +436,7 @@ impl Checker<'_> {
         (Expr::List(exprs), Type::list(ty))
     }
 
-    fn field(&mut self, cx: &mut Ctx, base: &ast::Expr, field: &ast::Ident) -> Typed {
+    fn field(&mut self, cx: &mut Scope, base: &ast::Expr, field: &ast::Ident) -> Typed {
         let (expr, ty) = self.lower(cx, base);
         if ty.is_error() {
             return error_expr();
@@ -456,14 +456,14 @@ impl Checker<'_> {
         let names = self.field_names(&record_ty);
         if names.is_empty() {
             self.error(
-                Diag::error("no-fields", field.span, format!("{ty} has no fields"))
+                Diag::error(Code::NoFields, field.span, format!("{ty} has no fields"))
                     .label(format!("`.{}` on {ty}", field.name))
                     .help("only records (and lists of records) have fields"),
             );
             return error_expr();
         }
         let mut diag = Diag::error(
-            "unknown-field",
+            Code::UnknownField,
             field.span,
             format!("{record_ty} has no field `{}`", field.name),
         )

@@ -2,8 +2,9 @@
 //!
 //! The checker collects every problem it finds and keeps going; a program is returned only
 //! when there is no error. Stages: declarations and scopes (this file), input shapes
-//! (`shapes`), expressions (`lower`, `builtins`), designations, outputs and tests
-//! (`designations`), then consistency lints that need the whole program (`lints`).
+//! (`shapes`), expressions (`lower`, `operators`, `binders`, `builtins`), designations and outputs
+//! (`designations`), tests (`test_blocks`), then the lints and consistency checks of
+//! `analysis`, which need the whole program.
 
 mod binders;
 mod builtins;
@@ -21,7 +22,7 @@ mod test_blocks;
 
 use rustc_hash::FxHashMap;
 
-use crate::diagnostic::{Diag, Diags};
+use crate::diagnostic::{Code, Diag, Diags};
 use crate::ir::types::{GlobalId, RecordId, Type};
 use crate::ir::{FnId, KindId, Program};
 use crate::load::Loaded;
@@ -86,14 +87,14 @@ pub(crate) struct Checker<'a> {
 
 /// Rule files that do not check: the errors (and warnings), with the sources to show them.
 #[derive(Debug)]
-pub struct Failed {
+pub struct Rejected {
     pub sources: crate::source::SourceMap,
     pub diags: Vec<Diag>,
 }
 
 /// Checks loaded rule files. Returns the program and its warnings, or every problem found.
 /// `earlier` are problems found while loading, reported together with the checker's.
-pub fn check(mut loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Failed> {
+pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Rejected> {
     let mut checker = Checker::new(&loaded);
     checker.run();
     let Checker {
@@ -107,7 +108,6 @@ pub fn check(mut loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>),
     if !diags.has_errors() {
         consistency::check(&loaded, &program, &mut diags);
     }
-    crate::syntax::parse::discard(std::mem::take(&mut loaded.files));
     diags.extend(earlier.0);
     let ok = !diags.has_errors();
     let sorted = diags.sorted();
@@ -117,7 +117,7 @@ pub fn check(mut loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>),
         program.sources = loaded.sources;
         Ok((program, sorted))
     } else {
-        Err(Failed {
+        Err(Rejected {
             sources: loaded.sources,
             diags: sorted,
         })
@@ -340,7 +340,7 @@ impl<'a> Checker<'a> {
                     if let Some((_, other)) = versions.iter().find(|(_, v)| v.from.map(|f| f.0) == l.from.map(|f| f.0)) {
                         let other = other.name.span;
                         self.error(
-                            Diag::error("overlapping-variants", from_span, format!("`{}` has two versions in force from the same day", l.name.name))
+                            Diag::error(Code::OverlappingVariants, from_span, format!("`{}` has two versions in force from the same day", l.name.name))
                                 .label("second version")
                                 .also(other, "first version")
                                 .help("give each version of a function a different `from` date, or remove one"),
@@ -351,7 +351,7 @@ impl<'a> Checker<'a> {
                     versions.sort_by_key(|(_, v)| v.from.map(|f| f.0));
                 }
                 None => self.error(
-                    Diag::error("dated-function", from_span, format!("`{}` has a dated version but no version without a date", l.name.name))
+                    Diag::error(Code::DatedFunction, from_span, format!("`{}` has a dated version but no version without a date", l.name.name))
                         .label("nothing before this date")
                         .help(format!("write the function first without a date, `let {}(...) = ...`; a dated version replaces it from its date on", l.name.name)),
                 ),
@@ -400,7 +400,7 @@ impl<'a> Checker<'a> {
             let (a, b) = (key(&pair[0]), key(&pair[1]));
             if a.0.is_none() && b.0.is_none() {
                 self.error(
-                    Diag::error("duplicate-name", b.1, format!("`{name}` is defined twice"))
+                    Diag::error(Code::DuplicateName, b.1, format!("`{name}` is defined twice"))
                         .label("second definition")
                         .also(a.1, "first definition")
                         .help("remove one, or rename it; to change a value from a date on, write `let name from YYYY-MM-DD = ...`"),
@@ -412,7 +412,7 @@ impl<'a> Checker<'a> {
                 };
                 self.error(
                     Diag::error(
-                        "overlapping-variants",
+                        Code::OverlappingVariants,
                         b.0.map_or(b.1, |(_, s)| s),
                         format!("`{name}` has two versions in force {when}"),
                     )
@@ -469,7 +469,7 @@ impl<'a> Checker<'a> {
                                     (span, other_span)
                                 };
                             self.error(
-                                Diag::error("duplicate-name", second, format!("`{name}` is defined twice"))
+                                Diag::error(Code::DuplicateName, second, format!("`{name}` is defined twice"))
                                     .label("second definition")
                                     .also(first, "first definition")
                                     .help("rename one of them; a name means one thing in all the files that see it"),
@@ -530,7 +530,7 @@ impl<'a> Checker<'a> {
             if inputs.len() > 1 {
                 let span = inputs[1].1.name.span;
                 self.error(
-                    Diag::error("two-inputs", span, format!("{} sees two inputs: `{}` and `{}`", loaded.sources.get(file.id).name, inputs[0].1.name.name, inputs[1].1.name.name))
+                    Diag::error(Code::TwoInputs, span, format!("{} sees two inputs: `{}` and `{}`", loaded.sources.get(file.id).name, inputs[0].1.name.name, inputs[1].1.name.name))
                         .label("second input")
                         .also(inputs[0].1.name.span, "first input")
                         .help("a rule file reads one kind of data; keep the rules for each input in files that import only that input"),

@@ -2,8 +2,8 @@
 //! says what would fit when they do not.
 
 use super::Checker;
-use super::lower::{Ctx, Typed, error_expr};
-use crate::diagnostic::{Diag, suggest};
+use super::lower::{Scope, Typed, error_expr};
+use crate::diagnostic::{Code, Diag, suggest};
 use crate::ir::types::Type;
 use crate::ir::value::Value;
 use crate::ir::{Arith, Compare, Expr};
@@ -13,7 +13,7 @@ use crate::syntax::ast::{self, BinaryOp};
 impl Checker<'_> {
     pub(super) fn binary(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         op: BinaryOp,
         a: &ast::Expr,
         b: &ast::Expr,
@@ -29,7 +29,7 @@ impl Checker<'_> {
             if matches!(ty, Type::Optional(_)) {
                 self.error(
                     Diag::error(
-                        "type-mismatch",
+                        Code::TypeMismatch,
                         s,
                         format!(
                             "`{}` needs a value, and this may be missing from the data",
@@ -67,7 +67,7 @@ impl Checker<'_> {
                 if a_ty.join(&b_ty).is_none() {
                     self.error(
                         Diag::error(
-                            "type-mismatch",
+                            Code::TypeMismatch,
                             span,
                             format!("compares {a_ty} with {b_ty}: they are never equal"),
                         )
@@ -92,7 +92,7 @@ impl Checker<'_> {
                 let same = a_ty.join(&b_ty);
                 if !same.as_ref().is_some_and(ordered) {
                     self.error(
-                        Diag::error("type-mismatch", span, format!("`{}` compares numbers, months or dates; these are {a_ty} and {b_ty}", op.symbol()))
+                        Diag::error(Code::TypeMismatch, span, format!("`{}` compares numbers, months or dates; these are {a_ty} and {b_ty}", op.symbol()))
                             .label("cannot be ordered")
                             .help("compare two numbers, two months or two dates"),
                     );
@@ -119,7 +119,7 @@ impl Checker<'_> {
                     };
                     self.error(
                         Diag::error(
-                            "type-mismatch",
+                            Code::TypeMismatch,
                             span,
                             format!(
                                 "`{}` looks for {a_ty} in a list; this is {b_ty}",
@@ -196,7 +196,7 @@ impl Checker<'_> {
                         };
                         self.error(
                             Diag::error(
-                                "type-mismatch",
+                                Code::TypeMismatch,
                                 span,
                                 format!("`{}` does not apply to {a_ty} and {b_ty}", op.symbol()),
                             )
@@ -212,7 +212,7 @@ impl Checker<'_> {
 
     pub(super) fn index(
         &mut self,
-        cx: &mut Ctx,
+        cx: &mut Scope,
         base: &ast::Expr,
         keys: &[ast::Expr],
         span: Span,
@@ -231,7 +231,7 @@ impl Checker<'_> {
                 if lowered.len() != 1 {
                     self.error(
                         Diag::error(
-                            "arity",
+                            Code::Arity,
                             span,
                             format!("a map is read with one key; {} given", lowered.len()),
                         )
@@ -264,7 +264,7 @@ impl Checker<'_> {
                 if lowered.len() != 2 {
                     self.error(
                         Diag::error(
-                            "arity",
+                            Code::Arity,
                             span,
                             format!(
                                 "a table is read with a row and a column; {} given",
@@ -311,7 +311,7 @@ impl Checker<'_> {
             }
             (Type::List(_), _) => {
                 self.error(
-                    Diag::error("type-mismatch", span, "a list is not read by position")
+                    Diag::error(Code::TypeMismatch, span, "a list is not read by position")
                         .label("indexing a list")
                         .help("pick elements with `where`, or use a map"),
                 );
@@ -320,7 +320,7 @@ impl Checker<'_> {
             (other, _) => {
                 self.error(
                     Diag::error(
-                        "type-mismatch",
+                        Code::TypeMismatch,
                         span,
                         format!("{other} cannot be read with [...]"),
                     )
@@ -338,7 +338,7 @@ impl Checker<'_> {
             if !choice.values.contains(text) {
                 let known: Vec<&str> = choice.values.iter().map(String::as_str).collect();
                 let mut diag = Diag::error(
-                    "unknown-label",
+                    Code::UnknownLabel,
                     span,
                     format!(
                         "\"{text}\" is not a {}",

@@ -2,7 +2,7 @@
 //! written again `from` a date is its next version, `until` ends one, and `max N from DATE`
 //! changes a maximum.
 
-use crate::diagnostic::{Diag, Diags};
+use crate::diagnostic::{Code, Diag, Diags};
 use crate::ir::{MaxChange, Period};
 use crate::source::Span;
 use crate::syntax::ast;
@@ -28,7 +28,7 @@ pub(super) fn versions(
             if until <= from {
                 diags.push(
                     Diag::error(
-                        "empty-period",
+                        Code::EmptyPeriod,
                         until_span,
                         format!("{what} \"{name}\" stops on {until}, before it starts on {from}"),
                     )
@@ -54,7 +54,7 @@ pub(super) fn versions(
             let when = next.map_or("without a date".to_string(), |d| format!("on {d}"));
             diags.push(
                 Diag::error(
-                    "overlapping-variants",
+                    Code::OverlappingVariants,
                     written[b].1,
                     format!("{what} \"{name}\" has two versions in force {when}"),
                 )
@@ -85,7 +85,7 @@ pub(super) fn max_changes(changes: &[ast::MaxChange], diags: &mut Diags) -> Vec<
         if pair[0].from == pair[1].from {
             diags.push(
                 Diag::error(
-                    "overlapping-variants",
+                    Code::OverlappingVariants,
                     pair[1].span,
                     format!("two maxima from {}", pair[0].from),
                 )

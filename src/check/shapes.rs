@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use super::{Checker, TypeSymbol};
-use crate::diagnostic::{Diag, did_you_mean};
+use crate::diagnostic::{Code, Diag, did_you_mean};
 use crate::ir::describe::describe_shape;
 use crate::ir::types::{Choice, GlobalId, RecordId, Type};
 use crate::ir::value::{Layout, Value};
@@ -40,7 +40,7 @@ impl<'a> Checker<'a> {
                     if BASE_TYPES.contains(&s.name.name.as_str()) {
                         self.error(
                             Diag::error(
-                                "duplicate-name",
+                                Code::DuplicateName,
                                 s.name.span,
                                 format!("`{}` is a built-in type", s.name.name),
                             )
@@ -82,7 +82,7 @@ impl<'a> Checker<'a> {
                         if *other != *span && dep == file.id {
                             self.error(
                                 Diag::error(
-                                    "duplicate-name",
+                                    Code::DuplicateName,
                                     *span,
                                     format!("type `{name}` is defined twice"),
                                 )
@@ -109,7 +109,7 @@ impl<'a> Checker<'a> {
                 if seen.contains(&f.name.name.as_str()) {
                     self.error(
                         Diag::error(
-                            "duplicate-field",
+                            Code::DuplicateField,
                             f.name.span,
                             format!("field `{}` is declared twice", f.name.name),
                         )
@@ -190,7 +190,7 @@ impl<'a> Checker<'a> {
                     if !matches!(innermost(&shape.ty), ShapeType::Number { .. }) {
                         self.error(
                             Diag::error(
-                                "bad-modifier",
+                                Code::BadModifier,
                                 m.span,
                                 format!(
                                     "`{}` is for numbers; `{}` holds {}",
@@ -222,7 +222,7 @@ impl<'a> Checker<'a> {
                         Some(v) => shape.default = Some(v),
                         None => self.error(
                             Diag::error(
-                                "bad-default",
+                                Code::BadDefault,
                                 m.span,
                                 format!(
                                     "this default does not fit `{}`, which holds {}",
@@ -257,9 +257,13 @@ impl<'a> Checker<'a> {
             TypeExprKind::Whole => ShapeType::Number { whole: true },
             TypeExprKind::Optional(_) => {
                 self.error(
-                    Diag::error("bad-type", t.span, "`optional` is only for a field itself")
-                        .label("here")
-                        .help("write `field: optional text`; a list or map can simply be empty"),
+                    Diag::error(
+                        Code::BadType,
+                        t.span,
+                        "`optional` is only for a field itself",
+                    )
+                    .label("here")
+                    .help("write `field: optional text`; a list or map can simply be empty"),
                 );
                 ShapeType::Text
             }
@@ -275,7 +279,7 @@ impl<'a> Checker<'a> {
                         | ShapeType::Axis { .. }
                 ) {
                     self.error(
-                        Diag::error("bad-type", k.span, "map keys are texts, months, dates or table labels")
+                        Diag::error(Code::BadType, k.span, "map keys are texts, months, dates or table labels")
                             .label("not a key type")
                             .help("JSON object keys are texts; declare them as text, month, date or a table's labels"),
                     );
@@ -288,7 +292,7 @@ impl<'a> Checker<'a> {
                     if seen.contains(v) {
                         self.error(
                             Diag::error(
-                                "duplicate-entry",
+                                Code::DuplicateEntry,
                                 *span,
                                 format!("\"{v}\" is listed twice"),
                             )
@@ -330,7 +334,7 @@ impl<'a> Checker<'a> {
                             )
                             .collect();
                         let mut diag = Diag::error(
-                            "unknown-type",
+                            Code::UnknownType,
                             name.span,
                             format!("unknown type `{other}`"),
                         )

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::Checker;
 use super::shapes::plural;
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Code, Diag};
 use crate::ir::types::{Choice, GlobalId, Type};
 use crate::ir::{GlobalDef, TableData, Variant};
 use crate::syntax::ast;
@@ -24,7 +24,7 @@ impl<'a> Checker<'a> {
             {
                 self.error(
                     Diag::error(
-                        "table-axes",
+                        Code::TableAxes,
                         t.row_axis.span.to(t.column_axis.span),
                         format!(
                             "this version of `{}` is `{} \\ {}`, the first is `{} \\ {}`",
@@ -49,7 +49,7 @@ impl<'a> Checker<'a> {
                 if seen_rows.contains(&row.label.name.as_str()) {
                     self.error(
                         Diag::error(
-                            "duplicate-row",
+                            Code::DuplicateRow,
                             row.label.span,
                             format!(
                                 "row `{}` appears twice in table `{}`",
@@ -69,7 +69,7 @@ impl<'a> Checker<'a> {
                     let values = plural(row.cells.len(), "value");
                     self.error(
                         Diag::error(
-                            "table-shape",
+                            Code::TableShape,
                             span,
                             format!(
                                 "row `{}` has {values}; the table has {}",
@@ -90,7 +90,7 @@ impl<'a> Checker<'a> {
                 if seen_columns.contains(&column.name.as_str()) {
                     self.error(
                         Diag::error(
-                            "duplicate-column",
+                            Code::DuplicateColumn,
                             column.span,
                             format!(
                                 "column `{}` appears twice in table `{}`",

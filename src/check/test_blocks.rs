@@ -2,9 +2,9 @@
 //! an optional date, and what they expect of named values and designations.
 
 use super::Checker;
-use super::lower::Ctx;
+use super::lower::Scope;
 use crate::analysis::lints::Node;
-use crate::diagnostic::{Diag, suggest};
+use crate::diagnostic::{Code, Diag, suggest};
 use crate::ir::value::Value;
 use crate::ir::{self, Body, ExpectTarget, Expectation, KindId, Test, TestInput};
 use crate::source::FileId;
@@ -27,14 +27,18 @@ impl Checker<'_> {
                             .map(|p| p.to_path_buf())
                             .unwrap_or_default();
                         let full = dir.join(path);
-                        let outside = full
-                            .canonicalize()
-                            .ok()
-                            .filter(|f| !rules_folders(loaded).iter().any(|r| f.starts_with(r)));
-                        if outside.is_some() {
+                        let resolved = full.canonicalize().unwrap_or_else(|_| lexical(&full));
+                        let outside = resolved
+                            .components()
+                            .next()
+                            .is_some_and(|c| c == std::path::Component::ParentDir)
+                            || !rules_folders(loaded)
+                                .iter()
+                                .any(|r| resolved.starts_with(r));
+                        if outside {
                             self.error(
                                 Diag::error(
-                                    "data-outside-rules",
+                                    Code::DataOutsideRules,
                                     *span,
                                     format!("test data \"{path}\" is outside the rules folder"),
                                 )
@@ -45,7 +49,7 @@ impl Checker<'_> {
                         if !full.is_file() {
                             self.error(
                                 Diag::error(
-                                    "missing-data",
+                                    Code::MissingData,
                                     *span,
                                     format!("test data \"{path}\" does not exist"),
                                 )
@@ -67,7 +71,7 @@ impl Checker<'_> {
                     if self.program.kind(kind).evaluation_date.is_none() {
                         self.error(
                             Diag::error(
-                                "no-evaluation-date",
+                                Code::NoEvaluationDate,
                                 span,
                                 format!("`{}` has no evaluation date to replace", self.program.kind(kind).name),
                             )
@@ -94,7 +98,7 @@ impl Checker<'_> {
         kind: Option<KindId>,
         e: &ast::Expectation,
     ) -> Option<Expectation> {
-        let mut value_cx = Ctx::new(file, Node::Root);
+        let mut value_cx = Scope::new(file, Node::Root);
         let (expected_expr, expected_ty) = self.lower(&mut value_cx, &e.value);
         let Some(expected) = (match expected_expr {
             ir::Expr::Const(v) => Some(v),
@@ -106,7 +110,7 @@ impl Checker<'_> {
         }) else {
             self.error(
                 Diag::error(
-                    "bad-expectation",
+                    Code::BadExpectation,
                     e.value.span,
                     "an expected value is written out: a number, a text, true or false, or a list",
                 )
@@ -123,7 +127,7 @@ impl Checker<'_> {
                 let Some(index) = designations.iter().position(|d| &d.name == name) else {
                     let names: Vec<&str> = designations.iter().map(|d| d.name.as_str()).collect();
                     let mut diag = Diag::error(
-                        "unknown-designation",
+                        Code::UnknownDesignation,
                         *span,
                         format!("no designation \"{name}\""),
                     )
@@ -168,7 +172,7 @@ impl Checker<'_> {
                                     .flat_map(|c| c.subcategories.iter().map(|s| &*s.name))
                                     .collect();
                                 let mut diag = Diag::error(
-                                    "unknown-subcategory",
+                                    Code::UnknownSubcategory,
                                     sub_span,
                                     format!("\"{name}\" has no subcategory \"{sub}\""),
                                 )
@@ -188,12 +192,12 @@ impl Checker<'_> {
                 }
             }
             AstTarget::Value(expr) => {
-                let mut cx = Ctx::new(file, Node::Root);
+                let mut cx = Scope::new(file, Node::Root);
                 let (lowered, ty) = self.lower(&mut cx, expr);
                 if !ty.is_error() && expected_ty.join(&ty).is_none() {
                     self.error(
                         Diag::error(
-                            "type-mismatch",
+                            Code::TypeMismatch,
                             e.value.span,
                             format!("expects {expected_ty} of a value that is {ty}"),
                         )
@@ -243,4 +247,20 @@ fn rules_folders(loaded: &crate::load::Loaded) -> Vec<std::path::PathBuf> {
         });
     }
     common.into_iter().collect()
+}
+
+/// A path with `.` and `..` worked out from its text alone (for a file that does not exist).
+fn lexical(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
 }

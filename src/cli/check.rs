@@ -6,8 +6,8 @@ use clap::{Args, ValueEnum};
 
 use super::render::Renderer;
 use super::{FAILED, OK, USAGE, default_rules, emit};
-use crate::check::Failed;
-use crate::diagnostic::Diag;
+use crate::check::Rejected;
+use crate::diagnostic::{Code, Diag, suggest};
 use crate::report::findings;
 use crate::source::SourceMap;
 
@@ -22,6 +22,9 @@ pub struct CheckArgs {
     /// Count warnings as findings too (exit 1)
     #[arg(long)]
     deny_warnings: bool,
+    /// Print what a diagnostic code means, an example and the fix (such as `unknown-name`)
+    #[arg(long, value_name = "CODE")]
+    explain: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -37,10 +40,13 @@ pub enum FindingsFormat {
 }
 
 pub fn run(args: CheckArgs) -> u8 {
+    if let Some(name) = &args.explain {
+        return explain(name);
+    }
     let rules = default_rules(args.rules);
     let (diags, sources) = match crate::load_rules(&rules) {
         Ok((program, warnings)) => (warnings, program.sources),
-        Err(Failed { sources, diags }) => (diags, sources),
+        Err(Rejected { sources, diags }) => (diags, sources),
     };
     if diags.iter().any(|d| d.span.is_none() && d.is_error()) {
         // A rule path that does not exist: a usage error, not a finding in the rules.
@@ -66,6 +72,25 @@ pub fn run(args: CheckArgs) -> u8 {
         FAILED
     } else {
         OK
+    }
+}
+
+/// `--explain CODE`: the code's page of `docs/diagnostics.md`.
+fn explain(name: &str) -> u8 {
+    let name = name.trim_start_matches("tally::");
+    match Code::from_name(name).and_then(Code::page) {
+        Some(page) => {
+            emit(&format!("{page}\n"));
+            OK
+        }
+        None => {
+            let names = Code::ALL.iter().map(|code| code.name());
+            eprintln!("error: `{name}` is not a diagnostic code");
+            let help = suggest(name, names)
+                .map_or(String::new(), |close| format!("did you mean `{close}`? "));
+            eprintln!("  help: {help}every code is listed in docs/diagnostics.md");
+            USAGE
+        }
     }
 }
 

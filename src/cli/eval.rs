@@ -1,5 +1,6 @@
 //! `tally eval`: evaluate records (partners, scenarios) and print the results.
 
+use crate::diagnostic::Code;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -255,7 +256,7 @@ fn problem(
         RecordError::Rule { id, error } => {
             let who = id.map(|i| format!(" for {i}")).unwrap_or_default();
             let mut diag = crate::diagnostic::Diag::general(
-                "rule-failed",
+                Code::RuleFailed,
                 format!("a rule failed{who} ({}): {}", record.origin, error.message),
             );
             diag.span = error.span;

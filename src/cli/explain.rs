@@ -1,5 +1,6 @@
 //! `tally explain`: one record's evaluation as a readable tree, with what is missing.
 
+use crate::diagnostic::Code;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -85,7 +86,7 @@ pub fn run(args: ExplainArgs) -> u8 {
             Ok(e) => e,
             Err(error) => {
                 let mut diag = crate::diagnostic::Diag::general(
-                    "rule-failed",
+                    Code::RuleFailed,
                     format!("a rule failed: {}", error.message),
                 );
                 diag.span = error.span;

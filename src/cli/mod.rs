@@ -7,6 +7,7 @@ mod doc;
 mod eval;
 mod explain;
 mod fmt;
+mod lsp;
 pub mod render;
 mod test;
 
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::check::Failed;
+use crate::check::Rejected;
 use crate::ir::Program;
 use render::Renderer;
 
@@ -70,6 +71,8 @@ enum Command {
     /// Render the rule files as a document for readers who do not read code
     #[command(after_help = EXIT_CODES)]
     Doc(doc::DocArgs),
+    /// Serve the Language Server Protocol on standard input and output, for editors
+    Lsp,
 }
 
 const DIFF_EXIT_CODES: &str = "\
@@ -115,6 +118,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Doc(args) => doc::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Lsp => lsp::run(),
     };
     ExitCode::from(code)
 }
@@ -141,7 +145,7 @@ fn load_rules(
 ) -> Result<(Program, Vec<crate::diagnostic::Diag>), u8> {
     match crate::load_rules(paths) {
         Ok(loaded) => Ok(loaded),
-        Err(Failed { sources, diags }) => {
+        Err(Rejected { sources, diags }) => {
             let errors = diags.iter().filter(|d| d.is_error()).count();
             for diag in &diags {
                 eprint!("{}", renderer.diag(diag, &sources));

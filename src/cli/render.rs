@@ -91,7 +91,13 @@ fn data_problem(origin: &Origin, id: Option<&str>, text: &str, error: &FieldErro
         }
         _ => (None, None),
     };
-    Rendered::error("bad-data", message, error.help.clone(), source, label)
+    Rendered::error(
+        crate::diagnostic::Code::BadData,
+        message,
+        error.help.clone(),
+        source,
+        label,
+    )
 }
 
 fn label_for(error: &FieldError) -> String {

@@ -6,11 +6,11 @@ use clap::Args;
 
 use super::render::Renderer;
 use super::{FAILED, OK, default_rules, emit, load_rules};
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Code, Diag};
 use crate::ir::KindId;
 use crate::ir::Program;
 use crate::testing::coverage::{self, Exercised};
-use crate::testing::{CaseResult, Failure, run};
+use crate::testing::{CaseFailure, CaseResult, run};
 
 #[derive(Args, Debug)]
 pub struct TestArgs {
@@ -98,9 +98,9 @@ fn place(program: &Program, case: &CaseResult) -> (String, usize, usize) {
     (file.name.clone(), line, column)
 }
 
-fn describe(program: &Program, failure: &Failure, renderer: &Renderer) -> String {
+fn describe(program: &Program, failure: &CaseFailure, renderer: &Renderer) -> String {
     match failure {
-        Failure::Mismatch {
+        CaseFailure::Mismatch {
             span,
             target,
             expected,
@@ -111,13 +111,13 @@ fn describe(program: &Program, failure: &Failure, renderer: &Renderer) -> String
                 "  line {line}: expect {target} = {expected}\n    expected: {expected}\n    actual:   {actual}\n"
             )
         }
-        Failure::Data { file, errors } => {
+        CaseFailure::Data { file, errors } => {
             let mut out = format!("  the test's data does not fit the input ({file}):\n");
             for (error, span) in errors {
                 match span {
                     Some(span) => {
                         let mut diag =
-                            Diag::error("bad-data", *span, error.to_string()).label("here");
+                            Diag::error(Code::BadData, *span, error.to_string()).label("here");
                         diag.help = error.help.clone();
                         out.push_str(&renderer.diag(&diag, &program.sources));
                     }
@@ -126,9 +126,11 @@ fn describe(program: &Program, failure: &Failure, renderer: &Renderer) -> String
             }
             out
         }
-        Failure::Rule(error) => {
-            let mut diag =
-                Diag::general("rule-failed", format!("a rule failed: {}", error.message));
+        CaseFailure::Rule(error) => {
+            let mut diag = Diag::general(
+                Code::RuleFailed,
+                format!("a rule failed: {}", error.message),
+            );
             diag.span = error.span;
             diag.label = "while evaluating this".into();
             diag.help = error.help.clone();

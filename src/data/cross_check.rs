@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 use super::Step;
-use super::read::ReadCx;
+use super::read::Reading;
 use crate::eval::evaluation_date;
 use crate::ir::in_force;
 use crate::ir::types::RecordId;
@@ -15,7 +15,7 @@ use crate::ir::{GlobalDef, KindId, ShapeType};
 /// Checks that need the whole record: references between lists (`refers to`), and keys that
 /// must be labels of the table in force on the record's date.
 pub(super) fn cross_check(
-    cx: &mut ReadCx<'_>,
+    cx: &mut Reading<'_>,
     kind: KindId,
     record: &RecordValue,
     as_of: NaiveDate,
@@ -33,7 +33,7 @@ pub(super) fn cross_check(
 }
 
 struct Walker<'c, 'p, 'r> {
-    cx: &'c mut ReadCx<'p>,
+    cx: &'c mut Reading<'p>,
     root: &'r RecordValue,
     date: NaiveDate,
     /// The key sets of `refers to` lists, built on first use.

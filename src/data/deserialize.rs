@@ -11,14 +11,14 @@ use serde_json::value::RawValue;
 
 use super::Step;
 use super::number::{Limits, number};
-use super::read::ReadCx;
+use super::read::Reading;
 use crate::diagnostic::did_you_mean;
 use crate::ir::types::RecordId;
 use crate::ir::value::{MapValue, Month, RecordValue, Value, strictly_sorted};
 use crate::ir::{FieldShape, RecordShape, ShapeType};
 
 pub(super) struct RecordSeed<'c, 'p> {
-    pub cx: &'c mut ReadCx<'p>,
+    pub cx: &'c mut Reading<'p>,
     pub record: RecordId,
 }
 
@@ -38,7 +38,7 @@ impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_> {
 }
 
 struct ValueSeed<'c, 'p, 't> {
-    cx: &'c mut ReadCx<'p>,
+    cx: &'c mut Reading<'p>,
     ty: &'t ShapeType,
     limits: Limits,
     /// For a map: what a missing key reads as.
@@ -68,7 +68,7 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_> {
 }
 
 /// A number exactly as written in the JSON text.
-fn read_number(cx: &mut ReadCx<'_>, text: &str, whole: bool, limits: Limits) -> Value {
+fn read_number(cx: &mut Reading<'_>, text: &str, whole: bool, limits: Limits) -> Value {
     let first = text.as_bytes().first().copied().unwrap_or(b' ');
     if !(first == b'-' || first.is_ascii_digit()) {
         cx.error(
@@ -98,7 +98,7 @@ fn json_kind(raw: &str) -> String {
 }
 
 struct ValueVisitor<'c, 'p, 't> {
-    cx: &'c mut ReadCx<'p>,
+    cx: &'c mut Reading<'p>,
     ty: &'t ShapeType,
     limits: Limits,
     default: Option<&'t Value>,
@@ -265,7 +265,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_> {
     }
 }
 
-fn read_key(cx: &mut ReadCx<'_>, ty: &ShapeType, key: &str) -> Value {
+fn read_key(cx: &mut Reading<'_>, ty: &ShapeType, key: &str) -> Value {
     match ty {
         ShapeType::Month => Month::parse(key).map(Value::Month).unwrap_or_else(|| {
             cx.error_at_key(
@@ -358,7 +358,7 @@ impl<'de> Visitor<'de> for OmissibleSeed<'_, '_, '_> {
 }
 
 fn read_record_fields<'de, A: MapAccess<'de>>(
-    cx: &mut ReadCx<'_>,
+    cx: &mut Reading<'_>,
     id: RecordId,
     mut map: A,
 ) -> Result<Value, A::Error> {
@@ -459,7 +459,7 @@ fn omissible(field: &FieldShape) -> bool {
     field.optional || (field.default.is_some() && !matches!(field.ty, ShapeType::Map(..)))
 }
 
-fn check_unique(cx: &mut ReadCx<'_>, list: &Value, key_field: u32) {
+fn check_unique(cx: &mut Reading<'_>, list: &Value, key_field: u32) {
     let Value::List(items) = list else { return };
     let mut seen: Vec<(&Value, usize)> = Vec::new();
     for (i, item) in items.iter().enumerate() {

@@ -1,4 +1,4 @@
-//! Reading one JSON record: which input it is, its values (read in one pass by `seed`), the
+//! Reading one JSON record: which input it is, its values (read in one pass by `deserialize`), the
 //! checks across the whole record (`cross_check`), and every problem with its field path and,
 //! where the text shows it, its line and column.
 
@@ -24,7 +24,7 @@ pub fn read_record(
     as_of: NaiveDate,
 ) -> Result<Arc<RecordValue>, Vec<FieldError>> {
     let record = program.kind(kind).record;
-    let mut cx = ReadCx {
+    let mut cx = Reading {
         program,
         errors: Vec::new(),
     };
@@ -220,12 +220,12 @@ fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
 /// What a read has found so far. Errors are recorded with a path relative to the value being
 /// read; each enclosing field, index and key puts its step in front as the read unwinds, so
 /// the path costs nothing while the data is good.
-pub(super) struct ReadCx<'p> {
+pub(super) struct Reading<'p> {
     pub program: &'p Program,
     pub errors: Vec<FieldError>,
 }
 
-impl ReadCx<'_> {
+impl Reading<'_> {
     pub(super) fn error(&mut self, message: impl Into<String>, help: Option<String>) {
         let mut error = FieldError::new(Vec::new(), message);
         error.help = help;

@@ -84,7 +84,7 @@ impl Evaluation<'_> {
         }
     }
 
-    /// Where the lookup is in `body`, if it is a loop the kernels handle.
+    /// Where the lookup is in `body`, if it is a loop these lookups handle.
     fn plan(&mut self, kind: BinderKind, slot: u32, body: &Expr) -> Option<Lookup> {
         let id = body as *const Expr as usize;
         if let Some((_, lookup)) = self.plans.0.iter().find(|(node, _)| *node == id) {

@@ -27,32 +27,32 @@ use crate::source::Span;
 /// A rule that failed on this data: a division by zero, an overflow, a missing map entry.
 /// Boxed, so that the results every expression returns stay small.
 #[derive(Debug, Clone)]
-pub struct EvalError(Box<Failure>);
+pub struct EvalError(Box<EvalErrorDetail>);
 
 #[derive(Debug, Clone)]
-pub struct Failure {
+pub struct EvalErrorDetail {
     pub message: String,
     pub help: Option<String>,
     pub span: Option<Span>,
 }
 
 impl std::ops::Deref for EvalError {
-    type Target = Failure;
+    type Target = EvalErrorDetail;
 
-    fn deref(&self) -> &Failure {
+    fn deref(&self) -> &EvalErrorDetail {
         &self.0
     }
 }
 
 impl std::ops::DerefMut for EvalError {
-    fn deref_mut(&mut self) -> &mut Failure {
+    fn deref_mut(&mut self) -> &mut EvalErrorDetail {
         &mut self.0
     }
 }
 
 impl EvalError {
     pub fn new(message: impl Into<String>) -> EvalError {
-        EvalError(Box::new(Failure {
+        EvalError(Box::new(EvalErrorDetail {
             message: message.into(),
             help: None,
             span: None,

@@ -252,18 +252,7 @@ pub fn describe(
 
 /// The first call of a user function in an expression, to break an element's value down.
 fn first_call(expr: &Expr) -> Option<&Expr> {
-    let mut found = None;
-    let mut stack = vec![expr];
-    while let Some(e) = stack.pop() {
-        if matches!(e, Expr::CallFn { .. }) {
-            found = Some(e);
-            break;
-        }
-        let mut kids = Vec::new();
-        crate::analysis::ranges::children(e, &mut kids);
-        stack.extend(kids.into_iter().rev());
-    }
-    found
+    expr.find(|e| matches!(e, Expr::CallFn { .. }))
 }
 
 /// Arithmetic with the values it read: `messages_per_day (7200) * days_per_month (30)`.
@@ -422,9 +411,7 @@ pub fn elements(
         }
         Expr::Global(_) | Expr::Const(_) | Expr::Local(_) => Ok(Vec::new()),
         other => {
-            let mut children = Vec::new();
-            crate::analysis::ranges::children(other, &mut children);
-            for child in children {
+            for child in other.children() {
                 let found = elements(program, texts, ev, child)?;
                 if !found.is_empty() {
                     return Ok(found);

@@ -12,7 +12,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::analysis::ranges::visit;
 use crate::eval::designation::DesignationResult;
 use crate::eval::{EvalError, Evaluation};
 use crate::ir::types::GlobalId;
@@ -243,7 +242,7 @@ fn reached<'p>(program: &'p Program, roots: Vec<(&'p Expr, Vec<Option<Arg>>)>) -
     let mut work = roots;
     while let Some((expr, params)) = work.pop() {
         let mut next = Vec::new();
-        visit(expr, &mut |node| match node {
+        expr.walk(&mut |node| match node {
             Expr::Global(id) if !globals.contains(id) => {
                 globals.push(*id);
                 if let GlobalDef::Let(variants) = &program.global(*id).def {
@@ -292,7 +291,7 @@ fn related(a: &Candidate, b: &Candidate) -> bool {
 /// The named values an expression reads directly or through the functions it calls.
 fn globals_in(program: &Program, expr: &Expr) -> Vec<GlobalId> {
     let mut out = Vec::new();
-    visit(expr, &mut |e| match e {
+    expr.walk(&mut |e| match e {
         Expr::Global(id) => out.push(*id),
         Expr::CallFn { function, .. } => {
             out.extend(globals_in(program, &program.function(*function).body.expr))

@@ -365,7 +365,7 @@ impl<'p> Explainer<'p> {
 
 /// The named values and function calls an expression reads directly (not through other values).
 fn direct_reads(expr: &Expr, ids: &mut Vec<GlobalId>, calls: &mut Vec<crate::ir::FnId>) {
-    crate::analysis::ranges::visit(expr, &mut |e| match e {
+    expr.walk(&mut |e| match e {
         Expr::Global(id) if !ids.contains(id) => ids.push(*id),
         Expr::CallFn { function, .. } if !calls.contains(function) => calls.push(*function),
         _ => {}

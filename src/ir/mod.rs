@@ -6,6 +6,7 @@ pub mod builtins;
 pub mod describe;
 pub mod types;
 pub mod value;
+pub mod walk;
 
 use std::sync::Arc;
 

@@ -102,7 +102,7 @@ fn property(text: &str) -> String {
 
 /// A SARIF 2.1.0 log with one run.
 pub fn sarif(diags: &[Diag], sources: &SourceMap) -> String {
-    let mut rules: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    let mut rules: Vec<&str> = diags.iter().map(|d| d.code.name()).collect();
     rules.sort_unstable();
     rules.dedup();
     let results: Vec<Json> = diags
@@ -114,7 +114,7 @@ pub fn sarif(diags: &[Diag], sources: &SourceMap) -> String {
             }
             let mut result = json!({
                 "ruleId": d.code,
-                "ruleIndex": rules.iter().position(|r| *r == d.code),
+                "ruleIndex": rules.iter().position(|r| *r == d.code.name()),
                 "level": severity(d),
                 "message": { "text": text },
             });

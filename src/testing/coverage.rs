@@ -5,7 +5,6 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use crate::analysis::ranges::visit;
 use crate::eval::coverage::{Coverage, node_id};
 use crate::ir::types::GlobalId;
 use crate::ir::value::Value;
@@ -66,7 +65,7 @@ pub fn report(program: &Program, kinds: &[KindId], exercised: &Exercised) -> Rep
     while i < bodies.len() {
         let (_, body) = bodies[i];
         let mut found = Vec::new();
-        visit(body, &mut |e| match e {
+        body.walk(&mut |e| match e {
             Expr::Global(id) if seen.insert(*id) => found.push(Found::Global(*id)),
             Expr::CallFn { function, .. } if functions.insert(*function) => {
                 found.push(Found::Function(*function))
@@ -119,7 +118,7 @@ pub fn report(program: &Program, kinds: &[KindId], exercised: &Exercised) -> Rep
         .collect();
     for (owner, body) in &bodies {
         let mut ordinal = 0;
-        visit(body, &mut |e| {
+        body.walk(&mut |e| {
             let arms: Vec<String> = match e {
                 Expr::If(..) => vec!["the `else`".into(), "the `then`".into()],
                 Expr::Case {

@@ -19,7 +19,7 @@ use crate::source::Span;
 pub struct CaseResult {
     pub name: String,
     pub span: Span,
-    pub failures: Vec<Failure>,
+    pub failures: Vec<CaseFailure>,
 }
 
 impl CaseResult {
@@ -29,7 +29,7 @@ impl CaseResult {
 }
 
 #[derive(Debug)]
-pub enum Failure {
+pub enum CaseFailure {
     /// A value is not what the test expects.
     Mismatch {
         span: Span,
@@ -80,10 +80,12 @@ fn run_one(
         TestInput::File(path, _) => match std::fs::read_to_string(path) {
             Ok(text) => (text, crate::source::display_path(path), None),
             Err(e) => {
-                result.failures.push(Failure::Rule(EvalError::new(format!(
-                    "cannot read {}: {e}",
-                    path.display()
-                ))));
+                result
+                    .failures
+                    .push(CaseFailure::Rule(EvalError::new(format!(
+                        "cannot read {}: {e}",
+                        path.display()
+                    ))));
                 return result;
             }
         },
@@ -105,7 +107,7 @@ fn run_one(
                     (e, span)
                 })
                 .collect();
-            result.failures.push(Failure::Data {
+            result.failures.push(CaseFailure::Data {
                 file: origin,
                 errors,
             });
@@ -162,17 +164,19 @@ fn expect_all(
                     .iter()
                     .position(|d| d.name == written.name && d.period.contains(ev.date))
                 else {
-                    result.failures.push(Failure::Rule(EvalError::new(format!(
-                        "designation \"{}\" is not in force on {}",
-                        written.name, ev.date
-                    ))));
+                    result
+                        .failures
+                        .push(CaseFailure::Rule(EvalError::new(format!(
+                            "designation \"{}\" is not in force on {}",
+                            written.name, ev.date
+                        ))));
                     return result;
                 };
                 if results[i].is_none() {
                     match ev.designation(&designations[i]) {
                         Ok(r) => results[i] = Some(r),
                         Err(e) => {
-                            result.failures.push(Failure::Rule(e));
+                            result.failures.push(CaseFailure::Rule(e));
                             return result;
                         }
                     }
@@ -194,10 +198,12 @@ fn expect_all(
                         match r.subcategories.iter().find(|s| s.name == *name) {
                             Some(s) => Value::Number(s.points),
                             None => {
-                                result.failures.push(Failure::Rule(EvalError::new(format!(
-                                    "subcategory \"{name}\" of \"{}\" is not in force on {}",
-                                    r.name, ev.date
-                                ))));
+                                result
+                                    .failures
+                                    .push(CaseFailure::Rule(EvalError::new(format!(
+                                        "subcategory \"{name}\" of \"{}\" is not in force on {}",
+                                        r.name, ev.date
+                                    ))));
                                 return result;
                             }
                         }
@@ -208,14 +214,14 @@ fn expect_all(
         };
         match actual {
             Ok(actual) if actual == expectation.expected => {}
-            Ok(actual) => result.failures.push(Failure::Mismatch {
+            Ok(actual) => result.failures.push(CaseFailure::Mismatch {
                 span: expectation.span,
                 target: target_text(program, kind, &expectation.target),
                 expected: expectation.expected_text.clone(),
                 actual: shown(&actual),
             }),
             Err(e) => {
-                result.failures.push(Failure::Rule(e));
+                result.failures.push(CaseFailure::Rule(e));
                 return result;
             }
         }

@@ -4,15 +4,15 @@
 use pest::iterators::Pair;
 use rust_decimal::Decimal;
 
-use super::Cx;
+use super::Converter;
 use super::expr::{expr, string_value};
 use super::items::{first, ident, note, number, type_expr};
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Code, Diag};
 use crate::source::Span;
 use crate::syntax::ast::*;
 use crate::syntax::grammar::Rule;
 
-pub(super) fn designation(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Designation> {
+pub(super) fn designation(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Designation> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1).peekable();
     let name_pair = inner.next()?;
@@ -61,7 +61,7 @@ pub(super) fn designation(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Desig
 }
 
 /// `from DATE`, `until DATE`, or both.
-pub(super) fn period(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Period {
+pub(super) fn period(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Period {
     let mut period = Period::default();
     let mut until = false;
     for part in pair.into_inner() {
@@ -84,7 +84,10 @@ pub(super) fn period(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Period {
 }
 
 /// `max N` or `max N from DATE`: the first is the maximum, the second a change of it.
-fn max_prop(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<(Decimal, Option<MaxChange>, Span)> {
+fn max_prop(
+    cx: &mut Converter<'_>,
+    pair: Pair<'_, Rule>,
+) -> Option<(Decimal, Option<MaxChange>, Span)> {
     let mut span = cx.span(&pair);
     let mut value = None;
     let mut from = None;
@@ -105,7 +108,7 @@ fn max_prop(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<(Decimal, Option<Ma
     ))
 }
 
-pub(super) fn template(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TemplateDecl> {
+pub(super) fn template(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<TemplateDecl> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1);
     let name = ident(cx, inner.next()?);
@@ -128,7 +131,7 @@ pub(super) fn template(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Template
     })
 }
 
-pub(super) fn params(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Vec<Param>> {
+pub(super) fn params(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Vec<Param>> {
     pair.into_inner()
         .map(|p| {
             let mut inner = p.into_inner();
@@ -140,7 +143,7 @@ pub(super) fn params(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Vec<Param>
 }
 
 fn designation_body<'i>(
-    cx: &mut Cx<'_>,
+    cx: &mut Converter<'_>,
     parts: impl Iterator<Item = Pair<'i, Rule>>,
 ) -> DesignationBody {
     let mut d = DesignationBody::default();
@@ -171,12 +174,12 @@ fn designation_body<'i>(
     d
 }
 
-fn first_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
+fn first_expr(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
     expr(cx, first(pair, Rule::expr))
 }
 
 fn set_once<T>(
-    cx: &mut Cx<'_>,
+    cx: &mut Converter<'_>,
     slot: &mut Option<T>,
     value: Option<T>,
     span: crate::source::Span,
@@ -185,7 +188,7 @@ fn set_once<T>(
     if slot.is_some() {
         cx.diags.push(
             Diag::error(
-                "duplicate-property",
+                Code::DuplicateProperty,
                 span,
                 format!("`{what}` is given twice"),
             )
@@ -204,7 +207,7 @@ fn set_once<T>(
 type Heading = (String, Span, (Decimal, Span), Period);
 
 fn heading<'i>(
-    cx: &mut Cx<'_>,
+    cx: &mut Converter<'_>,
     inner: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
 ) -> Option<Heading> {
     let name = inner.next()?;
@@ -223,11 +226,11 @@ fn heading<'i>(
 }
 
 /// A second `max` inside a category or subcategory must say from when it counts.
-fn max_change(cx: &mut Cx<'_>, pair: Pair<'_, Rule>, changes: &mut Vec<MaxChange>) {
+fn max_change(cx: &mut Converter<'_>, pair: Pair<'_, Rule>, changes: &mut Vec<MaxChange>) {
     match max_prop(cx, pair) {
         Some((_, Some(change), _)) => changes.push(change),
         Some((_, None, span)) => cx.diags.push(
-            Diag::error("duplicate-property", span, "`max` is given twice")
+            Diag::error(Code::DuplicateProperty, span, "`max` is given twice")
                 .label("second one")
                 .help("the maximum is written in the heading; to change it from a date on, write `max N from YYYY-MM-DD`"),
         ),
@@ -235,7 +238,7 @@ fn max_change(cx: &mut Cx<'_>, pair: Pair<'_, Rule>, changes: &mut Vec<MaxChange
     }
 }
 
-fn category(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Category> {
+fn category(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Category> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1).peekable();
     let (name, name_span, max, period) = heading(cx, &mut inner)?;
@@ -260,7 +263,7 @@ fn category(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Category> {
     Some(c)
 }
 
-fn subcategory(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Subcategory> {
+fn subcategory(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Subcategory> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1).peekable();
     let (name, name_span, max, period) = heading(cx, &mut inner)?;
@@ -283,9 +286,13 @@ fn subcategory(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Subcategory> {
                 let value = first_expr(cx, part);
                 if s.points.is_some() {
                     cx.diags.push(
-                        Diag::error("duplicate-property", part_span, "`points` is given twice")
-                            .label("second one")
-                            .help("a subcategory has one `points =`; remove one of them"),
+                        Diag::error(
+                            Code::DuplicateProperty,
+                            part_span,
+                            "`points` is given twice",
+                        )
+                        .label("second one")
+                        .help("a subcategory has one `points =`; remove one of them"),
                     );
                 } else {
                     s.points = value;
@@ -297,7 +304,7 @@ fn subcategory(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Subcategory> {
     Some(s)
 }
 
-fn require(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Require> {
+fn require(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Require> {
     let span = cx.span(&pair);
     let mut label = None;
     let mut condition = None;

@@ -5,9 +5,9 @@ use std::sync::LazyLock;
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
-use super::Cx;
+use super::Converter;
 use super::items::{date, ident, number, percent};
-use crate::diagnostic::Diag;
+use crate::diagnostic::{Code, Diag};
 use crate::syntax::ast::*;
 use crate::syntax::grammar::Rule;
 
@@ -37,7 +37,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 pub(super) const MAX_DEPTH: usize = 128;
 
 /// An `expr` or `body_expr` pair.
-pub(super) fn expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
+pub(super) fn expr(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
     let span = cx.span(&pair);
     let mut parts = pair.into_inner();
     // Most expressions are one operand: they need no precedence.
@@ -54,16 +54,16 @@ pub(super) fn expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
 
 /// Converts with `levels` more levels of depth, or reports that it would go too deep.
 pub(super) fn deeper<T>(
-    cx: &mut Cx<'_>,
+    cx: &mut Converter<'_>,
     levels: usize,
     span: crate::source::Span,
-    convert: impl FnOnce(&mut Cx<'_>) -> Option<T>,
+    convert: impl FnOnce(&mut Converter<'_>) -> Option<T>,
 ) -> Option<T> {
     cx.depth += levels;
     let result = if cx.depth > MAX_DEPTH {
         cx.diags.push(
             Diag::error(
-                "too-deep",
+                Code::TooDeep,
                 span,
                 format!("this goes more than {MAX_DEPTH} levels deep"),
             )
@@ -78,14 +78,14 @@ pub(super) fn deeper<T>(
     result
 }
 
-fn pratt(cx: &mut Cx<'_>, pairs: Pairs<'_, Rule>) -> Option<Expr> {
+fn pratt(cx: &mut Converter<'_>, pairs: Pairs<'_, Rule>) -> Option<Expr> {
     // The Pratt parser's closures cannot share `cx` mutably, so problems found inside are
     // gathered in a cell and handed over afterwards.
     let (file, depth, offset) = (cx.file, cx.depth, cx.offset);
     let diags = std::cell::RefCell::new(std::mem::take(cx.diags));
     let result = PRATT
         .map_primary(|p| {
-            let mut inner_cx = Cx {
+            let mut inner_cx = Converter {
                 file,
                 diags: &mut diags.borrow_mut(),
                 depth,
@@ -145,14 +145,14 @@ fn binary_op(rule: Rule) -> BinaryOp {
 }
 
 /// A primary followed by `.field` and `[index]` parts.
-pub(super) fn postfix_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
+pub(super) fn postfix_expr(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
     let span = cx.span(&pair);
     let inner = pair.into_inner();
     let postfixes = inner.len() - 1;
     deeper(cx, postfixes, span, |cx| postfixed(cx, inner))
 }
 
-fn postfixed(cx: &mut Cx<'_>, mut inner: Pairs<'_, Rule>) -> Option<Expr> {
+fn postfixed(cx: &mut Converter<'_>, mut inner: Pairs<'_, Rule>) -> Option<Expr> {
     let mut base = primary(cx, inner.next()?)?;
     for post in inner {
         let span = base.span.to(cx.span(&post));
@@ -180,7 +180,7 @@ fn postfixed(cx: &mut Cx<'_>, mut inner: Pairs<'_, Rule>) -> Option<Expr> {
     Some(base)
 }
 
-fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
+fn primary(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
     let span = cx.span(&pair);
     let kind = match pair.as_rule() {
         Rule::number => ExprKind::Number(number(cx, pair)?),
@@ -191,7 +191,7 @@ fn primary(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
             None => {
                 cx.diags.push(
                     crate::diagnostic::Diag::error(
-                        "bad-date",
+                        Code::BadDate,
                         span,
                         format!("`{}` is not a month", pair.as_str()),
                     )

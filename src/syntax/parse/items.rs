@@ -6,12 +6,12 @@ use pest::iterators::Pair;
 use rust_decimal::Decimal;
 
 use super::expr::{deeper, expr, string_value};
-use super::{Cx, designation};
-use crate::diagnostic::Diag;
+use super::{Converter, designation};
+use crate::diagnostic::{Code, Diag};
 use crate::syntax::ast::*;
 use crate::syntax::grammar::Rule;
 
-pub(super) fn item(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Item> {
+pub(super) fn item(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Item> {
     Some(match pair.as_rule() {
         Rule::import => Item::Import(import(cx, pair)),
         Rule::input_decl => Item::Shape(shape(cx, pair, true)?),
@@ -26,14 +26,14 @@ pub(super) fn item(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Item> {
     })
 }
 
-pub(super) fn ident(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Ident {
+pub(super) fn ident(cx: &Converter<'_>, pair: Pair<'_, Rule>) -> Ident {
     Ident {
         name: pair.as_str().to_string(),
         span: cx.span(&pair),
     }
 }
 
-fn import(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Import {
+fn import(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Import {
     let span = cx.span(&pair);
     let path = pair
         .into_inner()
@@ -46,7 +46,7 @@ fn import(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Import {
     }
 }
 
-pub(super) fn note(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Note {
+pub(super) fn note(cx: &Converter<'_>, pair: Pair<'_, Rule>) -> Note {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner();
     let kind = match inner.next().map(|p| p.as_rule()) {
@@ -57,7 +57,7 @@ pub(super) fn note(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Note {
     Note { kind, text, span }
 }
 
-fn shape(cx: &mut Cx<'_>, pair: Pair<'_, Rule>, is_input: bool) -> Option<ShapeDecl> {
+fn shape(cx: &mut Converter<'_>, pair: Pair<'_, Rule>, is_input: bool) -> Option<ShapeDecl> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1);
     let name = ident(cx, inner.next().expect("a shape has a name"));
@@ -84,7 +84,7 @@ fn shape(cx: &mut Cx<'_>, pair: Pair<'_, Rule>, is_input: bool) -> Option<ShapeD
     complete.then_some(decl)
 }
 
-fn field(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<FieldDecl> {
+fn field(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<FieldDecl> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner();
     let name = ident(cx, inner.next().expect("a field has a name"));
@@ -107,7 +107,7 @@ fn field(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<FieldDecl> {
     })
 }
 
-pub(super) fn type_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TypeExpr> {
+pub(super) fn type_expr(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<TypeExpr> {
     let span = cx.span(&pair);
     let inner = pair.into_inner().next().expect("a type has one form");
     let kind = match inner.as_rule() {
@@ -144,7 +144,7 @@ pub(super) fn type_expr(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TypeExp
 }
 
 /// The type inside `optional T` or `list of T`, one level deeper.
-fn inner_type(cx: &mut Cx<'_>, outer: Pair<'_, Rule>) -> Option<TypeExpr> {
+fn inner_type(cx: &mut Converter<'_>, outer: Pair<'_, Rule>) -> Option<TypeExpr> {
     let span = cx.span(&outer);
     deeper(cx, 1, span, |cx| {
         type_expr(cx, first(outer, Rule::type_expr))
@@ -157,7 +157,7 @@ pub(super) fn first(pair: Pair<'_, Rule>, rule: Rule) -> Pair<'_, Rule> {
         .expect("the grammar guarantees this part")
 }
 
-fn modifier(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Modifier> {
+fn modifier(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Modifier> {
     let span = cx.span(&pair);
     let inner = pair.into_inner().next()?;
     let kind = match inner.as_rule() {
@@ -182,7 +182,7 @@ fn modifier(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Modifier> {
     Some(Modifier { kind, span })
 }
 
-fn literal(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Literal> {
+fn literal(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Literal> {
     let inner = pair.into_inner().next()?;
     Some(match inner.as_rule() {
         Rule::date => Literal::Date(date(cx, &inner)?),
@@ -195,14 +195,14 @@ fn literal(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Literal> {
 }
 
 /// A number as written (`1_000_000`, `812.57`, `-3`), read exactly.
-pub(super) fn number(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Decimal> {
+pub(super) fn number(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Decimal> {
     let text: String = pair.as_str().chars().filter(|&c| c != '_').collect();
     match Decimal::from_str_exact(&text) {
         Ok(value) => Some(value.normalize()),
         Err(_) => {
             cx.diags.push(
                 Diag::error(
-                    "number-too-large",
+                    Code::NumberTooLarge,
                     cx.span(&pair),
                     format!("`{}` is too large or too precise", pair.as_str()),
                 )
@@ -215,14 +215,14 @@ pub(super) fn number(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<Decimal> {
 }
 
 /// `20%` is 0.2.
-pub(super) fn percent(cx: &mut Cx<'_>, pair: &Pair<'_, Rule>) -> Option<Decimal> {
+pub(super) fn percent(cx: &mut Converter<'_>, pair: &Pair<'_, Rule>) -> Option<Decimal> {
     let text = pair.as_str().trim_end_matches('%');
     match Decimal::from_str_exact(text) {
         Ok(value) => Some((value / Decimal::ONE_HUNDRED).normalize()),
         Err(_) => {
             cx.diags.push(
                 Diag::error(
-                    "number-too-large",
+                    Code::NumberTooLarge,
                     cx.span(pair),
                     format!("`{}` is too large or too precise", pair.as_str()),
                 )
@@ -233,13 +233,13 @@ pub(super) fn percent(cx: &mut Cx<'_>, pair: &Pair<'_, Rule>) -> Option<Decimal>
     }
 }
 
-pub(super) fn date(cx: &mut Cx<'_>, pair: &Pair<'_, Rule>) -> Option<NaiveDate> {
+pub(super) fn date(cx: &mut Converter<'_>, pair: &Pair<'_, Rule>) -> Option<NaiveDate> {
     match NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
             cx.diags.push(
                 Diag::error(
-                    "bad-date",
+                    Code::BadDate,
                     cx.span(pair),
                     format!("`{}` is not a date", pair.as_str()),
                 )
@@ -251,7 +251,7 @@ pub(super) fn date(cx: &mut Cx<'_>, pair: &Pair<'_, Rule>) -> Option<NaiveDate> 
     }
 }
 
-fn let_decl(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<LetDecl> {
+fn let_decl(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<LetDecl> {
     let span = cx.span(&pair);
     let mut name = None;
     let mut params_out = None;
@@ -278,7 +278,7 @@ fn let_decl(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<LetDecl> {
     })
 }
 
-fn table(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TableDecl> {
+fn table(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<TableDecl> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1);
     let name = ident(cx, inner.next()?);
@@ -332,7 +332,7 @@ fn table(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TableDecl> {
     })
 }
 
-fn output(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<OutputDecl> {
+fn output(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<OutputDecl> {
     let span = cx.span(&pair);
     let mut notes = Vec::new();
     let mut fields = Vec::new();
@@ -361,7 +361,7 @@ fn output(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<OutputDecl> {
     })
 }
 
-fn test(cx: &mut Cx<'_>, pair: Pair<'_, Rule>) -> Option<TestDecl> {
+fn test(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<TestDecl> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1);
     let name_pair = inner.next()?;

@@ -7,57 +7,110 @@
 mod designation;
 mod expr;
 mod items;
-mod stack;
-
-pub use stack::discard;
 
 use pest::Parser;
 use pest::iterators::Pair;
+use rayon::prelude::*;
 
-use crate::diagnostic::{Diag, Diags};
+use crate::diagnostic::{Code, Diag, Diags};
 use crate::source::{FileId, Span};
 use crate::syntax::ast;
 use crate::syntax::grammar::{ITEM_WORDS, Rule, TallyParser, describe};
 
 /// Parses one rule file. Syntax errors go to `diags`; the items that parse are kept.
 pub fn parse_file(id: FileId, text: &str, diags: &mut Diags) -> ast::File {
-    let (file, found) = parse_files(&[(id, text)])
-        .pop()
-        .expect("one file in, one out");
+    let (file, found) = parse_one(id, text);
     diags.extend(found.0);
     file
 }
 
 /// Parses rule files, several at a time, each with the problems found in it.
 pub fn parse_files(files: &[(FileId, &str)]) -> Vec<(ast::File, Diags)> {
-    let texts: Vec<&str> = files.iter().map(|(_, text)| *text).collect();
-    let parsed = stack::run_each(&texts, |i| {
-        let (id, text) = files[i];
-        let mut diags = Diags::default();
-        let file = parse_here(id, text, &mut diags);
-        (file, diags)
-    });
-    parsed
-        .into_iter()
-        .zip(files)
-        .map(|(result, &(id, _))| {
-            result.unwrap_or_else(|reason| {
-                let mut diags = Diags::default();
-                diags.push(not_read(Span::new(id, 0, 0), reason));
-                let file = ast::File {
-                    id,
-                    items: Vec::new(),
-                    unparsed: Vec::new(),
-                };
-                (file, diags)
-            })
-        })
+    files
+        .par_iter()
+        .map(|&(id, text)| parse_one(id, text))
         .collect()
 }
 
-/// Parses a file on the current thread, which must have the stack `stack` sizes for it.
+/// Parses one file on a stack big enough for it: this thread's, or a thread of its own.
+///
+/// pest descends once per level of nesting, and tally builds it without its stack probe (a
+/// probe on every rule it enters cost a fifth of all parse time). Running out of stack is made
+/// impossible instead: a text cannot nest deeper than [`nesting_bound`] levels, and it is
+/// parsed on a stack with room for that many. Stacks are reserved, not used, so a generous
+/// size costs address space only.
+fn parse_one(id: FileId, text: &str) -> (ast::File, Diags) {
+    let parse = || {
+        let mut diags = Diags::default();
+        let file = parse_here(id, text, &mut diags);
+        (file, diags)
+    };
+    let need = stack_for(text);
+    if stacker::remaining_stack().is_some_and(|left| left >= need) {
+        return parse();
+    }
+    on_own_thread(need, parse).unwrap_or_else(|reason| {
+        let mut diags = Diags::default();
+        diags.push(not_read(Span::new(id, 0, 0), reason));
+        let file = ast::File {
+            id,
+            items: Vec::new(),
+            unparsed: Vec::new(),
+        };
+        (file, diags)
+    })
+}
+
+/// Stack one level of nesting takes at most: pest's rules, the Pratt parser and the
+/// conversion to the AST, with room to spare. Unoptimised builds use far bigger frames.
+const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) {
+    16 * 1024
+} else {
+    2 * 1024
+};
+
+/// Stack for everything that is not nesting: the parse of one item, the conversion, errors.
+const BASE_STACK: usize = 2 * 1024 * 1024;
+
+/// The most levels of nesting `text` can hold. A level opens with a bracket, a `-`, or a
+/// word and a space at least (`if `, `all x in `, `list of `, `not `), so it takes one byte
+/// of those characters or three of any others.
+fn nesting_bound(text: &str) -> usize {
+    let openers = text
+        .bytes()
+        .filter(|b| matches!(b, b'(' | b'[' | b'{' | b'-'))
+        .count();
+    openers + (text.len() - openers) / 3
+}
+
+/// The stack needed to parse `text`.
+fn stack_for(text: &str) -> usize {
+    BASE_STACK.saturating_add(nesting_bound(text).saturating_mul(STACK_PER_LEVEL))
+}
+
+/// Runs `work` on a thread of its own with `stack` bytes of stack; the reason if the thread
+/// cannot start.
+fn on_own_thread<T: Send>(stack: usize, work: impl FnOnce() -> T + Send) -> Result<T, String> {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("tally-parse".into())
+            .stack_size(stack)
+            .spawn_scoped(scope, work)
+            .map_err(|e| {
+                format!(
+                    "cannot start a thread with {} MB of stack to parse it: {e}",
+                    stack >> 20
+                )
+            })?;
+        Ok(handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
+}
+
+/// Parses a file on the current thread, which must have the stack [`stack_for`] asks for it.
 fn parse_here(id: FileId, text: &str, diags: &mut Diags) -> ast::File {
-    let mut cx = Cx::new(id, diags);
+    let mut cx = Converter::new(id, diags);
     match TallyParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let file = pairs.next().expect("the file rule always yields one pair");
@@ -90,13 +143,13 @@ fn parse_here(id: FileId, text: &str, diags: &mut Diags) -> ast::File {
 
 /// A text that could not be parsed because no thread could be started for it.
 fn not_read(at: Span, reason: String) -> Diag {
-    Diag::error("unparsed", at, "this text was not read")
+    Diag::error(Code::Unparsed, at, "this text was not read")
         .label(reason)
         .help("split it into smaller files, or free some memory")
 }
 
 /// What the conversion functions share: the file and where problems go.
-pub(crate) struct Cx<'d> {
+pub(crate) struct Converter<'d> {
     pub file: FileId,
     pub diags: &'d mut Diags,
     /// How many expressions the one being converted is inside.
@@ -105,9 +158,9 @@ pub(crate) struct Cx<'d> {
     pub offset: usize,
 }
 
-impl<'d> Cx<'d> {
-    fn new(file: FileId, diags: &'d mut Diags) -> Cx<'d> {
-        Cx {
+impl<'d> Converter<'d> {
+    fn new(file: FileId, diags: &'d mut Diags) -> Converter<'d> {
+        Converter {
             file,
             diags,
             depth: 0,
@@ -138,7 +191,7 @@ fn detailed_error(rule: Rule, text: &str) -> Option<pest::error::Error<Rule>> {
 /// that begins with a declaration keyword. Returns the items that parse and the names the
 /// others declare.
 fn recover(
-    cx: &mut Cx<'_>,
+    cx: &mut Converter<'_>,
     text: &str,
     first: pest::error::Error<Rule>,
 ) -> (Vec<ast::Item>, Vec<String>) {
@@ -261,7 +314,7 @@ fn syntax_error_in(
                 .collect();
             let expected = expected_list(&positives, &punctuation);
             let mut diag = Diag::error(
-                "syntax",
+                Code::Syntax,
                 span,
                 format!("expected {expected}, found {found_text}"),
             )
@@ -284,7 +337,7 @@ fn syntax_error_in(
             }
             diag
         }
-        ErrorVariant::CustomError { message } => Diag::error("syntax", span, message),
+        ErrorVariant::CustomError { message } => Diag::error(Code::Syntax, span, message),
     }
 }
 

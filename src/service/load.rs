@@ -1,0 +1,80 @@
+//! Loading a workspace: its texts (the editor's over the disk's) parsed, and imports followed,
+//! as `tally check` loads a folder.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Workspace, lexical};
+use crate::diagnostic::Diags;
+use crate::load::{Loaded, import_paths, link, missing_import, report_cycles};
+use crate::source::FileId;
+
+/// The rule files under a folder (searched as `tally check` does), or the file itself.
+pub(super) fn files_under(root: &Path) -> Vec<PathBuf> {
+    if root.is_file() {
+        return vec![root.to_path_buf()];
+    }
+    let mut ignored = Diags::default();
+    crate::load::rule_files(&[root.to_path_buf()], &mut ignored)
+}
+
+pub(super) struct Load {
+    pub loaded: Loaded,
+    pub diags: Diags,
+}
+
+/// Parses the workspace's files, then the files they import from outside it, wave by wave.
+pub(super) fn load(workspace: &Workspace) -> Load {
+    let mut loaded = Loaded::default();
+    let mut diags = Diags::default();
+    let mut wave: Vec<FileId> = workspace
+        .own_texts()
+        .into_iter()
+        .map(|(path, text)| loaded.sources.add(&path, text.to_string()))
+        .collect();
+    loaded.roots = wave.clone();
+    while !wave.is_empty() {
+        let texts: Vec<(FileId, Arc<str>)> = wave
+            .iter()
+            .map(|&id| (id, loaded.sources.get(id).text.clone()))
+            .collect();
+        let inputs: Vec<(FileId, &str)> = texts.iter().map(|(id, t)| (*id, &**t)).collect();
+        for (file, found) in crate::syntax::parse::parse_files(&inputs) {
+            loaded.files.push(file);
+            diags.extend(found.0);
+        }
+        let mut next = Vec::new();
+        for id in wave {
+            let dir = loaded
+                .sources
+                .get(id)
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            for (import, span) in import_paths(&loaded, id) {
+                let target = lexical(&dir.join(&import));
+                let found = match loaded.sources.find(&target) {
+                    Some(found) => Some(found),
+                    None => workspace.text(&target).map(|text| {
+                        let added = loaded.sources.add(&target, text.to_string());
+                        next.push(added);
+                        added
+                    }),
+                };
+                match found {
+                    Some(to) => link(&mut loaded, id, to, span, &mut diags),
+                    None => diags.push(missing_import(span, &import)),
+                }
+            }
+        }
+        wave = next;
+    }
+    report_cycles(&loaded, &mut diags);
+    Load { loaded, diags }
+}
+
+/// Reads a file imported from outside the workspace's folder.
+pub(super) fn read_outside(path: &Path) -> Option<Arc<str>> {
+    crate::source::read_text(path).ok().map(Arc::from)
+}

@@ -1,0 +1,124 @@
+//! The language service of the library (`tally::service`): diagnostics of a folder with the
+//! unsaved text of open files laid over it, hover, definition, references, rename,
+//! completion, symbols, formatting and code actions.
+
+use std::path::{Path, PathBuf};
+
+use tally::service::{CompletionKind, Position, Severity, Workspace};
+
+fn rules() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")
+}
+
+fn file(name: &str) -> PathBuf {
+    rules()
+        .join(name)
+        .canonicalize()
+        .expect("a shipped rule file")
+}
+
+/// The position of the `nth` (0-based) `needle` in a file's text, plus `into` characters.
+fn at(text: &str, needle: &str, nth: usize, into: u32) -> Position {
+    let offset = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{needle} is in the text"))
+        .0;
+    let line = text[..offset].matches('\n').count() as u32;
+    let column = text[text[..offset].rfind('\n').map_or(0, |i| i + 1)..offset]
+        .encode_utf16()
+        .count() as u32;
+    Position {
+        line,
+        character: column + into,
+    }
+}
+
+#[test]
+fn the_shipped_rules_have_no_diagnostics() {
+    let mut ws = Workspace::new(rules());
+    let all = ws.diagnostics();
+    assert!(all.len() >= 10, "every file has its list: {all:?}");
+    assert!(all.iter().all(|f| f.diagnostics.is_empty()), "{all:#?}");
+}
+
+#[test]
+fn unsaved_text_wins_and_closing_brings_the_disk_back() {
+    let mut ws = Workspace::new(rules());
+    let path = file("azure/data-ai.tally");
+    let text = std::fs::read_to_string(&path).unwrap();
+    ws.set_text(&path, text.replace("import \"common.tally\"", ""));
+    let diags = ws.file_diagnostics(&path);
+    assert!(!diags.is_empty());
+    assert!(diags.iter().any(|d| d.severity == Severity::Error));
+    let first = &diags[diags.len() - 1];
+    assert!(first.range.start_byte < first.range.end_byte);
+    ws.close(&path);
+    assert!(ws.file_diagnostics(&path).is_empty());
+}
+
+#[test]
+fn hover_shows_type_value_notes_and_versions() {
+    let mut ws = Workspace::new(rules());
+    let path = file("azure/common.tally");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let hover = ws
+        .hover(&path, at(&text, "monthly_acr_threshold", 1, 2))
+        .expect("a hover on a use");
+    assert!(
+        hover.markdown.contains("monthly_acr_threshold"),
+        "{}",
+        hover.markdown
+    );
+    assert!(hover.markdown.contains("number"), "{}", hover.markdown);
+    assert!(hover.markdown.contains("source: "), "{}", hover.markdown);
+}
+
+#[test]
+fn definition_and_references_cross_imports() {
+    let mut ws = Workspace::new(rules());
+    let path = file("azure/data-ai.tally");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (needle, nth) = ("partner_path", 0);
+    let defs = ws.definition(&path, at(&text, needle, nth, 1));
+    assert_eq!(defs.len(), 1, "{defs:?}");
+    assert!(defs[0].path.ends_with("common.tally"));
+    let refs = ws.references(&path, at(&text, needle, nth, 1), true);
+    let files: std::collections::BTreeSet<_> = refs.iter().map(|r| r.path.clone()).collect();
+    assert!(files.len() >= 3, "{files:?}");
+}
+
+#[test]
+fn completion_offers_names_fields_keywords_and_labels() {
+    let mut ws = Workspace::new(rules());
+    let path = file("azure/common.tally");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // Types come from the last text that checked: the editor had it before the `.` was typed.
+    assert!(ws.file_diagnostics(&path).is_empty());
+    let edited = format!("{text}\nlet probe = eligible_customers.\n");
+    ws.set_text(&path, &edited);
+    let end = at(
+        &edited,
+        "eligible_customers.\n",
+        0,
+        "eligible_customers.".len() as u32,
+    );
+    let fields = ws.completions(&path, end);
+    assert!(
+        fields
+            .iter()
+            .any(|c| c.label == "segment" && c.kind == CompletionKind::Field),
+        "{fields:?}"
+    );
+    assert!(
+        !fields.iter().any(|c| c.label == "person"),
+        "only a customer's fields: {fields:?}"
+    );
+    let names = ws.completions(&path, at(&edited, "let probe = ", 0, 12));
+    assert!(names.iter().any(|c| c.label == "monthly_acr_threshold"));
+    assert!(
+        names
+            .iter()
+            .any(|c| c.label == "where" && c.kind == CompletionKind::Keyword)
+    );
+}
