@@ -525,3 +525,49 @@ fn the_program_lists_the_days_its_rules_change() {
         .collect();
     assert_eq!(dates, ["2025-02-01", "2026-07-01"]);
 }
+
+#[test]
+fn fmt_lays_out_the_dated_syntax_and_keeps_its_meaning() {
+    let dir = temp_dir("dated-fmt");
+    copy_tree(Path::new(EXAMPLE), &dir);
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = dir.join(file);
+        let content = std::fs::read_to_string(&path).expect("file");
+        assert!(content.contains(from), "{file}: {from}");
+        std::fs::write(&path, content.replace(from, to)).expect("write");
+    };
+    edit(
+        "azure/data-ai.tally",
+        "    max 50 from 2026-07-01",
+        "        max   50   from   2026-07-01",
+    );
+    edit(
+        "azure/data-ai.tally",
+        "max 10 from 2026-07-01 {",
+        "max 10   from 2026-07-01{",
+    );
+    edit(
+        "azure/next-year.tally",
+        "previous + [\"Fabric",
+        "previous+[\"Fabric",
+    );
+    edit(
+        "azure/tests-2026.tally",
+        "[2026-06, 2026-07]",
+        "[ 2026-06 ,2026-07 ]",
+    );
+    let output = tally(&["fmt", dir.to_str().expect("path")]);
+    assert!(output.status.success(), "{}", text(&output));
+    for file in [
+        "azure/data-ai.tally",
+        "azure/next-year.tally",
+        "azure/tests-2026.tally",
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(file)).expect("formatted"),
+            std::fs::read_to_string(Path::new(EXAMPLE).join(file)).expect("example"),
+            "{file}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
