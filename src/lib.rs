@@ -33,8 +33,9 @@ pub mod testing;
 pub mod lsp;
 pub mod service;
 
-// The command line.
+// The command line, and the same tools as a service.
 pub mod cli;
+pub mod serve;
 
 use std::path::PathBuf;
 

@@ -211,7 +211,7 @@ fn a_shared_definition_is_unused_only_when_its_whole_folder_is_loaded() {
     for user in ["one", "two"] {
         std::fs::write(
             root.join(format!("lib/{user}.tally")),
-            "import \"shared.tally\"\noutput { value: used }\n",
+            format!("import \"shared.tally\"\noutput {{ {user}: used }}\n"),
         )
         .expect("writes");
     }

@@ -88,6 +88,8 @@ pub(crate) struct Index {
     pub texts: Vec<String>,
     /// The files each file sees: itself and what it imports, directly or not.
     pub closures: Vec<Vec<usize>>,
+    /// The definitions of each name, for looking names up without going through them all.
+    by_name: rustc_hash::FxHashMap<String, Vec<usize>>,
 }
 
 impl Index {
@@ -106,6 +108,9 @@ impl Index {
         };
         for file in &loaded.files {
             index.declare(file);
+        }
+        for (i, d) in index.defs.iter().enumerate() {
+            index.by_name.entry(d.name.clone()).or_default().push(i);
         }
         for file in &loaded.files {
             let mut walk = Walk {
@@ -308,12 +313,14 @@ impl Index {
     }
 
     fn fields_named(&self, name: &str) -> Vec<usize> {
-        self.defs
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.kind == DefKind::Field && d.name == name)
-            .map(|(i, _)| i)
+        self.named(name)
+            .filter(|&i| self.defs[i].kind == DefKind::Field)
             .collect()
+    }
+
+    /// The definitions of a name, of any kind, in the order they were made.
+    fn named<'s>(&'s self, name: &str) -> impl Iterator<Item = usize> + 's {
+        self.by_name.get(name).into_iter().flatten().copied()
     }
 
     /// The definition or use at a byte offset of a file: the definitions meant, and the range

@@ -25,11 +25,17 @@ pub(super) struct Load {
 
 /// Parses the workspace's files, then the files they import from outside it, wave by wave.
 pub(super) fn load(workspace: &Workspace) -> Load {
+    load_some(workspace, |_| true)
+}
+
+/// As [`load`], starting from the workspace's files that `keep` keeps.
+pub(super) fn load_some(workspace: &Workspace, keep: impl Fn(&Path) -> bool) -> Load {
     let mut loaded = Loaded::default();
     let mut diags = Diags::default();
     let mut wave: Vec<FileId> = workspace
         .own_texts()
         .into_iter()
+        .filter(|(path, _)| keep(path))
         .map(|(path, text)| loaded.sources.add(&path, text.to_string()))
         .collect();
     loaded.roots = wave.clone();
