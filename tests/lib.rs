@@ -9,6 +9,7 @@ mod cli;
 mod codes;
 mod confinement;
 mod data_folders;
+mod dated;
 mod diagnostics;
 mod diff;
 mod doc;

@@ -6,13 +6,14 @@ use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap;
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::ranges::{Assumption, Range, Ranges, describe, scenarios};
 use super::reach::{Reach, Reached, text_list};
 use crate::diagnostic::{Code, Diag, Diags};
 use crate::ir::types::GlobalId;
-use crate::ir::{Designation, Expr, GlobalDef, Program};
+use crate::ir::{Designation, Expr, GlobalDef, Period, Program};
 use crate::load::Loaded;
 use crate::source::Span;
 use crate::syntax::ast::{ExprKind, Item};
@@ -21,25 +22,128 @@ pub fn check(loaded: &Loaded, program: &Program, diags: &mut Diags) {
     let mut ranges = Known::new(program);
     for kind in &program.kinds {
         for d in &kind.designations {
-            maxima(d, diags);
-            threshold(&mut ranges, d, diags);
-            for category in &d.categories {
-                for sub in &category.subcategories {
-                    let reached = ranges.reach.of(&sub.points);
-                    points(&mut ranges, d, sub, &reached, diags);
-                    shared_entries(loaded, program, d, sub, &reached, diags);
+            let intervals = intervals(&mut ranges, d);
+            if intervals.is_empty() {
+                designation(loaded, &mut ranges, d, None, diags);
+                continue;
+            }
+            // Each version of the rules is judged alone: the checks run once per interval
+            // between the days something this designation reads changes.
+            let mut found: Vec<(Period, Vec<Diag>)> = Vec::new();
+            for interval in intervals {
+                let mut here = Diags::default();
+                designation(loaded, &mut ranges, d, Some(interval.1), &mut here);
+                found.push((interval.0, here.0));
+            }
+            report_by_interval(found, diags);
+        }
+    }
+}
+
+/// The checks of one designation, on the versions in force on `date` (all without one).
+fn designation(
+    loaded: &Loaded,
+    ranges: &mut Known<'_>,
+    d: &Designation,
+    date: Option<NaiveDate>,
+    diags: &mut Diags,
+) {
+    let program = ranges.program;
+    maxima(d, date, diags);
+    threshold(ranges, d, date, diags);
+    for category in d.categories.iter().filter(|c| in_force(c.period, date)) {
+        for sub in category
+            .subcategories
+            .iter()
+            .filter(|s| in_force(s.period, date))
+        {
+            let reached = ranges.reach.of(&sub.points);
+            points(ranges, d, sub, date, &reached, diags);
+            shared_entries(loaded, program, d, sub, date, &reached, diags);
+        }
+    }
+}
+
+fn in_force(period: Period, date: Option<NaiveDate>) -> bool {
+    date.is_none_or(|d| period.contains(d))
+}
+
+/// The intervals of time in which nothing `d` reads changes, each with a day in it, within
+/// the designation's own period; none when nothing it reads is dated.
+fn intervals(ranges: &mut Known<'_>, d: &Designation) -> Vec<(Period, NaiveDate)> {
+    let mut dates: BTreeSet<NaiveDate> = d.dates().into_iter().collect();
+    let exprs = d
+        .categories
+        .iter()
+        .flat_map(|c| &c.subcategories)
+        .map(|s| &s.points)
+        .chain(&d.threshold)
+        .chain(&d.path)
+        .chain(d.requires.iter().map(|r| &r.condition));
+    for expr in exprs {
+        dates.extend(ranges.reach.of(expr).dates.iter().copied());
+    }
+    if dates.is_empty() {
+        return Vec::new();
+    }
+    let dates: Vec<NaiveDate> = dates.into_iter().collect();
+    let mut out = Vec::new();
+    if let Some(day) = dates[0].pred_opt() {
+        out.push((
+            Period {
+                from: None,
+                until: Some(dates[0]),
+            },
+            day,
+        ));
+    }
+    for (i, &from) in dates.iter().enumerate() {
+        out.push((
+            Period {
+                from: Some(from),
+                until: dates.get(i + 1).copied(),
+            },
+            from,
+        ));
+    }
+    out.retain(|(_, day)| d.period.contains(*day));
+    out
+}
+
+/// Findings of each interval: one found in every interval is reported once, as it is; the
+/// others say in which interval they hold ("from 2026-07-01").
+fn report_by_interval(found: Vec<(Period, Vec<Diag>)>, diags: &mut Diags) {
+    let key = |d: &Diag| (d.code, d.span, d.message.clone());
+    let everywhere = |d: &Diag| {
+        found
+            .iter()
+            .all(|(_, ds)| ds.iter().any(|o| key(o) == key(d)))
+    };
+    let mut reported = Vec::new();
+    for (period, ds) in &found {
+        for diag in ds {
+            if everywhere(diag) {
+                if !reported.contains(&key(diag)) {
+                    reported.push(key(diag));
+                    diags.push(diag.clone());
                 }
+            } else {
+                let mut diag = diag.clone();
+                if let Some(when) = period.describe() {
+                    diag.message = format!("{when}: {}", diag.message);
+                }
+                diags.push(diag);
             }
         }
     }
 }
 
-/// The ranges found so far under each assumption: designations share most of their values,
-/// so each is worked out once.
+/// The ranges found so far under each assumption and day: designations share most of their
+/// values, so each is worked out once.
 struct Known<'p> {
     program: &'p Program,
     reach: Reach<'p>,
-    under: FxHashMap<Assumption, Ranges<'p>>,
+    under: FxHashMap<(Assumption, Option<NaiveDate>), Ranges<'p>>,
 }
 
 impl<'p> Known<'p> {
@@ -51,11 +155,11 @@ impl<'p> Known<'p> {
         }
     }
 
-    fn of(&mut self, expr: &Expr, assumption: &Assumption) -> Range {
+    fn of(&mut self, expr: &Expr, assumption: &Assumption, date: Option<NaiveDate>) -> Range {
         let program = self.program;
         self.under
-            .entry(assumption.clone())
-            .or_insert_with(|| Ranges::new(program, assumption.clone()))
+            .entry((assumption.clone(), date))
+            .or_insert_with(|| Ranges::on(program, assumption.clone(), date))
             .of(expr)
     }
 }
@@ -71,39 +175,59 @@ fn total(mut values: impl Iterator<Item = Decimal>) -> Result<Decimal, &'static 
         .ok_or("more than a number can hold")
 }
 
-fn maxima(d: &Designation, diags: &mut Diags) {
-    for category in &d.categories {
-        let sum = total(category.subcategories.iter().map(|s| s.max));
-        if sum != Ok(category.max) && !category.subcategories.is_empty() {
+/// A maximum as it is on `date` (as written, without one).
+fn max_at(base: Decimal, changes: &[crate::ir::MaxChange], date: Option<NaiveDate>) -> Decimal {
+    date.map_or(base, |d| crate::ir::max_on(base, changes, d))
+}
+
+fn maxima(d: &Designation, date: Option<NaiveDate>, diags: &mut Diags) {
+    let categories: Vec<&crate::ir::Category> = d
+        .categories
+        .iter()
+        .filter(|c| in_force(c.period, date))
+        .collect();
+    for category in &categories {
+        let subs: Vec<&crate::ir::Subcategory> = category
+            .subcategories
+            .iter()
+            .filter(|s| in_force(s.period, date))
+            .collect();
+        let max = max_at(category.max, &category.max_changes, date);
+        let sum = total(subs.iter().map(|s| max_at(s.max, &s.max_changes, date)));
+        if sum != Ok(max) && !subs.is_empty() {
             let sum = sum.map_or_else(str::to_string, |s| s.to_string());
-            let parts: Vec<String> = category
-                .subcategories
+            let parts: Vec<String> = subs
                 .iter()
-                .map(|s| format!("{} {}", s.name, s.max))
+                .map(|s| format!("{} {}", s.name, max_at(s.max, &s.max_changes, date)))
                 .collect();
             diags.push(
-                Diag::error(Code::Maxima, category.max_span, format!("category \"{}\" has max {}, but its subcategories add up to {sum}", category.name, category.max))
-                    .label(format!("{} ≠ {}", category.max, parts.join(" + ")))
+                Diag::error(Code::Maxima, category.max_span, format!("category \"{}\" has max {}, but its subcategories add up to {sum}", category.name, max))
+                    .label(format!("{} ≠ {}", max, parts.join(" + ")))
                     .help("make the category's max the sum of its subcategories' maxima, or correct a subcategory's max"),
             );
         }
     }
     if let (Some(max), Some(span)) = (d.max, d.max_span) {
-        let sum = total(d.categories.iter().map(|c| c.max));
+        let max = max_at(max, &d.max_changes, date);
+        let sum = total(
+            categories
+                .iter()
+                .map(|c| max_at(c.max, &c.max_changes, date)),
+        );
         // A category whose max is wrong (reported above) is counted with its subcategories'
         // sum: when that makes the total right, the category's max is the one mistake.
-        let corrected = total(d.categories.iter().map(|c| {
-            match total(c.subcategories.iter().map(|s| s.max)) {
-                Ok(sum) if !c.subcategories.is_empty() => sum,
-                _ => c.max,
+        let corrected = total(categories.iter().map(|c| {
+            let subs = c.subcategories.iter().filter(|s| in_force(s.period, date));
+            match total(subs.clone().map(|s| max_at(s.max, &s.max_changes, date))) {
+                Ok(sum) if subs.count() > 0 => sum,
+                _ => max_at(c.max, &c.max_changes, date),
             }
         }));
         if sum != Ok(max) && corrected != Ok(max) {
             let sum = sum.map_or_else(str::to_string, |s| s.to_string());
-            let parts: Vec<String> = d
-                .categories
+            let parts: Vec<String> = categories
                 .iter()
-                .map(|c| format!("{} {}", c.name, c.max))
+                .map(|c| format!("{} {}", c.name, max_at(c.max, &c.max_changes, date)))
                 .collect();
             diags.push(
                 Diag::error(Code::Maxima, span, format!("\"{}\" has max {max}, but its categories add up to {sum}", d.name))
@@ -114,21 +238,23 @@ fn maxima(d: &Designation, diags: &mut Diags) {
     }
 }
 
-fn threshold(ranges: &mut Known<'_>, d: &Designation, diags: &mut Diags) {
+fn threshold(ranges: &mut Known<'_>, d: &Designation, date: Option<NaiveDate>, diags: &mut Diags) {
     let (Some(threshold), Some(span)) = (&d.threshold, d.threshold_span) else {
         return;
     };
     let Ok(reachable) = total(
         d.categories
             .iter()
+            .filter(|c| in_force(c.period, date))
             .flat_map(|c| &c.subcategories)
-            .map(|s| s.max),
+            .filter(|s| in_force(s.period, date))
+            .map(|s| max_at(s.max, &s.max_changes, date)),
     ) else {
         return;
     };
     let reached = ranges.reach.of(threshold);
     for assumption in scenarios(ranges.program, &reached.choices) {
-        let r = ranges.of(threshold, &assumption);
+        let r = ranges.of(threshold, &assumption, date);
         if let Some(lo) = r.lo {
             if lo > reachable {
                 diags.push(
@@ -146,20 +272,22 @@ fn points(
     ranges: &mut Known<'_>,
     d: &Designation,
     sub: &crate::ir::Subcategory,
+    date: Option<NaiveDate>,
     reached: &Reached,
     diags: &mut Diags,
 ) {
     let program = ranges.program;
+    let max = max_at(sub.max, &sub.max_changes, date);
     let mut reaches = false;
     let mut best = Range {
         lo: None,
         hi: Some(Decimal::MIN),
     };
     for assumption in scenarios(program, &reached.choices) {
-        let r = ranges.of(&sub.points, &assumption);
+        let r = ranges.of(&sub.points, &assumption, date);
         // Written out only for a problem: most points have none.
         let when = || describe_assumption(program, &assumption);
-        if r.lo.is_some_and(|lo| lo > sub.max) {
+        if r.lo.is_some_and(|lo| lo > max) {
             diags.push(
                 Diag::error(
                     Code::PointsExceedMax,
@@ -168,7 +296,7 @@ fn points(
                         "the points of \"{}\" in \"{}\" are always above its max of {}{}",
                         sub.name,
                         d.name,
-                        sub.max,
+                        max,
                         when()
                     ),
                 )
@@ -177,9 +305,9 @@ fn points(
             );
             return;
         }
-        if r.hi.is_some_and(|hi| hi > sub.max) {
+        if r.hi.is_some_and(|hi| hi > max) {
             diags.push(
-                Diag::error(Code::PointsMayExceedMax, sub.points_span, format!("the points of \"{}\" in \"{}\" can exceed its max of {}{}", sub.name, d.name, sub.max, when()))
+                Diag::error(Code::PointsMayExceedMax, sub.points_span, format!("the points of \"{}\" in \"{}\" can exceed its max of {}{}", sub.name, d.name, max, when()))
                     .label(describe(r))
                     .help("cap the points with min() or clamp(); points above the max stop the evaluation with an error"),
             );
@@ -202,7 +330,7 @@ fn points(
             );
             return;
         }
-        reaches |= r.hi.is_none_or(|hi| hi >= sub.max);
+        reaches |= r.hi.is_none_or(|hi| hi >= max);
         best = best.union(r);
     }
     // A warning: a maximum above what the points reach scores every partner correctly, and a
@@ -217,7 +345,7 @@ fn points(
                     "\"{}\" in \"{}\" can never reach its max of {}: its points are {}",
                     sub.name,
                     d.name,
-                    sub.max,
+                    max,
                     describe(best)
                 ),
             )
@@ -249,10 +377,11 @@ fn shared_entries(
     program: &Program,
     d: &Designation,
     sub: &crate::ir::Subcategory,
+    date: Option<NaiveDate>,
     reached: &Reached,
     diags: &mut Diags,
 ) {
-    let lists = text_lists(program, reached);
+    let lists = text_lists(program, reached, date);
     for (i, (a, a_items)) in lists.iter().enumerate() {
         for (b, b_items) in &lists[i + 1..] {
             for item in a_items.intersection(b_items) {
@@ -278,7 +407,11 @@ fn shared_entries(
 }
 
 /// The named lists of texts `reached` reads, in the order they are declared.
-fn text_lists(program: &Program, reached: &Reached) -> Vec<(GlobalId, BTreeSet<String>)> {
+fn text_lists(
+    program: &Program,
+    reached: &Reached,
+    date: Option<NaiveDate>,
+) -> Vec<(GlobalId, BTreeSet<String>)> {
     reached
         .lists
         .iter()
@@ -287,7 +420,11 @@ fn text_lists(program: &Program, reached: &Reached) -> Vec<(GlobalId, BTreeSet<S
             let GlobalDef::Let(variants) = &program.global(id).def else {
                 return None;
             };
-            let items = variants
+            let counted: Vec<_> = match date {
+                None => variants.iter().collect(),
+                Some(d) => crate::ir::in_force(variants, d).into_iter().collect(),
+            };
+            let items = counted
                 .iter()
                 .filter_map(|v| text_list(&v.value.expr))
                 .flatten();

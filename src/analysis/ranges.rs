@@ -169,6 +169,8 @@ const MOST_CALLS: usize = 10_000;
 pub struct Ranges<'p> {
     program: &'p Program,
     assume: Assumption,
+    /// The day whose versions of dated values count; without one, every version.
+    date: Option<chrono::NaiveDate>,
     memo: FxHashMap<GlobalId, Range>,
     /// The range of a function's result for the ranges of its arguments.
     calls: FxHashMap<(FnId, Vec<Range>), Range>,
@@ -177,9 +179,19 @@ pub struct Ranges<'p> {
 
 impl<'p> Ranges<'p> {
     pub fn new(program: &'p Program, assume: Assumption) -> Ranges<'p> {
+        Ranges::on(program, assume, None)
+    }
+
+    /// Ranges with the versions of dated values in force on `date` (every version without).
+    pub fn on(
+        program: &'p Program,
+        assume: Assumption,
+        date: Option<chrono::NaiveDate>,
+    ) -> Ranges<'p> {
         Ranges {
             program,
             assume,
+            date,
             memo: FxHashMap::default(),
             calls: FxHashMap::default(),
             depth: 0,
@@ -293,7 +305,8 @@ impl<'p> Ranges<'p> {
                     return Range::ANY;
                 }
                 let inner: Vec<(u32, Range)> = (0..).zip(key.1.iter().copied()).collect();
-                let body = &self.program.function(*function).body.expr;
+                let f = self.program.function(*function);
+                let body = &self.date.map_or(&f.body, |d| f.body_on(d)).expr;
                 let r = self.range(body, &inner);
                 self.calls.insert(key, r);
                 r
@@ -320,7 +333,12 @@ impl<'p> Ranges<'p> {
         let r = match &program.global(id).def {
             GlobalDef::Let(variants) => {
                 let mut all: Option<Range> = None;
-                for v in variants {
+                let in_force = self.date.map(|d| crate::ir::in_force(variants, d));
+                let counted = match in_force {
+                    None => variants.iter().collect(),
+                    Some(v) => v.into_iter().collect::<Vec<_>>(),
+                };
+                for v in counted {
                     let r = self.range(&v.value.expr, &[]);
                     all = Some(all.map_or(r, |a| a.union(r)));
                 }
@@ -336,7 +354,11 @@ impl<'p> Ranges<'p> {
         let GlobalDef::Table(variants) = &self.program.global(id).def else {
             return Range::ANY;
         };
-        let cells = variants.iter().flat_map(|v| v.value.cells.iter().copied());
+        let counted: Vec<_> = match self.date {
+            None => variants.iter().collect(),
+            Some(d) => crate::ir::in_force(variants, d).into_iter().collect(),
+        };
+        let cells = counted.iter().flat_map(|v| v.value.cells.iter().copied());
         let (lo, hi) = cells.fold(
             (None, None),
             |(lo, hi): (Option<Decimal>, Option<Decimal>), c| {

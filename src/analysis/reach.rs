@@ -18,12 +18,15 @@ pub struct Reached {
     pub choices: BTreeSet<GlobalId>,
     /// Values written as a list of texts.
     pub lists: BTreeSet<GlobalId>,
+    /// The days from which a dated value or table it reads has a new version.
+    pub dates: BTreeSet<chrono::NaiveDate>,
 }
 
 impl Reached {
     fn extend(&mut self, other: &Reached) {
         self.choices.extend(&other.choices);
         self.lists.extend(&other.lists);
+        self.dates.extend(&other.dates);
     }
 }
 
@@ -55,6 +58,11 @@ impl<'p> Reach<'p> {
                 }
             }
             Expr::Global(id) => globals.push(*id),
+            Expr::TableGet { table, .. } | Expr::TableLabels { table, .. } => {
+                if let GlobalDef::Table(variants) = &program.global(*table).def {
+                    reached.dates.extend(variants.iter().filter_map(|v| v.from));
+                }
+            }
             Expr::CallFn { function, .. } => functions.push(*function),
             _ => {}
         });
@@ -76,6 +84,7 @@ impl<'p> Reach<'p> {
         self.globals.insert(id, Rc::default());
         let mut reached = Reached::default();
         if let GlobalDef::Let(variants) = &self.program.global(id).def {
+            reached.dates.extend(variants.iter().filter_map(|v| v.from));
             for v in variants {
                 if text_list(&v.value.expr).is_some() {
                     reached.lists.insert(id);
@@ -94,7 +103,13 @@ impl<'p> Reach<'p> {
             return known.clone();
         }
         self.functions.insert(id, Rc::default());
-        let reached = Rc::new(self.of(&self.program.function(id).body.expr));
+        let function = self.program.function(id);
+        let mut reached = self.of(&function.body.expr);
+        for v in &function.later {
+            reached.dates.extend(v.from);
+            reached.extend(&self.of(&v.value.expr));
+        }
+        let reached = Rc::new(reached);
         self.functions.insert(id, reached.clone());
         reached
     }

@@ -30,9 +30,9 @@ impl Checker<'_> {
         let globals = self.program.globals.len();
         let mut nodes: Vec<Node> = Vec::new();
         nodes.resize_with(globals + self.fn_decls.len(), Node::default);
-        for (&id, (file, decls)) in &self.let_decls {
+        for (&id, decls) in &self.let_decls {
             let node = &mut nodes[id.0 as usize];
-            for decl in decls {
+            for (file, decl) in decls {
                 node.nesting =
                     node.nesting
                         .max(self.reads(*file, &decl.body, globals, &mut node.reads));
@@ -101,6 +101,7 @@ fn each_child<'e>(expr: &'e Expr, f: &mut impl FnMut(&'e Expr)) {
         | ExprKind::Text(_)
         | ExprKind::Bool(_)
         | ExprKind::Date(_)
+        | ExprKind::Month(_)
         | ExprKind::Name(_) => {}
         ExprKind::List(items) | ExprKind::Call(_, items) => items.iter().for_each(f),
         ExprKind::Record(fields) => fields.iter().for_each(|(_, e)| f(e)),

@@ -31,13 +31,22 @@ impl Checker<'_> {
 
     pub(super) fn lower_designations(&mut self) {
         let loaded = self.loaded;
+        // Each designation lowered, with its input and when it is written to be in force.
+        let mut written: Vec<(KindId, &str, ast::Period, Span)> = Vec::new();
         for file in &loaded.files {
             for item in &file.items {
                 let Item::Designation(d) = item else { continue };
                 let Some(kind) = self.kind_for(file.id, d.name_span, "designation") else {
                     continue;
                 };
-                if self
+                let undated = |p: &ast::Period| p.from.is_none() && p.until.is_none();
+                let versions = undated(&d.period)
+                    && written
+                        .iter()
+                        .any(|(k, n, p, _)| *k == kind && *n == d.name && !undated(p));
+                if !undated(&d.period) || versions {
+                    // A dated version: when it is in force is worked out below.
+                } else if self
                     .program
                     .kind(kind)
                     .designations
@@ -64,10 +73,13 @@ impl Checker<'_> {
                     self.error(diag);
                     continue;
                 }
-                let lowered = match &d.form {
+                let lowered: Vec<(ir::Designation, ast::Period)> = match &d.form {
                     DesignationForm::Written(body) => {
                         let mut cx = Scope::new(file.id, Node::Root);
-                        self.designation_body(&mut cx, d, body, Vec::new(), Vec::new())
+                        vec![(
+                            self.designation_body(&mut cx, d, body, Vec::new(), Vec::new()),
+                            d.period,
+                        )]
                     }
                     DesignationForm::FromTemplate {
                         template,
@@ -75,77 +87,132 @@ impl Checker<'_> {
                         notes,
                         span,
                     } => {
-                        let Some(index) = self.template_named(file.id, template) else {
+                        let Some(base) = self.template_named(file.id, template) else {
                             continue;
                         };
-                        let (template_file, decl) = self.templates[index];
-                        self.uses.add(Node::Root, Node::Template(index));
-                        let params: Vec<(String, Type)> = decl
-                            .params
-                            .iter()
-                            .map(|p| {
-                                (
-                                    p.name.name.clone(),
-                                    self.declared_type(template_file, &p.ty),
-                                )
-                            })
-                            .collect();
-                        if params.len() != args.len() {
-                            let signature: Vec<String> =
-                                params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
-                            self.error(
-                                Diag::error(
-                                    Code::Arity,
-                                    *span,
-                                    format!(
-                                        "template `{}` takes {} argument{}, {} given",
-                                        template.name,
-                                        params.len(),
-                                        if params.len() == 1 { "" } else { "s" },
-                                        args.len()
-                                    ),
-                                )
-                                .label(format!("{} given", args.len()))
-                                .also(decl.name.span, "defined here")
-                                .help(format!(
-                                    "write {}({})",
-                                    template.name,
-                                    signature.join(", ")
-                                )),
-                            );
-                            continue;
-                        }
-                        // Arguments are read in this file, once per record: each becomes a value
-                        // that the template's parameter names.
-                        let mut aliases = Vec::new();
-                        for ((param, want), arg) in params.iter().zip(args) {
-                            let mut arg_cx = Scope::new(file.id, Node::Root);
-                            let (expr, ty) = self.lower(&mut arg_cx, arg);
-                            self.expect(
-                                &ty,
-                                want,
-                                arg.span,
-                                format_args!("`{param}` of template `{}` is {want}", template.name),
-                            );
-                            let global = match expr {
-                                ir::Expr::Global(id) => id,
-                                other => self.hidden_global(
-                                    param,
-                                    arg.span,
-                                    want.clone(),
-                                    other,
-                                    arg_cx.frame,
-                                ),
+                        // The template's dated versions give the designation's versions.
+                        let mut versions: Vec<(usize, Option<(chrono::NaiveDate, Span)>)> =
+                            vec![(base, None)];
+                        let base_name = &self.templates[base].1.name.name;
+                        versions.extend(
+                            self.template_versions
+                                .iter()
+                                .filter(|&&i| self.templates[i].1.name.name == *base_name)
+                                .map(|&i| (i, self.templates[i].1.from)),
+                        );
+                        let mut out = Vec::new();
+                        for (index, from) in versions {
+                            let period = match from {
+                                None => d.period,
+                                Some((date, span)) => ast::Period {
+                                    from: Some(match d.period.from {
+                                        Some((own, own_span)) if own > date => (own, own_span),
+                                        _ => (date, span),
+                                    }),
+                                    until: d.period.until,
+                                },
                             };
-                            aliases.push((param.clone(), want.clone(), global));
+                            let (template_file, decl) = self.templates[index];
+                            self.uses.add(Node::Root, Node::Template(index));
+                            let params: Vec<(String, Type)> = decl
+                                .params
+                                .iter()
+                                .map(|p| {
+                                    (
+                                        p.name.name.clone(),
+                                        self.declared_type(template_file, &p.ty),
+                                    )
+                                })
+                                .collect();
+                            if params.len() != args.len() {
+                                let signature: Vec<String> =
+                                    params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+                                self.error(
+                                    Diag::error(
+                                        Code::Arity,
+                                        *span,
+                                        format!(
+                                            "template `{}` takes {} argument{}, {} given",
+                                            template.name,
+                                            params.len(),
+                                            if params.len() == 1 { "" } else { "s" },
+                                            args.len()
+                                        ),
+                                    )
+                                    .label(format!("{} given", args.len()))
+                                    .also(decl.name.span, "defined here")
+                                    .help(format!(
+                                        "write {}({})",
+                                        template.name,
+                                        signature.join(", ")
+                                    )),
+                                );
+                                continue;
+                            }
+                            // Arguments are read in this file, once per record: each becomes a value
+                            // that the template's parameter names.
+                            let mut aliases = Vec::new();
+                            for ((param, want), arg) in params.iter().zip(args) {
+                                let mut arg_cx = Scope::new(file.id, Node::Root);
+                                let (expr, ty) = self.lower(&mut arg_cx, arg);
+                                self.expect(
+                                    &ty,
+                                    want,
+                                    arg.span,
+                                    format_args!(
+                                        "`{param}` of template `{}` is {want}",
+                                        template.name
+                                    ),
+                                );
+                                let global = match expr {
+                                    ir::Expr::Global(id) => id,
+                                    other => self.hidden_global(
+                                        param,
+                                        arg.span,
+                                        want.clone(),
+                                        other,
+                                        arg_cx.frame,
+                                    ),
+                                };
+                                aliases.push((param.clone(), want.clone(), global));
+                            }
+                            let mut cx = Scope::new(template_file, Node::Template(index));
+                            out.push((
+                                self.designation_body(
+                                    &mut cx,
+                                    d,
+                                    &decl.body,
+                                    aliases,
+                                    notes.clone(),
+                                ),
+                                period,
+                            ));
                         }
-                        let mut cx = Scope::new(template_file, Node::Template(index));
-                        self.designation_body(&mut cx, d, &decl.body, aliases, notes.clone())
+                        out
                     }
                 };
-                self.program.kinds[kind.0 as usize]
-                    .designations
-                    .push(lowered);
+                for (lowered, period) in lowered {
+                    self.program.kinds[kind.0 as usize]
+                        .designations
+                        .push(lowered);
+                    written.push((kind, &d.name, period, d.name_span));
+                }
+            }
+        }
+        self.date_designations(&written);
+    }
+
+    /// When each version of each designation is in force.
+    fn date_designations(&mut self, written: &[(KindId, &str, ast::Period, Span)]) {
+        for k in 0..self.program.kinds.len() {
+            let mine: Vec<(&str, ast::Period, Span)> = written
+                .iter()
+                .filter(|(kind, ..)| kind.0 as usize == k)
+                .map(|(_, name, period, span)| (*name, *period, *span))
+                .collect();
+            let periods = self.periods_by_name("designation", mine);
+            for (d, period) in self.program.kinds[k].designations.iter_mut().zip(periods) {
+                d.period = period;
             }
         }
     }
@@ -230,10 +297,30 @@ impl Checker<'_> {
         });
         let mut categories: Vec<Category> = Vec::new();
         let mut names: Vec<(&str, Span)> = Vec::new();
-        for category in &body.categories {
+        let undated = |p: &ast::Period| p.from.is_none() && p.until.is_none();
+        let category_periods = self.periods_by_name(
+            "category",
+            body.categories
+                .iter()
+                .map(|c| (c.name.as_str(), c.period, c.name_span))
+                .collect(),
+        );
+        let subcategory_periods = self.periods_by_name(
+            "subcategory",
+            body.categories
+                .iter()
+                .flat_map(|c| &c.subcategories)
+                .map(|s| (s.name.as_str(), s.period, s.name_span))
+                .collect(),
+        );
+        let mut subcategory_periods = subcategory_periods.into_iter();
+        for (category, category_period) in body.categories.iter().zip(category_periods) {
             let mut subcategories = Vec::new();
             for sub in &category.subcategories {
-                if let Some((_, first)) = names.iter().find(|(n, _)| *n == sub.name) {
+                let period = subcategory_periods.next().unwrap_or_default();
+                let written_twice = names.iter().find(|(n, _)| *n == sub.name);
+                let undated_here = undated(&sub.period) && undated(&category.period);
+                if let (Some((_, first)), true) = (written_twice, undated_here) {
                     self.error(
                         Diag::error(
                             Code::DuplicateName,
@@ -245,7 +332,9 @@ impl Checker<'_> {
                         .help("each subcategory of a designation has its own name"),
                     );
                 }
-                names.push((&sub.name, sub.name_span));
+                if undated_here {
+                    names.push((&sub.name, sub.name_span));
+                }
                 let Some(points) = &sub.points else {
                     self.error(
                         Diag::error(
@@ -271,13 +360,21 @@ impl Checker<'_> {
                     span: sub.name_span,
                     max: sub.max.0,
                     max_span: sub.max.1,
+                    max_changes: super::periods::max_changes(&sub.max_changes, &mut self.diags),
+                    period,
                     notes: sub.notes.clone(),
                     source: (!sources.is_empty()).then(|| Arc::from(sources.join("; "))),
                     points: expr,
                     points_span: points.span,
                 });
             }
-            if categories.iter().any(|c| *c.name == *category.name) {
+            if undated(&category.period)
+                && body
+                    .categories
+                    .iter()
+                    .take_while(|c| !std::ptr::eq(*c, category))
+                    .any(|c| c.name == category.name && undated(&c.period))
+            {
                 self.error(
                     Diag::error(
                         Code::DuplicateName,
@@ -293,6 +390,8 @@ impl Checker<'_> {
                 span: category.name_span,
                 max: category.max.0,
                 max_span: category.max.1,
+                max_changes: super::periods::max_changes(&category.max_changes, &mut self.diags),
+                period: category_period,
                 notes: category.notes.clone(),
                 subcategories,
             });
@@ -351,6 +450,8 @@ impl Checker<'_> {
             threshold_span: body.threshold.as_ref().map(|t| t.span),
             max: body.max.map(|(m, _)| m),
             max_span: body.max.map(|(_, s)| s),
+            max_changes: super::periods::max_changes(&body.max_changes, &mut self.diags),
+            period: crate::ir::Period::default(),
             categories,
             requires,
             frame: cx.frame,
@@ -359,6 +460,41 @@ impl Checker<'_> {
                 fields: SUBCATEGORY_FIELDS.iter().map(|s| s.to_string()).collect(),
             }),
         }
+    }
+
+    /// The periods in force of things named in order (categories, say): versions of one
+    /// name, dated with `from` and `until`. Undated ones of one name are reported elsewhere.
+    fn periods_by_name(
+        &mut self,
+        what: &str,
+        items: Vec<(&str, ast::Period, Span)>,
+    ) -> Vec<ir::Period> {
+        let mut out = vec![ir::Period::default(); items.len()];
+        let mut done = vec![false; items.len()];
+        for i in 0..items.len() {
+            if done[i] {
+                continue;
+            }
+            let group: Vec<usize> = (i..items.len())
+                .filter(|&j| items[j].0 == items[i].0)
+                .collect();
+            for &j in &group {
+                done[j] = true;
+            }
+            let dated = group
+                .iter()
+                .any(|&j| items[j].1.from.is_some() || items[j].1.until.is_some());
+            if !dated {
+                continue;
+            }
+            let written: Vec<(ast::Period, Span)> =
+                group.iter().map(|&j| (items[j].1, items[j].2)).collect();
+            let periods = super::periods::versions(what, items[i].0, &written, &mut self.diags);
+            for (&j, period) in group.iter().zip(periods) {
+                out[j] = period;
+            }
+        }
+        out
     }
 
     pub(super) fn lower_outputs(&mut self) {

@@ -41,14 +41,15 @@ impl Checker<'_> {
             return;
         }
         self.global_state[id.0 as usize] = State::InProgress;
-        let Some((file, decls)) = self.let_decls.get(&id).cloned() else {
+        let Some(decls) = self.let_decls.get(&id).cloned() else {
             self.global_state[id.0 as usize] = State::Done;
             return;
         };
         let mut variants = Vec::new();
         let mut ty: Option<(Type, Span)> = None;
-        for decl in decls {
+        for (index, &(file, decl)) in decls.iter().enumerate() {
             let mut cx = Scope::new(file, Node::Global(id));
+            cx.previous = Some((id, index));
             let (expr, t) = self.lower(&mut cx, &decl.body);
             match &ty {
                 None => ty = Some((t, decl.body.span)),
@@ -87,6 +88,49 @@ impl Checker<'_> {
         self.global_state[id.0 as usize] = State::Done;
     }
 
+    /// `previous` in version `index` of a dated value: the version before it, as a value of
+    /// its own (computed once per record, whatever the evaluation date).
+    pub(super) fn previous_version(
+        &mut self,
+        id: GlobalId,
+        index: usize,
+        span: Span,
+    ) -> (crate::ir::Expr, Type) {
+        let Some(decls) = self.let_decls.get(&id).cloned() else {
+            return super::lower::error_expr();
+        };
+        let name = decls[index].1.name.name.clone();
+        if index == 0 || decls[index].1.from.is_none() {
+            self.error(
+                Diag::error(Code::NoPrevious, span, format!("there is no version of `{name}` before this one"))
+                    .label("previous of nothing")
+                    .help(format!("`previous` is the version in force before this one's `from` date: write `let {name} = ...` first, then `let {name} from YYYY-MM-DD = previous + [...]`")),
+            );
+            return super::lower::error_expr();
+        }
+        if let Some(&(hidden, ref ty)) = self.previous.get(&(id, index)) {
+            return (crate::ir::Expr::Global(hidden), ty.clone());
+        }
+        let (file, before) = decls[index - 1];
+        let mut cx = Scope::new(file, Node::Global(id));
+        cx.previous = Some((id, index - 1));
+        let (expr, ty) = self.lower(&mut cx, &before.body);
+        let label = match before.from {
+            Some((d, _)) => format!("{name} (from {d})"),
+            None => format!(
+                "{name} (before {})",
+                decls[index]
+                    .1
+                    .from
+                    .map(|(d, _)| d.to_string())
+                    .unwrap_or_default()
+            ),
+        };
+        let hidden = self.hidden_global(&label, before.name.span, ty.clone(), expr, cx.frame);
+        self.previous.insert((id, index), (hidden, ty.clone()));
+        (crate::ir::Expr::Global(hidden), ty)
+    }
+
     /// The parameter and result types of a function, inferring its body on first use.
     pub(super) fn infer_function(&mut self, id: FnId) {
         if self.fn_state[id.0 as usize] != State::Pending {
@@ -102,10 +146,58 @@ impl Checker<'_> {
             .collect();
         self.program.functions[id.0 as usize].params = params.clone();
         let mut cx = Scope::new(file, Node::Function(id));
-        for (name, ty) in params {
+        for (name, ty) in params.clone() {
             cx.push(|slot| Local::Var { name, ty, slot });
         }
-        let (expr, ret) = self.lower(&mut cx, &decl.body);
+        let (expr, mut ret) = self.lower(&mut cx, &decl.body);
+        let mut later = Vec::new();
+        for (file, version) in self.fn_versions[id.0 as usize].clone() {
+            let same = version.params.as_ref().is_some_and(|ps| {
+                ps.len() == params.len()
+                    && ps.iter().zip(&params).all(|(p, (name, ty))| {
+                        p.name.name == *name && self.declared_type(file, &p.ty) == *ty
+                    })
+            });
+            if !same {
+                self.error(
+                    Diag::error(Code::VariantType, version.name.span, format!("this version of `{}` takes other parameters than the first", decl.name.name))
+                        .label("other parameters")
+                        .also(decl.name.span, "the first version")
+                        .help("every dated version of a function takes the same parameters, with the same names and types"),
+                );
+                continue;
+            }
+            let mut vcx = Scope::new(file, Node::Function(id));
+            for (name, ty) in params.clone() {
+                vcx.push(|slot| Local::Var { name, ty, slot });
+            }
+            let (vexpr, vret) = self.lower(&mut vcx, &version.body);
+            match ret.join(&vret) {
+                Some(joined) => ret = joined,
+                None => self.error(
+                    Diag::error(
+                        Code::VariantType,
+                        version.body.span,
+                        format!(
+                            "this version of `{}` gives {vret}, the first gives {ret}",
+                            decl.name.name
+                        ),
+                    )
+                    .label(format!("{vret}"))
+                    .help("every dated version of a function gives the same type"),
+                ),
+            }
+            later.push(Variant {
+                from: version.from.map(|(d, _)| d),
+                span: version.name.span,
+                notes: version.notes.clone(),
+                value: Body {
+                    expr: vexpr,
+                    frame: vcx.frame,
+                    source: version.body.span,
+                },
+            });
+        }
         let function = &mut self.program.functions[id.0 as usize];
         function.ret = ret;
         function.body = Body {
@@ -113,6 +205,7 @@ impl Checker<'_> {
             frame: cx.frame,
             source: decl.body.span,
         };
+        function.later = later;
         self.fn_state[id.0 as usize] = State::Done;
     }
 

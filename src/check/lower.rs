@@ -34,6 +34,9 @@ pub(super) struct Scope {
     pub frame: u32,
     /// Who reads what is recorded for the unused-definition lint.
     pub owner: Node,
+    /// In a dated version of a value: the value and the index of the version before it,
+    /// which `previous` names.
+    pub previous: Option<(GlobalId, usize)>,
 }
 
 impl Scope {
@@ -44,6 +47,7 @@ impl Scope {
             next_slot: 0,
             frame: 0,
             owner,
+            previous: None,
         }
     }
 
@@ -98,6 +102,10 @@ impl Checker<'_> {
             ExprKind::Number(n) => (Expr::Const(Value::Number(*n)), Type::Number),
             ExprKind::Text(t) => (Expr::Const(Value::text(t)), Type::literal(t)),
             ExprKind::Bool(b) => (Expr::Const(Value::Bool(*b)), Type::Bool),
+            ExprKind::Month(m) => (
+                Expr::Const(Value::Month(crate::ir::value::Month(*m))),
+                Type::Month,
+            ),
             ExprKind::Date(d) => (Expr::Const(Value::Date(*d)), Type::Date),
             ExprKind::Name(name) => self.name(cx, name, e.span),
             ExprKind::List(items) => self.list(cx, items, e.span),
@@ -250,6 +258,15 @@ impl Checker<'_> {
                     }
                 }
                 _ => {}
+            }
+        }
+        if name == "previous" {
+            if let Some((id, index)) = cx.previous {
+                let previous = self.previous_version(id, index, span);
+                if let crate::ir::Expr::Global(hidden) = &previous.0 {
+                    self.uses.add(cx.owner, Node::Global(*hidden));
+                }
+                return previous;
             }
         }
         match self.lookup(cx.file, name) {

@@ -40,6 +40,10 @@ pub(super) fn memoize(program: &mut Program) {
         for function in &mut program.functions {
             let frame = function.body.frame;
             visit(&mut memo, &mut function.body.expr, frame, true);
+            for version in &mut function.later {
+                let frame = version.value.frame;
+                visit(&mut memo, &mut version.value.expr, frame, true);
+            }
         }
         for kind in &mut program.kinds {
             for d in &mut kind.designations {

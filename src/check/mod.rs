@@ -15,6 +15,7 @@ mod inputs;
 mod lower;
 mod memo;
 mod operators;
+mod periods;
 mod shapes;
 mod tables;
 mod test_blocks;
@@ -69,13 +70,19 @@ pub(crate) struct Checker<'a> {
     /// The input kind each file's rules read, if any.
     kind_of_file: FxHashMap<FileId, KindId>,
     /// Where each global and function was declared, for lazy inference.
-    let_decls: FxHashMap<GlobalId, (FileId, Vec<&'a ast::LetDecl>)>,
+    let_decls: FxHashMap<GlobalId, Vec<(FileId, &'a ast::LetDecl)>>,
     fn_decls: Vec<(FileId, &'a ast::LetDecl)>,
+    /// The dated versions of each function, by date.
+    fn_versions: Vec<Vec<(FileId, &'a ast::LetDecl)>>,
     templates: Vec<(FileId, &'a ast::TemplateDecl)>,
+    /// The templates written `from` a date: later versions of the template of that name.
+    template_versions: Vec<usize>,
     global_state: Vec<State>,
     fn_state: Vec<State>,
     /// Which globals and functions each definition reads, for the lints.
     uses: lints::Uses,
+    /// The value `previous` names in each version of a dated value that uses it.
+    previous: FxHashMap<(GlobalId, usize), (GlobalId, Type)>,
     /// The file that declares each name, for "defined in ..., which this file does not import".
     defined_in: FxHashMap<&'a str, FileId>,
     /// Imports found missing (file, the file it should import): reported once each.
@@ -160,7 +167,10 @@ impl<'a> Checker<'a> {
             kind_of_file: FxHashMap::default(),
             let_decls: FxHashMap::default(),
             fn_decls: Vec::new(),
+            fn_versions: Vec::new(),
+            previous: FxHashMap::default(),
             templates: Vec::new(),
+            template_versions: Vec::new(),
             global_state: Vec::new(),
             fn_state: Vec::new(),
             uses: lints::Uses::default(),
@@ -209,8 +219,8 @@ impl<'a> Checker<'a> {
         let Some(Symbol::Global(id)) = self.lookup(span.file, name) else {
             return None;
         };
-        let (_, variants) = self.let_decls.get(&id)?;
-        let (literal, text) = variants.iter().find_map(|l| match &l.body.kind {
+        let variants = self.let_decls.get(&id)?;
+        let (literal, text) = variants.iter().find_map(|(_, l)| match &l.body.kind {
             ast::ExprKind::Text(t) if t.trim().parse::<rust_decimal::Decimal>().is_ok() => {
                 Some((l.body.span, t.clone()))
             }
@@ -269,25 +279,58 @@ impl<'a> Checker<'a> {
     fn declare(&mut self) -> FxHashMap<FileId, Vec<(&'a str, Symbol, Span)>> {
         let mut own: FxHashMap<FileId, Vec<(&'a str, Symbol, Span)>> = FxHashMap::default();
         let loaded = self.loaded;
+        // A value with dated versions may have them in several files (next year's changes in
+        // a file of their own): its versions are gathered from every file.
+        let dated: std::collections::HashSet<&'a str> = loaded
+            .files
+            .iter()
+            .flat_map(|f| &f.items)
+            .filter_map(|item| match item {
+                Item::Let(l) if l.params.is_none() && l.from.is_some() => {
+                    Some(l.name.name.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        let mut dated_lets: Vec<(&'a str, Vec<(FileId, &'a ast::LetDecl)>)> = Vec::new();
+        let mut dated_functions: Vec<(FileId, &'a ast::LetDecl)> = Vec::new();
+        // The same for a table whose dated versions are written in several files.
+        let mut table_files: FxHashMap<&'a str, Vec<FileId>> = FxHashMap::default();
         for file in &loaded.files {
-            let mut lets: Vec<(&'a str, Vec<&ast::LetDecl>)> = Vec::new();
+            for item in &file.items {
+                if let Item::Table(t) = item {
+                    let files = table_files.entry(t.name.name.as_str()).or_default();
+                    if !files.contains(&file.id) {
+                        files.push(file.id);
+                    }
+                }
+            }
+        }
+        let spread = |name: &str| table_files.get(name).is_some_and(|f| f.len() > 1);
+        let dated_tables: std::collections::HashSet<&'a str> = loaded
+            .files
+            .iter()
+            .flat_map(|f| &f.items)
+            .filter_map(|item| match item {
+                Item::Table(t) if t.from.is_some() && spread(&t.name.name) => {
+                    Some(t.name.name.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        let mut spread_tables: Vec<(&'a str, Vec<(FileId, &'a ast::TableDecl)>)> = Vec::new();
+        for file in &loaded.files {
+            let mut lets: Vec<(&'a str, Vec<(FileId, &'a ast::LetDecl)>)> = Vec::new();
             let mut tables: Vec<(&'a str, Vec<&ast::TableDecl>)> = Vec::new();
             for item in &file.items {
                 match item {
+                    Item::Let(l) if l.params.is_some() && l.from.is_some() => {
+                        dated_functions.push((file.id, l));
+                    }
                     Item::Let(l) if l.params.is_some() => {
                         let id = FnId(self.fn_decls.len() as u32);
-                        if let Some((_, from_span)) = l.from {
-                            self.error(
-                                Diag::error(
-                                    Code::DatedFunction,
-                                    from_span,
-                                    "a function cannot have dated versions",
-                                )
-                                .label("here")
-                                .help("date the values the function reads instead"),
-                            );
-                        }
                         self.fn_decls.push((file.id, l));
+                        self.fn_versions.push(Vec::new());
                         self.fn_state.push(State::Pending);
                         self.program.functions.push(crate::ir::Function {
                             name: l.name.name.clone(),
@@ -300,6 +343,7 @@ impl<'a> Checker<'a> {
                                 frame: 0,
                                 source: l.body.span,
                             },
+                            later: Vec::new(),
                         });
                         own.entry(file.id).or_default().push((
                             l.name.name.as_str(),
@@ -307,14 +351,32 @@ impl<'a> Checker<'a> {
                             l.name.span,
                         ));
                     }
-                    Item::Let(l) => match lets.iter_mut().find(|(n, _)| *n == l.name.name) {
-                        Some((_, variants)) => variants.push(l),
-                        None => lets.push((&l.name.name, vec![l])),
-                    },
+                    Item::Let(l) => {
+                        let group = if dated.contains(l.name.name.as_str()) {
+                            &mut dated_lets
+                        } else {
+                            &mut lets
+                        };
+                        match group.iter_mut().find(|(n, _)| *n == l.name.name) {
+                            Some((_, variants)) => variants.push((file.id, l)),
+                            None => group.push((&l.name.name, vec![(file.id, l)])),
+                        }
+                    }
+                    Item::Table(t) if dated_tables.contains(t.name.name.as_str()) => {
+                        match spread_tables.iter_mut().find(|(n, _)| *n == t.name.name) {
+                            Some((_, variants)) => variants.push((file.id, t)),
+                            None => spread_tables.push((&t.name.name, vec![(file.id, t)])),
+                        }
+                    }
                     Item::Table(t) => match tables.iter_mut().find(|(n, _)| *n == t.name.name) {
                         Some((_, variants)) => variants.push(t),
                         None => tables.push((&t.name.name, vec![t])),
                     },
+                    Item::Template(t) if t.from.is_some() => {
+                        // A dated version: designations made from the template get it.
+                        self.template_versions.push(self.templates.len());
+                        self.templates.push((file.id, t));
+                    }
                     Item::Template(t) => {
                         let index = self.templates.len();
                         self.templates.push((file.id, t));
@@ -328,21 +390,11 @@ impl<'a> Checker<'a> {
                 }
             }
             for (name, variants) in lets {
-                let variants = self.order_variants(name, variants, |l| (l.from, l.name.span));
-                let id = self.new_global(
-                    name,
-                    variants[0].name.span,
-                    crate::ir::GlobalDef::Let(Vec::new()),
-                );
-                self.let_decls.insert(id, (file.id, variants));
-                own.entry(file.id).or_default().push((
-                    name,
-                    Symbol::Global(id),
-                    self.program.global(id).span,
-                ));
+                self.declare_let(name, variants, &mut own);
             }
             for (name, variants) in tables {
-                let variants = self.order_variants(name, variants, |t| (t.from, t.name.span));
+                let variants = self
+                    .order_variants(name, variants, |t: &&ast::TableDecl| (t.from, t.name.span));
                 let id = self.table_global(&variants);
                 own.entry(file.id).or_default().push((
                     name,
@@ -351,19 +403,107 @@ impl<'a> Checker<'a> {
                 ));
             }
         }
+        for (name, variants) in dated_lets {
+            self.declare_let(name, variants, &mut own);
+        }
+        for (name, variants) in spread_tables {
+            let variants =
+                self.order_variants(name, variants, |(_, t): &(FileId, &ast::TableDecl)| {
+                    (t.from, t.name.span)
+                });
+            let decls: Vec<&ast::TableDecl> = variants.iter().map(|(_, t)| *t).collect();
+            let id = self.table_global(&decls);
+            let mut files: Vec<FileId> = variants.iter().map(|(f, _)| *f).collect();
+            files.sort();
+            files.dedup();
+            for file in files {
+                let span = variants
+                    .iter()
+                    .find(|(f, _)| *f == file)
+                    .map_or(self.program.global(id).span, |(_, t)| t.name.span);
+                own.entry(file)
+                    .or_default()
+                    .push((name, Symbol::Global(id), span));
+            }
+        }
+        self.date_functions(dated_functions);
         own
+    }
+
+    /// Dated versions of functions join the function of that name written without a date.
+    fn date_functions(&mut self, dated: Vec<(FileId, &'a ast::LetDecl)>) {
+        for (file, l) in dated {
+            let Some((_, from_span)) = l.from else {
+                continue;
+            };
+            let found = self
+                .fn_decls
+                .iter()
+                .position(|(_, d)| d.name.name == l.name.name);
+            match found {
+                Some(i) => {
+                    let versions = &mut self.fn_versions[i];
+                    if let Some((_, other)) = versions.iter().find(|(_, v)| v.from.map(|f| f.0) == l.from.map(|f| f.0)) {
+                        let other = other.name.span;
+                        self.error(
+                            Diag::error(Code::OverlappingVariants, from_span, format!("`{}` has two versions in force from the same day", l.name.name))
+                                .label("second version")
+                                .also(other, "first version")
+                                .help("give each version of a function a different `from` date, or remove one"),
+                        );
+                        continue;
+                    }
+                    versions.push((file, l));
+                    versions.sort_by_key(|(_, v)| v.from.map(|f| f.0));
+                }
+                None => self.error(
+                    Diag::error(Code::DatedFunction, from_span, format!("`{}` has a dated version but no version without a date", l.name.name))
+                        .label("nothing before this date")
+                        .help(format!("write the function first without a date, `let {}(...) = ...`; a dated version replaces it from its date on", l.name.name)),
+                ),
+            }
+        }
+    }
+
+    /// A value and its versions; each file that writes one declares the name.
+    fn declare_let(
+        &mut self,
+        name: &'a str,
+        variants: Vec<(FileId, &'a ast::LetDecl)>,
+        own: &mut FxHashMap<FileId, Vec<(&'a str, Symbol, Span)>>,
+    ) {
+        let variants = self.order_variants(name, variants, |(_, l)| (l.from, l.name.span));
+        let id = self.new_global(
+            name,
+            variants[0].1.name.span,
+            crate::ir::GlobalDef::Let(Vec::new()),
+        );
+        let mut files: Vec<FileId> = variants.iter().map(|(f, _)| *f).collect();
+        files.dedup();
+        files.sort();
+        files.dedup();
+        for file in files {
+            let span = variants
+                .iter()
+                .find(|(f, _)| *f == file)
+                .map_or(self.program.global(id).span, |(_, l)| l.name.span);
+            own.entry(file)
+                .or_default()
+                .push((name, Symbol::Global(id), span));
+        }
+        self.let_decls.insert(id, variants);
     }
 
     /// Sorts dated variants (undated first) and reports two in force from the same day.
     fn order_variants<T>(
         &mut self,
         name: &str,
-        mut variants: Vec<&'a T>,
+        mut variants: Vec<T>,
         key: impl Fn(&T) -> (Option<(chrono::NaiveDate, Span)>, Span),
-    ) -> Vec<&'a T> {
+    ) -> Vec<T> {
         variants.sort_by_key(|v| key(v).0.map(|(d, _)| d));
         for pair in variants.windows(2) {
-            let (a, b) = (key(pair[0]), key(pair[1]));
+            let (a, b) = (key(&pair[0]), key(&pair[1]));
             if a.0.is_none() && b.0.is_none() {
                 self.error(
                     Diag::error(Code::DuplicateName, b.1, format!("`{name}` is defined twice"))

@@ -166,6 +166,18 @@ impl Checker<'_> {
                     (BinaryOp::Sub, Type::Date, Type::Date) => {
                         Some((Arith::DaysBetween, Type::Number))
                     }
+                    (BinaryOp::Add | BinaryOp::Sub, Type::List(_), Type::List(_)) => {
+                        a_ty.join(&b_ty).map(|t| {
+                            (
+                                if op == BinaryOp::Add {
+                                    Arith::ListPlus
+                                } else {
+                                    Arith::ListMinus
+                                },
+                                t,
+                            )
+                        })
+                    }
                     _ => None,
                 };
                 match arith {

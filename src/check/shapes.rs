@@ -182,6 +182,7 @@ impl<'a> Checker<'a> {
             unique_by: None,
             refers_to: None,
             cross_check: false,
+            period: crate::ir::Period::default(),
         };
         for m in &f.modifiers {
             match &m.kind {
@@ -233,6 +234,14 @@ impl<'a> Checker<'a> {
                             .help("give a default of the field's type (for a map, of its values)"),
                         ),
                     }
+                }
+                ModifierKind::Period(p) => {
+                    shape.period = crate::ir::Period {
+                        from: p.from.map(|(d, _)| d),
+                        until: p.until.map(|(d, _)| d),
+                    };
+                    // Whether the record has it is known once its date is read.
+                    shape.cross_check = true;
                 }
                 ModifierKind::Identifier
                 | ModifierKind::DisplayName

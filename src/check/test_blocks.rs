@@ -41,7 +41,7 @@ impl Checker<'_> {
                                     format!("test data \"{path}\" is outside the rules folder"),
                                 )
                                 .label("refused")
-                                .help("test data is a path relative to the rule file, inside the folders named on the command line"),
+                                .help("keep the data tests read under the rules folder (for example rules/azure/test-data/), so that copies of the rules and `tally diff REVISION:rules/ rules/` find it"),
                             ),
                             Ok(_) if !loaded.folders.is_empty() && full.canonicalize().is_ok_and(|c| {
                                 !loaded.folders.iter().any(|f| c.starts_with(f))
@@ -172,15 +172,22 @@ impl Checker<'_> {
                     Some(("total", _)) => ExpectTarget::Total { designation: index },
                     Some(("path", _)) => ExpectTarget::Path { designation: index },
                     Some((sub, sub_span)) => {
-                        let found = d.categories.iter().enumerate().find_map(|(c, cat)| {
-                            cat.subcategories
-                                .iter()
-                                .position(|s| &*s.name == sub)
-                                .map(|s| (c, s))
-                        });
+                        // In any version of the designation: a subcategory may be new.
+                        let found = designations
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, v)| v.name == d.name)
+                            .find_map(|(i, v)| {
+                                v.categories.iter().enumerate().find_map(|(c, cat)| {
+                                    cat.subcategories
+                                        .iter()
+                                        .position(|s| &*s.name == sub)
+                                        .map(|s| (i, c, s))
+                                })
+                            });
                         match found {
-                            Some((category, subcategory)) => ExpectTarget::Points {
-                                designation: index,
+                            Some((version, category, subcategory)) => ExpectTarget::Points {
+                                designation: version,
                                 category,
                                 subcategory,
                             },

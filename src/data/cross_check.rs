@@ -48,6 +48,18 @@ impl<'r> Walker<'_, '_, 'r> {
                 continue;
             }
             let before = self.cx.errors.len();
+            let required = !field.optional && field.default.is_none();
+            if required && matches!(v, Value::Absent) && field.period.contains(self.date) {
+                let when = field.period.describe().unwrap_or_default();
+                self.cx.errors.push(
+                    super::FieldError::new(Vec::new(), format!("missing field `{}`", field.name))
+                        .help(format!(
+                            "the data has `{}` {when}, and this record is evaluated as of {}",
+                            field.name, self.date
+                        )),
+                );
+                continue;
+            }
             if let (Some(reference), Value::Text(t)) = (&field.refers_to, v) {
                 // A list that could not be read is reported already; checking against it would
                 // only add noise.

@@ -429,6 +429,9 @@ fn read_record_fields<'de, A: MapAccess<'de>>(
                     Value::Map(Arc::new(MapValue::new(Vec::new(), default.clone())))
                 }
                 (_, true, _) => Value::Absent,
+                // A dated field is missing only if the record's date needs it: checked once
+                // the whole record is read.
+                _ if field.period != crate::ir::Period::default() => Value::Absent,
                 _ => {
                     cx.error(
                         format!("missing field `{}`", field.name),

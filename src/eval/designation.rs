@@ -64,17 +64,23 @@ impl Evaluation<'_> {
         };
         let mut subcategories = Vec::new();
         let mut total = Decimal::ZERO;
-        for category in &d.categories {
-            for sub in &category.subcategories {
+        let date = self.date;
+        for category in d.categories.iter().filter(|c| c.period.contains(date)) {
+            for sub in category
+                .subcategories
+                .iter()
+                .filter(|s| s.period.contains(date))
+            {
+                let max = sub.max_on(date);
                 let points = self.eval(&sub.points)?.as_number().normalize();
-                check_points(&sub.name, points, sub.max).map_err(|e| e.at(sub.points_span))?;
+                check_points(&sub.name, points, max).map_err(|e| e.at(sub.points_span))?;
                 total = super::exact::add(total, points)
                     .ok_or_else(|| EvalError::overflow().at(sub.points_span))?;
                 subcategories.push(SubcategoryResult {
                     category: category.name.clone(),
                     name: sub.name.clone(),
                     points,
-                    max: sub.max,
+                    max,
                     source: sub.source.clone(),
                 });
             }
@@ -123,7 +129,7 @@ impl Evaluation<'_> {
             path_reason,
             total,
             threshold,
-            max: d.max,
+            max: d.max_on(date),
             attained: unmet.is_empty(),
             subcategories,
             unmet,

@@ -255,15 +255,15 @@ impl Evaluation<'_> {
             return Ok(value);
         }
         let key = self.calls.key(args);
-        let function = self.program.function(id);
+        let body = self.program.function(id).body_on(self.date);
         let saved = self.base;
         self.base = self.stack.len();
         self.stack.extend(self.args.drain(top..).map(Local::Value));
-        self.stack
-            .resize_with(self.base + function.body.frame as usize, || {
-                Local::Value(Value::Absent)
-            });
-        let result = self.eval(&function.body.expr).map_err(|e| {
+        self.stack.resize_with(self.base + body.frame as usize, || {
+            Local::Value(Value::Absent)
+        });
+        let function = self.program.function(id);
+        let result = self.eval(&body.expr).map_err(|e| {
             super::budget::name_rule(e, "the function", &function.name, function.span)
         });
         self.stack.truncate(self.base);

@@ -147,7 +147,25 @@ impl<'p> Evaluation<'p> {
         let program = self.program;
         let global = program.global(id);
         let value = match &global.def {
-            GlobalDef::Input { field, .. } => self.input.fields[*field as usize].clone(),
+            GlobalDef::Input { field, kind } => {
+                let value = self.input.fields[*field as usize].clone();
+                let shape = &program.record(program.kind(*kind).record).fields[*field as usize];
+                if matches!(value, Value::Absent)
+                    && !shape.optional
+                    && !shape.period.contains(self.date)
+                {
+                    // A dated field outside its dates: left out of the data, so no value.
+                    return Err(EvalError::new(format!(
+                        "`{}` is not in the data on {}: the data has it {}",
+                        global.name,
+                        self.date,
+                        shape.period.describe().unwrap_or_default()
+                    ))
+                    .help("read the field only in versions of the rules in force when the data has it")
+                    .at(shape.span));
+                }
+                value
+            }
             GlobalDef::Let(variants) => {
                 let variant = in_force(variants, self.date)
                     .ok_or_else(|| not_in_force(&global.name, variants, self.date))?;
@@ -292,6 +310,18 @@ pub(crate) fn arith(op: Arith, a: &Value, b: &Value) -> Result<Value, EvalError>
         }
         (Arith::DaysBetween, Value::Date(x), Value::Date(y)) => {
             Value::Number(Decimal::from((*x - *y).num_days()))
+        }
+        (Arith::ListPlus, Value::List(x), Value::List(y)) => {
+            let mut items: Vec<Value> = x.as_ref().clone();
+            for item in y.iter() {
+                if !items.contains(item) {
+                    items.push(item.clone());
+                }
+            }
+            Value::list(items)
+        }
+        (Arith::ListMinus, Value::List(x), Value::List(y)) => {
+            Value::list(x.iter().filter(|i| !y.contains(i)).cloned().collect())
         }
         (op, a, b) => unreachable!("the checker allows no {op:?} on {a:?} and {b:?}"),
     })

@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -310,16 +311,12 @@ pub fn missing(
         .filter(|s| s.points.is_zero())
         .map(|s| s.name.to_string())
         .collect();
-    let candidates = candidates(program, d, texts);
+    let date = base.date;
+    let candidates = candidates(program, d, date, texts);
     let whatif = Whatif::new(program, base, d);
     let baseline = result.clone();
     let mut moves = Vec::new();
-    for (index, _) in d
-        .categories
-        .iter()
-        .flat_map(|c| &c.subcategories)
-        .enumerate()
-    {
+    for (index, _) in in_force(d, date).enumerate() {
         // Of changes along one chain of values (`prerequisite_met(x)` is computed from
         // `people_holding(x)`) with the same gain, the one closest to the data.
         let mut found: Vec<(Move, Decimal, &Candidate)> = Vec::new();
@@ -362,14 +359,14 @@ pub fn missing(
 /// The values a designation's subcategories read that depend on the data, with numbers or
 /// true/false as values: named values, the lists the rules count, and calls with fixed
 /// arguments inside functions.
-fn candidates(program: &Program, d: &Designation, texts: &Texts<'_>) -> Vec<Candidate> {
+fn candidates(
+    program: &Program,
+    d: &Designation,
+    date: NaiveDate,
+    texts: &Texts<'_>,
+) -> Vec<Candidate> {
     let mut out = Vec::new();
-    for (index, sub) in d
-        .categories
-        .iter()
-        .flat_map(|c| &c.subcategories)
-        .enumerate()
-    {
+    for (index, sub) in in_force(d, date).enumerate() {
         let (globals, calls) = reached(program, vec![(&sub.points, Vec::new())]);
         let counted = counted_lists(program, &globals, &sub.points);
         for id in globals {
@@ -723,4 +720,16 @@ fn plan(
         })
         .collect();
     Ok((moves, current.attained))
+}
+
+/// The subcategories of `d` in force on `date`, in the order of its results.
+fn in_force(d: &Designation, date: NaiveDate) -> impl Iterator<Item = &crate::ir::Subcategory> {
+    d.categories
+        .iter()
+        .filter(move |c| c.period.contains(date))
+        .flat_map(move |c| {
+            c.subcategories
+                .iter()
+                .filter(move |s| s.period.contains(date))
+        })
 }

@@ -211,7 +211,13 @@ impl<'p> Explainer<'p> {
         let mut designations = Vec::new();
         // For each designation (and the output, last), the steps it reads first.
         let mut roots: Vec<Vec<String>> = Vec::new();
-        for d in &input.designations {
+        let date = ev.date;
+        // Only what is in force on the record's date.
+        for d in input
+            .designations
+            .iter()
+            .filter(|d| d.period.contains(date))
+        {
             if only.is_some_and(|o| !matches(&d.name, o)) {
                 continue;
             }
@@ -247,7 +253,13 @@ impl<'p> Explainer<'p> {
             for (category, sub) in d
                 .categories
                 .iter()
-                .flat_map(|c| c.subcategories.iter().map(move |s| (c, s)))
+                .filter(|c| c.period.contains(date))
+                .flat_map(|c| {
+                    c.subcategories
+                        .iter()
+                        .filter(move |s| s.period.contains(date))
+                        .map(move |s| (c, s))
+                })
             {
                 let points = result
                     .subcategories
@@ -271,7 +283,7 @@ impl<'p> Explainer<'p> {
                     category: category.name.to_string(),
                     name: sub.name.to_string(),
                     points: Num(points),
-                    max: Num(sub.max),
+                    max: Num(sub.max_on(date)),
                     source: sub.source.as_ref().map(|s| s.to_string()),
                     step: step.unwrap_or_default(),
                 });

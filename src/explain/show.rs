@@ -319,14 +319,15 @@ fn same_level(inner: Arith, outer: Arith) -> bool {
 
 fn arith_symbol(op: Arith) -> &'static str {
     match op {
-        Arith::Add | Arith::MonthPlus | Arith::DatePlus => "+",
+        Arith::Add | Arith::MonthPlus | Arith::DatePlus | Arith::ListPlus => "+",
         Arith::Mul => "*",
         Arith::Div => "/",
         Arith::Sub
         | Arith::MonthMinus
         | Arith::MonthsBetween
         | Arith::DateMinus
-        | Arith::DaysBetween => "-",
+        | Arith::DaysBetween
+        | Arith::ListMinus => "-",
     }
 }
 

@@ -45,6 +45,34 @@ pub struct Program {
 }
 
 impl Program {
+    /// Every day on which some part of the rules changes (a dated version of a value,
+    /// function or table takes effect, a designation's structure changes, an input field
+    /// starts or stops), in order: the timeline a document of the rules shows.
+    pub fn effective_dates(&self) -> Vec<NaiveDate> {
+        let mut dates = Vec::new();
+        for global in &self.globals {
+            match &global.def {
+                GlobalDef::Let(variants) => dates.extend(variants.iter().filter_map(|v| v.from)),
+                GlobalDef::Table(variants) => dates.extend(variants.iter().filter_map(|v| v.from)),
+                GlobalDef::Input { .. } => {}
+            }
+        }
+        for function in &self.functions {
+            dates.extend(function.later.iter().filter_map(|v| v.from));
+        }
+        for kind in &self.kinds {
+            for d in &kind.designations {
+                dates.extend(d.dates());
+            }
+        }
+        for record in &self.records {
+            dates.extend(record.fields.iter().flat_map(|f| f.period.dates()));
+        }
+        dates.sort();
+        dates.dedup();
+        dates
+    }
+
     /// The SHA-256 of the loaded rule files, as every result's stamp carries it.
     pub fn rules_digest(&self) -> Arc<str> {
         self.digest
@@ -156,6 +184,19 @@ pub struct Function {
     pub ret: Type,
     pub notes: Vec<Note>,
     pub body: Body,
+    /// Versions from later dates (`let f(x: number) from 2026-07-01 = ...`), by date.
+    pub later: Vec<Variant<Body>>,
+}
+
+impl Function {
+    /// The version of the body in force on `date`.
+    pub fn body_on(&self, date: NaiveDate) -> &Body {
+        self.later
+            .iter()
+            .rev()
+            .find(|v| v.from.is_some_and(|from| from <= date))
+            .map_or(&self.body, |v| &v.value)
+    }
 }
 
 /// The data one rule set reads, and what it computes from it.
@@ -170,6 +211,53 @@ pub struct InputKind {
     pub evaluation_date: Option<u32>,
     pub designations: Vec<Designation>,
     pub output: Vec<OutputField>,
+}
+
+/// When a designation, category or subcategory is in force: from a day on (`from`, included)
+/// up to a day (`until`, not included). Both open: always.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Period {
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+impl Period {
+    pub fn contains(self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|from| from <= date) && self.until.is_none_or(|until| date < until)
+    }
+
+    /// The days on which it starts or stops being in force.
+    pub fn dates(self) -> impl Iterator<Item = NaiveDate> {
+        self.from.into_iter().chain(self.until)
+    }
+
+    /// How a reader is told when it is in force: `from 2026-07-01`, `before 2026-07-01`,
+    /// `from 2025-07-01 until 2026-07-01`; none when always.
+    pub fn describe(self) -> Option<String> {
+        match (self.from, self.until) {
+            (None, None) => None,
+            (Some(from), None) => Some(format!("from {from}")),
+            (None, Some(until)) => Some(format!("before {until}")),
+            (Some(from), Some(until)) => Some(format!("from {from} until {until}")),
+        }
+    }
+}
+
+/// `max N from DATE`: a maximum that changes on a day. Sorted by date.
+#[derive(Clone, Copy, Debug)]
+pub struct MaxChange {
+    pub from: NaiveDate,
+    pub value: Decimal,
+    pub span: Span,
+}
+
+/// The maximum in force on `date`: the last change made by then, or `base`.
+pub fn max_on(base: Decimal, changes: &[MaxChange], date: NaiveDate) -> Decimal {
+    changes
+        .iter()
+        .rev()
+        .find(|c| c.from <= date)
+        .map_or(base, |c| c.value)
 }
 
 /// Slots of a designation's frame that its `require`s read.
@@ -190,6 +278,10 @@ pub struct Designation {
     pub threshold_span: Option<Span>,
     pub max: Option<Decimal>,
     pub max_span: Option<Span>,
+    /// `max N from DATE` lines, by date.
+    pub max_changes: Vec<MaxChange>,
+    /// When this designation (this version of it) is in force.
+    pub period: Period,
     pub categories: Vec<Category>,
     pub requires: Vec<Require>,
     pub frame: u32,
@@ -203,8 +295,40 @@ pub struct Category {
     pub span: Span,
     pub max: Decimal,
     pub max_span: Span,
+    pub max_changes: Vec<MaxChange>,
+    pub period: Period,
     pub notes: Vec<Note>,
     pub subcategories: Vec<Subcategory>,
+}
+
+impl Category {
+    pub fn max_on(&self, date: NaiveDate) -> Decimal {
+        max_on(self.max, &self.max_changes, date)
+    }
+}
+
+impl Designation {
+    pub fn max_on(&self, date: NaiveDate) -> Option<Decimal> {
+        self.max.map(|base| max_on(base, &self.max_changes, date))
+    }
+
+    /// Every day on which this designation's structure changes: it, a category or a
+    /// subcategory starts or stops, or a maximum changes.
+    pub fn dates(&self) -> Vec<NaiveDate> {
+        let mut dates: Vec<NaiveDate> = self.period.dates().collect();
+        dates.extend(self.max_changes.iter().map(|c| c.from));
+        for c in &self.categories {
+            dates.extend(c.period.dates());
+            dates.extend(c.max_changes.iter().map(|m| m.from));
+            for s in &c.subcategories {
+                dates.extend(s.period.dates());
+                dates.extend(s.max_changes.iter().map(|m| m.from));
+            }
+        }
+        dates.sort();
+        dates.dedup();
+        dates
+    }
 }
 
 #[derive(Debug)]
@@ -213,11 +337,19 @@ pub struct Subcategory {
     pub span: Span,
     pub max: Decimal,
     pub max_span: Span,
+    pub max_changes: Vec<MaxChange>,
+    pub period: Period,
     pub notes: Vec<Note>,
     /// The `source` notes, joined: what the result carries.
     pub source: Option<std::sync::Arc<str>>,
     pub points: Expr,
     pub points_span: Span,
+}
+
+impl Subcategory {
+    pub fn max_on(&self, date: NaiveDate) -> Decimal {
+        max_on(self.max, &self.max_changes, date)
+    }
 }
 
 #[derive(Debug)]
@@ -266,9 +398,11 @@ pub struct FieldShape {
     pub unique_by: Option<u32>,
     /// The value must be the key field of an element of a list of the input.
     pub refers_to: Option<Reference>,
-    /// Something in this field is checked once the whole record is read (a reference, or a
-    /// table label), so the check visits it.
+    /// Something in this field is checked once the whole record is read (a reference, a
+    /// table label, or a dated field's presence), so the check visits it.
     pub cross_check: bool,
+    /// When the data has this field (`from DATE`, `until DATE`): outside it, it may be left out.
+    pub period: Period,
 }
 
 #[derive(Debug, Clone)]
@@ -394,6 +528,10 @@ pub enum Arith {
     DatePlus,
     DateMinus,
     DaysBetween,
+    /// `list + list`: the first list, then the entries of the second it does not have.
+    ListPlus,
+    /// `list - list`: the first list without the entries of the second.
+    ListMinus,
 }
 
 #[derive(Debug)]

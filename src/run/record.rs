@@ -149,7 +149,12 @@ pub fn evaluate_record(
         error,
     };
     let mut designations = Vec::with_capacity(input.designations.len());
-    for d in &input.designations {
+    let date = ev.date;
+    for d in input
+        .designations
+        .iter()
+        .filter(|d| d.period.contains(date))
+    {
         designations.push(ev.designation(d).map_err(rule_error)?);
     }
     let mut output = Vec::with_capacity(input.output.len());

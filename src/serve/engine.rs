@@ -52,7 +52,7 @@ pub fn load(paths: &[PathBuf], overlay: &HashMap<PathBuf, String>) -> Result<Rul
                 digest,
             })
         }
-        Err(Failed { sources, diags }) => {
+        Err(Rejected { sources, diags }) => {
             let renderer = Renderer::new(false, 100);
             let text = diags.iter().map(|d| renderer.diag(d, &sources)).collect();
             Err(NotLoaded {

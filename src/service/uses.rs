@@ -210,7 +210,11 @@ impl Walk<'_> {
 
     fn expr(&mut self, expr: &Expr) {
         match &expr.kind {
-            ExprKind::Number(_) | ExprKind::Text(_) | ExprKind::Bool(_) | ExprKind::Date(_) => {}
+            ExprKind::Number(_)
+            | ExprKind::Text(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Date(_)
+            | ExprKind::Month(_) => {}
             ExprKind::Name(name) => {
                 let start = expr.span.start as usize;
                 self.name(name, start..start + name.len());

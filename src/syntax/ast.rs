@@ -111,6 +111,8 @@ pub enum ModifierKind {
     Identifier,
     DisplayName,
     EvaluationDate,
+    /// `from DATE until DATE`: when the data has this field.
+    Period(Period),
     AtLeast(Decimal),
     AtMost(Decimal),
     Default(Literal),
@@ -168,17 +170,33 @@ pub struct TableRow {
     pub span: Span,
 }
 
+/// `from DATE until DATE`: when a designation, category or subcategory is in force.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Period {
+    pub from: Option<(NaiveDate, Span)>,
+    pub until: Option<(NaiveDate, Span)>,
+}
+
+/// `max N from DATE`: a maximum that changes on a date.
+#[derive(Clone, Copy, Debug)]
+pub struct MaxChange {
+    pub value: Decimal,
+    pub from: NaiveDate,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug)]
 pub struct Designation {
     pub name: String,
     pub name_span: Span,
+    pub period: Period,
     pub form: DesignationForm,
     pub span: Span,
 }
 
 #[derive(Clone, Debug)]
 pub enum DesignationForm {
-    Written(DesignationBody),
+    Written(Box<DesignationBody>),
     /// `designation "Name" = template(args)`.
     FromTemplate {
         template: Ident,
@@ -195,6 +213,7 @@ pub struct DesignationBody {
     pub path: Option<Expr>,
     pub threshold: Option<Expr>,
     pub max: Option<(Decimal, Span)>,
+    pub max_changes: Vec<MaxChange>,
     pub categories: Vec<Category>,
     pub requires: Vec<Require>,
 }
@@ -204,6 +223,8 @@ pub struct DesignationBody {
 pub struct TemplateDecl {
     pub name: Ident,
     pub params: Vec<Param>,
+    /// A later version of the template of this name, from this day.
+    pub from: Option<(NaiveDate, Span)>,
     pub body: DesignationBody,
     pub span: Span,
 }
@@ -213,6 +234,8 @@ pub struct Category {
     pub name: String,
     pub name_span: Span,
     pub max: (Decimal, Span),
+    pub max_changes: Vec<MaxChange>,
+    pub period: Period,
     pub notes: Vec<Note>,
     pub subcategories: Vec<Subcategory>,
     pub span: Span,
@@ -223,6 +246,8 @@ pub struct Subcategory {
     pub name: String,
     pub name_span: Span,
     pub max: (Decimal, Span),
+    pub max_changes: Vec<MaxChange>,
+    pub period: Period,
     pub notes: Vec<Note>,
     pub points: Option<Expr>,
     pub span: Span,
@@ -387,6 +412,8 @@ pub enum ExprKind {
     Text(String),
     Bool(bool),
     Date(NaiveDate),
+    /// A month literal, `2024-12`, counted as in [`crate::ir::value::Month`].
+    Month(i32),
     Name(String),
     List(Vec<Expr>),
     Record(Vec<(Ident, Expr)>),

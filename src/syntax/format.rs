@@ -61,9 +61,11 @@ fn tokenize_or_where(line: &str) -> Result<Vec<Token>, usize> {
             {
                 i += 1;
             }
-            // A date: 2025-02-01.
+            // A date: 2025-02-01; a month: 2025-02.
             if i - start == 4 && line[i..].len() >= 6 && date_tail(&line[i..]) {
                 i += 6;
+            } else if i - start == 4 && month_tail(&line[i..]) {
+                i += 3;
             }
             tokens.push(Token::Number(line[start..i].to_string()));
         } else if c.is_ascii_alphabetic() || c == b'_' {
@@ -99,6 +101,17 @@ fn date_tail(rest: &str) -> bool {
         && b[3] == b'-'
         && b[4].is_ascii_digit()
         && b[5].is_ascii_digit()
+}
+
+/// `-MM` after four digits, not followed by more of a word or number: the rest of a month.
+fn month_tail(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    b.len() >= 3
+        && b[0] == b'-'
+        && b[1].is_ascii_digit()
+        && b[2].is_ascii_digit()
+        && b.get(3)
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')))
 }
 
 /// Every token of a text, for checking that formatting changed no token.

@@ -221,7 +221,20 @@ fn expect_all(
             | ExpectTarget::Total { designation }
             | ExpectTarget::Path { designation }
             | ExpectTarget::Points { designation, .. } => {
-                let i = *designation;
+                // The version of the designation in force on the test's date.
+                let written = &designations[*designation];
+                let Some(i) = designations
+                    .iter()
+                    .position(|d| d.name == written.name && d.period.contains(ev.date))
+                else {
+                    result
+                        .failures
+                        .push(CaseFailure::Rule(EvalError::new(format!(
+                            "designation \"{}\" is not in force on {}",
+                            written.name, ev.date
+                        ))));
+                    return result;
+                };
                 if results[i].is_none() {
                     match ev.designation(&designations[i]) {
                         Ok(r) => results[i] = Some(r),
@@ -245,12 +258,18 @@ fn expect_all(
                     } => {
                         let name =
                             &designations[i].categories[*category].subcategories[*subcategory].name;
-                        let s = r
-                            .subcategories
-                            .iter()
-                            .find(|s| s.name == *name)
-                            .expect("every subcategory has a result");
-                        Value::Number(s.points)
+                        match r.subcategories.iter().find(|s| s.name == *name) {
+                            Some(s) => Value::Number(s.points),
+                            None => {
+                                result
+                                    .failures
+                                    .push(CaseFailure::Rule(EvalError::new(format!(
+                                        "subcategory \"{name}\" of \"{}\" is not in force on {}",
+                                        r.name, ev.date
+                                    ))));
+                                return result;
+                            }
+                        }
                     }
                     ExpectTarget::Value { .. } => unreachable!("handled above"),
                 })

@@ -186,6 +186,21 @@ fn primary(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
         Rule::number => ExprKind::Number(number(cx, pair)?),
         Rule::percent => ExprKind::Number(percent(cx, &pair)?),
         Rule::date => ExprKind::Date(date(cx, &pair)?),
+        Rule::month => match crate::ir::value::Month::parse(pair.as_str()) {
+            Some(m) => ExprKind::Month(m.0),
+            None => {
+                cx.diags.push(
+                    crate::diagnostic::Diag::error(
+                        Code::BadDate,
+                        span,
+                        format!("`{}` is not a month", pair.as_str()),
+                    )
+                    .label("no such month")
+                    .help("months are written YYYY-MM, from 01 to 12, for example 2025-02"),
+                );
+                return None;
+            }
+        },
         Rule::string => ExprKind::Text(string_value(&pair)),
         Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
         // Without arguments the pair also holds the blank after the name: the span is the name's.

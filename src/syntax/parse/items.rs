@@ -164,6 +164,9 @@ fn modifier(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Modifier> {
         Rule::mod_identifier => ModifierKind::Identifier,
         Rule::mod_display => ModifierKind::DisplayName,
         Rule::mod_eval_date => ModifierKind::EvaluationDate,
+        Rule::mod_period => {
+            ModifierKind::Period(super::designation::period(cx, first(inner, Rule::period)))
+        }
         Rule::mod_at_least => ModifierKind::AtLeast(number(cx, first(inner, Rule::signed_number))?),
         Rule::mod_at_most => ModifierKind::AtMost(number(cx, first(inner, Rule::signed_number))?),
         Rule::mod_default => ModifierKind::Default(literal(cx, first(inner, Rule::literal))?),
@@ -404,10 +407,26 @@ fn test(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<TestDecl> {
                     span: target_span,
                 }
             }
-            _ => ExpectTarget::Value(super::expr::postfix_expr(
-                cx,
-                target_pair.into_inner().next()?,
-            )?),
+            _ => {
+                let mut parts = target_pair.into_inner();
+                let item = super::expr::postfix_expr(cx, parts.next()?)?;
+                match (parts.next(), parts.next()) {
+                    (Some(op), Some(list)) => {
+                        let list = super::expr::postfix_expr(cx, list)?;
+                        let op = if op.as_rule() == Rule::not_in {
+                            BinaryOp::NotIn
+                        } else {
+                            BinaryOp::In
+                        };
+                        let span = item.span.to(list.span);
+                        ExpectTarget::Value(Expr {
+                            kind: ExprKind::Binary(op, Box::new(item), Box::new(list)),
+                            span,
+                        })
+                    }
+                    _ => ExpectTarget::Value(item),
+                }
+            }
         };
         let value = expr(cx, parts.next()?)?;
         expectations.push(Expectation {
