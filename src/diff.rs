@@ -1,14 +1,22 @@
 //! What a change to the rules does to real data: two programs evaluated over the same records,
-//! and the differences summarized per designation (attained, path, points) and per output
-//! number (messages, costs).
+//! summarized per designation (attained, path, points) and per output number (messages,
+//! costs). Records stream through a [`Summary`] that keeps counts, the first identifiers of
+//! each group, a histogram and the largest changes, never every record: memory does not grow
+//! with the number of records.
 
-use std::collections::BTreeMap;
+mod render;
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::ir::value::Value;
+use crate::report::json::Num;
 use crate::run::record::Outcome;
+
+pub use render::{markdown, text};
 
 /// The outcome of one record under the old and the new rules (`None` when it failed there).
 pub struct Pair {
@@ -20,17 +28,37 @@ pub struct Pair {
 #[derive(Debug, Default, Serialize)]
 pub struct Diff {
     pub records: usize,
-    /// Records evaluated by one version and not the other.
-    pub failures: Vec<Failure>,
+    /// Records whose results or output numbers changed.
+    pub changed: usize,
+    /// How many identifiers each group lists at most (`--limit`).
+    pub limit: usize,
+    /// Records evaluated by one version and not the other, or by neither.
+    pub failures: Failures,
     pub designations: Vec<DesignationDiff>,
     pub outputs: Vec<OutputDiff>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Failure {
-    pub id: String,
-    pub old_ok: bool,
-    pub new_ok: bool,
+#[derive(Debug, Default, Serialize)]
+pub struct Failures {
+    pub new_only: Group,
+    pub old_only: Group,
+    pub both: Group,
+}
+
+/// How many records, and the identifiers of the first `limit` of them.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Group {
+    pub count: usize,
+    pub ids: Vec<String>,
+}
+
+impl Group {
+    fn add(&mut self, id: &str, limit: usize) {
+        self.count += 1;
+        if self.ids.len() < limit {
+            self.ids.push(id.to_string());
+        }
+    }
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -38,182 +66,431 @@ pub struct DesignationDiff {
     pub designation: String,
     pub attained_before: usize,
     pub attained_after: usize,
-    pub gained: Vec<String>,
-    pub lost: Vec<String>,
-    pub path_changes: Vec<PathChange>,
-    /// How many records changed their total by how much (unchanged ones under 0).
-    pub total_changes: BTreeMap<String, usize>,
-    /// The largest changes of the total, with the subcategory that changed most.
+    pub gained: Group,
+    pub lost: Group,
+    /// Records whose path changed, per change (`smb -> enterprise`).
+    pub path_changes: Vec<PathChanges>,
+    /// Records whose total changed.
+    pub changed: Group,
+    /// How many records moved by how much, in buckets; unchanged records are not counted.
+    pub histogram: Vec<Bucket>,
+    /// The largest changes of the total, each with the subcategory that changed most.
     pub largest: Vec<Change>,
+    /// Per subcategory: how many records it changed for, and the points it moved in all.
+    pub subcategories: Vec<SubcategoryShift>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct PathChange {
-    pub id: String,
+#[derive(Debug, Default, Serialize)]
+pub struct PathChanges {
     pub before: String,
     pub after: String,
+    pub records: Group,
 }
 
+/// Records whose change of total lies between `from` and `to` (the smallest and the largest
+/// change seen in the bucket).
 #[derive(Debug, Serialize)]
+pub struct Bucket {
+    pub from: Num,
+    pub to: Num,
+    pub records: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct Change {
     pub id: String,
-    pub before: Decimal,
-    pub after: Decimal,
-    pub change: Decimal,
+    pub before: Num,
+    pub after: Num,
+    pub change: Num,
     pub subcategory: Option<String>,
-    pub subcategory_change: Option<Decimal>,
+    pub subcategory_change: Option<Num>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct SubcategoryShift {
+    pub subcategory: String,
+    pub records: usize,
+    pub points: Num,
 }
 
 /// One number of the output (`messages_per_day`, `best_mix.usd`) across the records.
 #[derive(Debug, Default, Serialize)]
 pub struct OutputDiff {
     pub field: String,
-    pub changed: usize,
-    pub sum_before: Decimal,
-    pub sum_after: Decimal,
+    pub changed: Group,
+    pub sum_before: Num,
+    pub sum_after: Num,
     pub largest: Vec<Change>,
 }
 
 impl Diff {
     pub fn is_empty(&self) -> bool {
-        self.failures.is_empty()
-            && self.designations.iter().all(|d| {
-                d.gained.is_empty()
-                    && d.lost.is_empty()
-                    && d.path_changes.is_empty()
-                    && d.largest.is_empty()
-            })
-            && self.outputs.iter().all(|o| o.changed == 0)
+        self.changed == 0
+            && self.failures.new_only.count == 0
+            && self.failures.old_only.count == 0
+            && self.failures.both.count == 0
     }
 }
 
+/// How many of the largest changes are kept.
 const LARGEST: usize = 10;
+/// How many buckets a histogram has at most: past that, buckets are made twice as wide.
+const BUCKETS: usize = 24;
+/// How many output numbers are followed; more fall into one line "other numbers".
+const OUTPUT_FIELDS: usize = 200;
 
-pub fn compare(pairs: &[Pair]) -> Diff {
-    let mut diff = Diff {
-        records: pairs.len(),
-        ..Diff::default()
-    };
-    let mut designations: BTreeMap<String, DesignationDiff> = BTreeMap::new();
-    let mut outputs: BTreeMap<String, OutputDiff> = BTreeMap::new();
-    for pair in pairs {
-        let (Some(old), Some(new)) = (&pair.old, &pair.new) else {
-            diff.failures.push(Failure {
-                id: pair.id.clone(),
-                old_ok: pair.old.is_some(),
-                new_ok: pair.new.is_some(),
-            });
-            continue;
+/// The running summary of a diff: add records one by one, then [`Summary::finish`].
+pub struct Summary {
+    diff: Diff,
+    seq: u64,
+    designations: BTreeMap<String, Running>,
+    outputs: BTreeMap<String, RunningOutput>,
+}
+
+#[derive(Default)]
+struct Running {
+    diff: DesignationDiff,
+    histogram: Histogram,
+    largest: Largest,
+    subcategories: Vec<SubcategoryShift>,
+}
+
+#[derive(Default)]
+struct RunningOutput {
+    diff: OutputDiff,
+    largest: Largest,
+}
+
+/// The K largest changes by size; on a tie, the first record seen.
+#[derive(Default)]
+struct Largest(BinaryHeap<Reverse<(Decimal, Reverse<u64>, Keyed)>>);
+
+/// A change ordered by nothing but its key (the heap orders by size and sequence).
+struct Keyed(Change);
+
+impl PartialEq for Keyed {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for Keyed {}
+impl PartialOrd for Keyed {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Keyed {
+    fn cmp(&self, _: &Self) -> std::cmp::Ordering {
+        std::cmp::Ordering::Equal
+    }
+}
+
+impl Largest {
+    fn add(&mut self, seq: u64, change: Change) {
+        let size = change.change.0.abs();
+        self.0.push(Reverse((size, Reverse(seq), Keyed(change))));
+        if self.0.len() > LARGEST {
+            self.0.pop();
+        }
+    }
+
+    fn into_sorted(self) -> Vec<Change> {
+        let mut all: Vec<_> = self.0.into_iter().map(|Reverse(x)| x).collect();
+        all.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+        all.into_iter().map(|(_, _, Keyed(c))| c).collect()
+    }
+}
+
+/// Counts of changes in buckets of a width that doubles as needed.
+struct Histogram {
+    width: Decimal,
+    buckets: BTreeMap<Decimal, (Decimal, Decimal, usize)>,
+}
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram {
+            width: Decimal::ONE,
+            buckets: BTreeMap::new(),
+        }
+    }
+}
+
+impl Histogram {
+    fn add(&mut self, change: Decimal, records: usize) {
+        let key = (change / self.width).floor() * self.width;
+        let entry = self.buckets.entry(key).or_insert((change, change, 0));
+        entry.0 = entry.0.min(change);
+        entry.1 = entry.1.max(change);
+        entry.2 += records;
+        while self.buckets.len() > BUCKETS {
+            self.width *= Decimal::TWO;
+            let old = std::mem::take(&mut self.buckets);
+            for (_, (lo, hi, n)) in old {
+                let key = (lo / self.width).floor() * self.width;
+                let entry = self.buckets.entry(key).or_insert((lo, hi, 0));
+                entry.0 = entry.0.min(lo);
+                entry.1 = entry.1.max(hi);
+                entry.2 += n;
+            }
+        }
+    }
+
+    fn finish(self) -> Vec<Bucket> {
+        self.buckets
+            .into_values()
+            .map(|(lo, hi, n)| Bucket {
+                from: Num(lo),
+                to: Num(hi),
+                records: n,
+            })
+            .collect()
+    }
+}
+
+impl Summary {
+    pub fn new(limit: usize) -> Summary {
+        Summary {
+            diff: Diff {
+                limit,
+                ..Diff::default()
+            },
+            seq: 0,
+            designations: BTreeMap::new(),
+            outputs: BTreeMap::new(),
+        }
+    }
+
+    pub fn add(&mut self, pair: Pair) {
+        let limit = self.diff.limit;
+        self.diff.records += 1;
+        self.seq += 1;
+        let (old, new) = match (&pair.old, &pair.new) {
+            (Some(old), Some(new)) => (old, new),
+            (old, new) => {
+                let group = match (old.is_some(), new.is_some()) {
+                    (true, false) => &mut self.diff.failures.new_only,
+                    (false, true) => &mut self.diff.failures.old_only,
+                    _ => &mut self.diff.failures.both,
+                };
+                group.add(&pair.id, limit);
+                return;
+            }
         };
+        let mut changed = false;
         for after in &new.designations {
-            let d = designations
+            let running = self
+                .designations
                 .entry(after.name.clone())
-                .or_insert_with(|| DesignationDiff {
-                    designation: after.name.clone(),
+                .or_insert_with(|| Running {
+                    diff: DesignationDiff {
+                        designation: after.name.clone(),
+                        ..Default::default()
+                    },
                     ..Default::default()
                 });
-            let before = old.designations.iter().find(|b| b.name == after.name);
+            let d = &mut running.diff;
             d.attained_after += usize::from(after.attained);
-            let Some(before) = before else { continue };
+            let Some(before) = old.designations.iter().find(|b| b.name == after.name) else {
+                continue;
+            };
             d.attained_before += usize::from(before.attained);
             match (before.attained, after.attained) {
-                (false, true) => d.gained.push(pair.id.clone()),
-                (true, false) => d.lost.push(pair.id.clone()),
+                (false, true) => d.gained.add(&pair.id, limit),
+                (true, false) => d.lost.add(&pair.id, limit),
                 _ => {}
             }
             if before.path != after.path {
-                d.path_changes.push(PathChange {
-                    id: pair.id.clone(),
-                    before: before.path.clone().unwrap_or_default(),
-                    after: after.path.clone().unwrap_or_default(),
-                });
+                changed = true;
+                let (b, a) = (
+                    before.path.clone().unwrap_or_default(),
+                    after.path.clone().unwrap_or_default(),
+                );
+                let index = match d
+                    .path_changes
+                    .iter()
+                    .position(|p| p.before == b && p.after == a)
+                {
+                    Some(i) => i,
+                    None => {
+                        d.path_changes.push(PathChanges {
+                            before: b,
+                            after: a,
+                            records: Group::default(),
+                        });
+                        d.path_changes.len() - 1
+                    }
+                };
+                d.path_changes[index].records.add(&pair.id, limit);
             }
             let change = after.total - before.total;
-            *d.total_changes.entry(signed(change)).or_default() += 1;
-            if !change.is_zero() {
-                let most = after
+            let mut most: Option<(String, Decimal)> = None;
+            for s in &after.subcategories {
+                let Some(b) = before.subcategories.iter().find(|x| x.name == s.name) else {
+                    continue;
+                };
+                let moved = s.points - b.points;
+                if moved.is_zero() {
+                    continue;
+                }
+                let shift = match running
                     .subcategories
-                    .iter()
-                    .filter_map(|s| {
-                        let b = before.subcategories.iter().find(|x| x.name == s.name)?;
-                        Some((s.name.to_string(), s.points - b.points))
-                    })
-                    .max_by_key(|(_, c)| c.abs());
-                d.largest.push(Change {
-                    id: pair.id.clone(),
-                    before: before.total,
-                    after: after.total,
-                    change,
-                    subcategory: most.as_ref().map(|(n, _)| n.clone()),
-                    subcategory_change: most.map(|(_, c)| c),
-                });
+                    .iter_mut()
+                    .find(|x| *x.subcategory == *s.name)
+                {
+                    Some(shift) => shift,
+                    None => {
+                        running.subcategories.push(SubcategoryShift {
+                            subcategory: s.name.to_string(),
+                            ..Default::default()
+                        });
+                        running.subcategories.last_mut().expect("just pushed")
+                    }
+                };
+                shift.records += 1;
+                shift.points = Num(shift.points.0 + moved);
+                if most.as_ref().is_none_or(|(_, m)| moved.abs() > m.abs()) {
+                    most = Some((s.name.to_string(), moved));
+                }
             }
+            if change.is_zero() && most.is_none() {
+                continue;
+            }
+            changed = true;
+            let d = &mut running.diff;
+            d.changed.add(&pair.id, limit);
+            if !change.is_zero() {
+                running.histogram.add(change, 1);
+            }
+            running.largest.add(
+                self.seq,
+                Change {
+                    id: pair.id.clone(),
+                    before: Num(before.total),
+                    after: Num(after.total),
+                    change: Num(change),
+                    subcategory: most.as_ref().map(|(n, _)| n.clone()),
+                    subcategory_change: most.map(|(_, c)| Num(c)),
+                },
+            );
         }
+        changed |= self.outputs(&pair.id, old, new);
+        if changed {
+            self.diff.changed += 1;
+        }
+    }
+
+    /// The numbers of the output, compared by path; whether any changed.
+    fn outputs(&mut self, id: &str, old: &Outcome, new: &Outcome) -> bool {
+        let limit = self.diff.limit;
         let (mut before_numbers, mut after_numbers) = (Vec::new(), Vec::new());
         for (name, value) in &old.output {
-            numbers(name, value, &mut before_numbers);
+            numbers(name, name, value, &mut before_numbers);
         }
         for (name, value) in &new.output {
-            numbers(name, value, &mut after_numbers);
+            numbers(name, name, value, &mut after_numbers);
         }
-        for (field, after) in after_numbers {
-            let o = outputs.entry(field.clone()).or_insert_with(|| OutputDiff {
-                field: field.clone(),
-                ..Default::default()
-            });
+        let mut changed = false;
+        for (path, field, after) in after_numbers {
             let before = before_numbers
                 .iter()
-                .find(|(f, _)| *f == field)
-                .map_or(Decimal::ZERO, |(_, b)| *b);
-            o.sum_before += before;
-            o.sum_after += after;
-            if before != after {
-                o.changed += 1;
-                o.largest.push(Change {
-                    id: pair.id.clone(),
-                    before,
-                    after,
-                    change: after - before,
-                    subcategory: None,
-                    subcategory_change: None,
+                .find(|(p, ..)| *p == path)
+                .map_or(Decimal::ZERO, |(_, _, b)| *b);
+            let key = if self.outputs.len() >= OUTPUT_FIELDS && !self.outputs.contains_key(&field) {
+                "other numbers".to_string()
+            } else {
+                field
+            };
+            let o = self
+                .outputs
+                .entry(key.clone())
+                .or_insert_with(|| RunningOutput {
+                    diff: OutputDiff {
+                        field: key,
+                        ..Default::default()
+                    },
+                    largest: Largest::default(),
                 });
+            o.diff.sum_before = Num(o.diff.sum_before.0.saturating_add(before));
+            o.diff.sum_after = Num(o.diff.sum_after.0.saturating_add(after));
+            if before != after {
+                changed = true;
+                o.diff.changed.add(id, limit);
+                let shown = if path == o.diff.field {
+                    id.to_string()
+                } else {
+                    format!("{id} {path}")
+                };
+                o.largest.add(
+                    self.seq,
+                    Change {
+                        id: shown,
+                        before: Num(before),
+                        after: Num(after),
+                        change: Num(after - before),
+                        subcategory: None,
+                        subcategory_change: None,
+                    },
+                );
             }
         }
+        changed
     }
-    for d in designations.values_mut() {
-        d.largest.sort_by_key(|c| std::cmp::Reverse(c.change.abs()));
-        d.largest.truncate(LARGEST);
+
+    pub fn finish(self) -> Diff {
+        let mut diff = self.diff;
+        diff.designations = self
+            .designations
+            .into_values()
+            .map(|r| {
+                let mut d = r.diff;
+                d.histogram = r.histogram.finish();
+                d.largest = r.largest.into_sorted();
+                d.subcategories = r.subcategories;
+                d
+            })
+            .collect();
+        diff.outputs = self
+            .outputs
+            .into_values()
+            .map(|o| {
+                let mut d = o.diff;
+                d.largest = o.largest.into_sorted();
+                d
+            })
+            .collect();
+        diff
     }
-    for o in outputs.values_mut() {
-        o.largest.sort_by_key(|c| std::cmp::Reverse(c.change.abs()));
-        o.largest.truncate(LARGEST);
-    }
-    diff.designations = designations.into_values().collect();
-    diff.outputs = outputs.into_values().collect();
-    diff
 }
 
-/// `+4`, `-10`, `0`.
-fn signed(n: Decimal) -> String {
-    if n > Decimal::ZERO {
-        format!("+{}", n.normalize())
-    } else {
-        n.normalize().to_string()
+/// The whole diff of a list of pairs (tests, small batches).
+pub fn compare(pairs: Vec<Pair>, limit: usize) -> Diff {
+    let mut summary = Summary::new(limit);
+    for pair in pairs {
+        summary.add(pair);
     }
+    summary.finish()
 }
 
-/// The numbers in an output value, by path; texts that are amounts ("2160.00") count as numbers.
-fn numbers(path: &str, value: &Value, out: &mut Vec<(String, Decimal)>) {
+/// The numbers in an output value: by exact path (`agents[Sales].messages_per_day`), and by
+/// field, the same for every record (`agents[].messages_per_day`); texts that are amounts
+/// ("2160.00") count as numbers.
+fn numbers(path: &str, field: &str, value: &Value, out: &mut Vec<(String, String, Decimal)>) {
     match value {
-        Value::Number(n) => out.push((path.to_string(), *n)),
+        Value::Number(n) => out.push((path.to_string(), field.to_string(), *n)),
         Value::Text(t) => {
             if let Ok(n) = Decimal::from_str_exact(t) {
-                out.push((path.to_string(), n));
+                out.push((path.to_string(), field.to_string(), n));
             }
         }
         Value::Record(r) => {
             for (name, v) in r.layout.fields.iter().zip(&r.fields) {
-                numbers(&format!("{path}.{name}"), v, out);
+                numbers(
+                    &format!("{path}.{name}"),
+                    &format!("{field}.{name}"),
+                    v,
+                    out,
+                );
             }
         }
         Value::List(items) => {
@@ -229,6 +506,7 @@ fn numbers(path: &str, value: &Value, out: &mut Vec<(String, Decimal)>) {
                 };
                 numbers(
                     &format!("{path}[{}]", key.unwrap_or_else(|| i.to_string())),
+                    &format!("{field}[]"),
                     item,
                     out,
                 );
@@ -236,101 +514,9 @@ fn numbers(path: &str, value: &Value, out: &mut Vec<(String, Decimal)>) {
         }
         Value::Map(m) => {
             for (k, v) in &m.entries {
-                numbers(&format!("{path}.{k}"), v, out);
+                numbers(&format!("{path}.{k}"), &format!("{field}.{k}"), v, out);
             }
         }
         _ => {}
     }
-}
-
-/// The diff for people.
-pub fn text(diff: &Diff, old: &str, new: &str) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "tally diff: {old} -> {new}, over {} record{}",
-        diff.records,
-        if diff.records == 1 { "" } else { "s" }
-    );
-    if diff.is_empty() {
-        out.push_str("\nno changes\n");
-        return out;
-    }
-    for f in &diff.failures {
-        let side = match (f.old_ok, f.new_ok) {
-            (true, false) => "fails with the new rules only",
-            (false, true) => "fails with the old rules only",
-            _ => "fails with both",
-        };
-        let _ = writeln!(out, "\n{} {side}", f.id);
-    }
-    for d in &diff.designations {
-        let changed = d.largest.len();
-        if d.gained.is_empty() && d.lost.is_empty() && d.path_changes.is_empty() && changed == 0 {
-            let _ = writeln!(out, "\n{}: no changes", d.designation);
-            continue;
-        }
-        let _ = writeln!(out, "\n{}", d.designation);
-        let _ = writeln!(
-            out,
-            "  attained: {} -> {}",
-            d.attained_before, d.attained_after
-        );
-        if !d.gained.is_empty() {
-            let _ = writeln!(out, "  gain it: {}", d.gained.join(", "));
-        }
-        if !d.lost.is_empty() {
-            let _ = writeln!(out, "  lose it: {}", d.lost.join(", "));
-        }
-        for p in &d.path_changes {
-            let _ = writeln!(out, "  path: {} {} -> {}", p.id, p.before, p.after);
-        }
-        let histogram: Vec<String> = d
-            .total_changes
-            .iter()
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect();
-        let _ = writeln!(out, "  change of total (records): {}", histogram.join(", "));
-        if !d.largest.is_empty() {
-            let _ = writeln!(out, "  largest changes:");
-            for c in &d.largest {
-                let why = match (&c.subcategory, c.subcategory_change) {
-                    (Some(s), Some(n)) => format!("  ({s} {})", signed(n)),
-                    _ => String::new(),
-                };
-                let _ = writeln!(
-                    out,
-                    "    {:<12} {} -> {} ({}){why}",
-                    c.id,
-                    c.before.normalize(),
-                    c.after.normalize(),
-                    signed(c.change)
-                );
-            }
-        }
-    }
-    for o in diff.outputs.iter().filter(|o| o.changed > 0) {
-        let _ = writeln!(
-            out,
-            "\n{}: {} record{} changed; total {} -> {} ({})",
-            o.field,
-            o.changed,
-            if o.changed == 1 { "" } else { "s" },
-            o.sum_before.normalize(),
-            o.sum_after.normalize(),
-            signed(o.sum_after - o.sum_before)
-        );
-        for c in &o.largest {
-            let _ = writeln!(
-                out,
-                "    {:<12} {} -> {} ({})",
-                c.id,
-                c.before.normalize(),
-                c.after.normalize(),
-                signed(c.change)
-            );
-        }
-    }
-    out
 }

@@ -1,13 +1,16 @@
 //! tally: a small rules language for partner programs.
 //!
-//! The modules form layers; each uses only the layers listed before it (see
-//! `docs/architecture.md`).
+//! The modules form layers, and each uses only the layers below it: base (`source`,
+//! `diagnostic`, `stamp`) -> `syntax` -> `load` -> `ir` -> `analysis` -> `check` -> `data` and
+//! `eval` -> `run` -> `report` -> the tools (`explain`, `doc`, `diff`, `testing`, `service`,
+//! `lsp`) -> `cli`. `docs/architecture.md` has a line per module.
 
 extern crate alloc;
 
-// Shared by every layer: source files and spans, diagnostics.
+// Shared by every layer: source files and spans, diagnostics, the stamp of a result.
 pub mod diagnostic;
 pub mod source;
+pub mod stamp;
 
 // Text to a checked program.
 pub mod analysis;
@@ -20,7 +23,6 @@ pub mod syntax;
 pub mod data;
 pub mod eval;
 pub mod run;
-pub mod stamp;
 
 // Reports and the tools built on them.
 pub mod diff;
@@ -33,8 +35,9 @@ pub mod testing;
 pub mod lsp;
 pub mod service;
 
-// The command line.
+// The command line, and the same tools as a service.
 pub mod cli;
+pub mod serve;
 
 use std::path::PathBuf;
 

@@ -233,6 +233,16 @@ impl Canonical {
 
 /// Reads and parses the rule files under `paths` and everything they import.
 pub fn load(paths: &[PathBuf], diags: &mut Diags) -> Loaded {
+    load_with(paths, &HashMap::new(), diags)
+}
+
+/// As [`load`], with the text of some files (by canonical path) given instead of read from
+/// disk: an editor's unsaved changes.
+pub fn load_with(
+    paths: &[PathBuf],
+    overlay: &HashMap<PathBuf, String>,
+    diags: &mut Diags,
+) -> Loaded {
     let mut loaded = Loaded::default();
     let mut walk = Walk::default();
     walk.paths(paths, diags);
@@ -261,7 +271,7 @@ pub fn load(paths: &[PathBuf], diags: &mut Diags) -> Loaded {
         })
         .collect();
     while !wave.is_empty() {
-        wave = load_wave(&mut loaded, wave, &mut canonical, &roots, diags);
+        wave = load_wave(&mut loaded, wave, &mut canonical, &roots, overlay, diags);
     }
     report_cycles(&loaded, diags);
     loaded
@@ -282,6 +292,7 @@ fn load_wave(
     wave: Vec<Wanted>,
     canonical: &mut Canonical,
     roots: &[PathBuf],
+    overlay: &HashMap<PathBuf, String>,
     diags: &mut Diags,
 ) -> Vec<Wanted> {
     let mut new = Vec::new();
@@ -289,7 +300,10 @@ fn load_wave(
         let canonical = canonical.of(&wanted.path, wanted.plain);
         let id = match loaded.sources.find(&canonical) {
             Some(id) => Some(id),
-            None => match crate::source::read_text(&wanted.path) {
+            None => match overlay
+                .get(&canonical)
+                .map_or_else(|| crate::source::read_text(&wanted.path), |t| Ok(t.clone()))
+            {
                 Ok(text) => {
                     let id = loaded.sources.add(&canonical, text);
                     new.push(id);

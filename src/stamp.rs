@@ -90,11 +90,6 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    /// The stamp of a result evaluated as of `as_of` with the rules of `program`.
-    pub fn of(program: &crate::ir::Program, as_of: NaiveDate) -> Stamp {
-        Stamp::new(as_of, program.rules_digest())
-    }
-
     pub fn new(as_of: NaiveDate, rules_digest: Arc<str>) -> Stamp {
         Stamp {
             as_of,

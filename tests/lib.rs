@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per stage.
 
+mod architecture;
 mod bad_data;
 mod budget;
 mod check;
@@ -12,8 +13,10 @@ mod diagnostics;
 mod diff;
 mod doc;
 mod explain;
+mod fast_paths;
 mod fmt;
 mod lsp;
+mod mistakes;
 mod nesting;
 mod numbers;
 mod output;
@@ -21,6 +24,7 @@ mod partners;
 mod readme;
 mod rules;
 mod scenarios;
+mod serve;
 mod service;
 mod stamp;
 mod support;

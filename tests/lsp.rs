@@ -496,3 +496,55 @@ fn every_request_is_answered_whatever_it_holds() {
     let status = client.child.wait().unwrap();
     assert!(status.success());
 }
+
+/// A broken copy opened as it is on disk, never checked clean: the diagnostics say what is
+/// wrong, and hover (with the types of the files that still check), definition, completion
+/// and formatting still answer.
+#[test]
+fn a_broken_copy_still_answers() {
+    let root = copy_of_rules("broken-copy");
+    let path = root.join("azure/data-ai.tally");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let broken = text.replacen(
+        "subcategory \"Net customer adds\" max 30 {",
+        "subcategory \"Net customer adds\" max 30",
+        1,
+    );
+    std::fs::write(&path, &broken).unwrap();
+    let mut client = Client::start();
+    let found = client.open(&path, &broken);
+    assert_eq!(found.len(), 1, "{:?}", messages(&found));
+    assert!(messages(&found)[0].contains("has no `{`"), "{found:?}");
+
+    let at = find(&broken, "partner_path", 0, 2);
+    let hover = client.at("textDocument/hover", &path, at, json!({}));
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.contains("\"enterprise\""),
+        "the type, from common.tally: {shown}"
+    );
+    let definition = client.at("textDocument/definition", &path, at, json!({}));
+    assert!(
+        definition[0]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("common.tally")
+    );
+    let completion = client.at("textDocument/completion", &path, at, json!({}));
+    assert!(
+        completion
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["label"] == "points_to_attain")
+    );
+    let response = client.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": uri(&path) }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(
+        response["result"],
+        json!([]),
+        "a broken file is not formatted"
+    );
+}

@@ -122,3 +122,63 @@ fn completion_offers_names_fields_keywords_and_labels() {
             .any(|c| c.label == "where" && c.kind == CompletionKind::Keyword)
     );
 }
+
+/// Broken copies of every shipped file (cut short, a character taken out, a quote, a brace
+/// or a non-ASCII character put in): every question is answered without a panic, at places
+/// all over the file, past its end and inside characters.
+#[test]
+fn any_text_gets_answers_and_no_panic() {
+    let mut ws = Workspace::new(rules());
+    let files: Vec<PathBuf> = [
+        "azure/common.tally",
+        "azure/data-ai.tally",
+        "copilot-studio/estimate.tally",
+    ]
+    .iter()
+    .map(|f| file(f))
+    .collect();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut variants: Vec<String> = Vec::new();
+        for cut in [555, text.len() - 3] {
+            let cut = cut.min(text.len());
+            let at = (0..=cut).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+            variants.push(text[..at].to_string());
+            let next = text[at..].chars().next().map_or(0, char::len_utf8);
+            variants.push(format!("{}{}", &text[..at], &text[at + next..]));
+            for insert in ["\"", "{", "€😀", ".", "= ="] {
+                variants.push(format!("{}{insert}{}", &text[..at], &text[at..]));
+            }
+        }
+        for variant in variants {
+            ws.set_text(path, &variant);
+            let _ = ws.diagnostics();
+            let lines = variant.lines().count() as u32 + 2;
+            for line in (0..lines).step_by(7) {
+                for character in [0, 9, 200] {
+                    let at = Position { line, character };
+                    let _ = ws.hover(path, at);
+                    let _ = ws.definition(path, at);
+                    let _ = ws.completions(path, at);
+                    if line % 21 == 0 {
+                        let _ = ws.references(path, at, true);
+                        let _ = ws.rename(path, at, "renamed");
+                        if let Some(range) = ws.range(
+                            path,
+                            at,
+                            Position {
+                                line: line + 1,
+                                character: 0,
+                            },
+                        ) {
+                            let _ = ws.code_actions(path, range);
+                        }
+                    }
+                }
+            }
+            let _ = ws.symbols(path);
+            let _ = ws.format(path);
+        }
+        ws.close(path);
+    }
+}

@@ -90,7 +90,15 @@ fn maxima(d: &Designation, diags: &mut Diags) {
     }
     if let (Some(max), Some(span)) = (d.max, d.max_span) {
         let sum = total(d.categories.iter().map(|c| c.max));
-        if sum != Ok(max) {
+        // A category whose max is wrong (reported above) is counted with its subcategories'
+        // sum: when that makes the total right, the category's max is the one mistake.
+        let corrected = total(d.categories.iter().map(|c| {
+            match total(c.subcategories.iter().map(|s| s.max)) {
+                Ok(sum) if !c.subcategories.is_empty() => sum,
+                _ => c.max,
+            }
+        }));
+        if sum != Ok(max) && corrected != Ok(max) {
             let sum = sum.map_or_else(str::to_string, |s| s.to_string());
             let parts: Vec<String> = d
                 .categories
@@ -197,9 +205,12 @@ fn points(
         reaches |= r.hi.is_none_or(|hi| hi >= sub.max);
         best = best.union(r);
     }
+    // A warning: a maximum above what the points reach scores every partner correctly, and a
+    // plain policy change (fewer points per deployment) must not wait for the maximum to be
+    // edited too (docs/reviewing-changes.md).
     if !reaches {
         diags.push(
-            Diag::error(
+            Diag::warning(
                 Code::MaxUnreachable,
                 sub.max_span,
                 format!(

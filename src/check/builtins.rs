@@ -86,8 +86,13 @@ impl Checker<'_> {
             );
         }
         let Some(builtin) = Builtin::from_name(&name.name) else {
+            // A call is to a function: values are not proposed for it.
             let mut candidates: Vec<&str> = BUILTINS.iter().map(|(n, _, _)| *n).collect();
-            let visible = self.visible_names(cx.file);
+            let visible: Vec<&str> = self
+                .visible_names(cx.file)
+                .into_iter()
+                .filter(|n| matches!(self.lookup(cx.file, n), Some(super::Symbol::Function(_))))
+                .collect();
             candidates.extend(visible.iter().copied());
             let what = if self.lookup(cx.file, &name.name).is_some() {
                 "is not a function"
@@ -104,7 +109,9 @@ impl Checker<'_> {
                 Some(s) => diag.help(format!("did you mean `{s}`?")),
                 None => diag.help("define a function with `let name(param: type) = ...`; see the list of built-in functions in docs/language.md"),
             };
-            if !self.unparsed(&name.name) {
+            if !self.unparsed(&name.name)
+                && self.not_imported(cx.file, &name.name, name.span).is_none()
+            {
                 self.error(diag);
             }
             for a in args {

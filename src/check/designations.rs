@@ -18,7 +18,8 @@ const SUBCATEGORY_FIELDS: [&str; 4] = ["category", "name", "points", "max"];
 impl Checker<'_> {
     pub(super) fn kind_for(&mut self, file: FileId, span: Span, what: &str) -> Option<KindId> {
         let kind = self.kind_of_file.get(&file).copied();
-        if kind.is_none() {
+        // A file that lacks an import reported already may lack the input with it.
+        if kind.is_none() && !self.lacks_import(file) {
             self.error(
                 Diag::error(Code::NoInput, span, format!("this {what} reads no input"))
                     .label("no `input` declared or imported")

@@ -294,7 +294,7 @@ impl Checker<'_> {
     }
 
     pub(super) fn unknown_name(&mut self, cx: &Scope, name: &str, span: Span) {
-        if self.unparsed(name) {
+        if self.unparsed(name) || self.not_imported(cx.file, name, span).is_some() {
             return;
         }
         let mut candidates: Vec<String> = self
@@ -422,6 +422,10 @@ impl Checker<'_> {
             for (i, e) in exprs.iter().enumerate() {
                 let Expr::Const(value) = e else { continue };
                 if let Some(&first) = first_at.get(value) {
+                    // An entry that did not load stands for nothing: it repeats nothing.
+                    if matches!(value, Value::Absent) {
+                        continue;
+                    }
                     let shown = match value {
                         Value::Text(t) => format!("\"{t}\""),
                         other => other.to_string(),

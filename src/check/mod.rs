@@ -76,6 +76,12 @@ pub(crate) struct Checker<'a> {
     fn_state: Vec<State>,
     /// Which globals and functions each definition reads, for the lints.
     uses: lints::Uses,
+    /// The file that declares each name, for "defined in ..., which this file does not import".
+    defined_in: FxHashMap<&'a str, FileId>,
+    /// Imports found missing (file, the file it should import): reported once each.
+    missing_imports: Vec<(FileId, FileId)>,
+    /// Values written as a quoted number, reported at their definition once.
+    quoted_numbers: Vec<GlobalId>,
 }
 
 /// Rule files that do not check: the errors (and warnings), with the sources to show them.
@@ -88,6 +94,20 @@ pub struct Rejected {
 /// Checks loaded rule files. Returns the program and its warnings, or every problem found.
 /// `earlier` are problems found while loading, reported together with the checker's.
 pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Rejected> {
+    check_with(loaded, earlier, true)
+}
+
+/// [`check`] without computing anything once per record (`memo`): the plain program, which
+/// gives the same results and errors, more slowly. For the tests that show it does.
+pub fn check_plain(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Rejected> {
+    check_with(loaded, earlier, false)
+}
+
+fn check_with(
+    loaded: Loaded,
+    earlier: Diags,
+    memoize: bool,
+) -> Result<(Program, Vec<Diag>), Rejected> {
     let mut checker = Checker::new(&loaded);
     checker.run();
     let Checker {
@@ -97,7 +117,16 @@ pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Rej
         ..
     } = checker;
     let lints = Lints::run(&loaded, &program, &uses);
-    diags.extend(lints.0.0);
+    // A definition looks unused when the errors stop what reads it from loading: its warning
+    // would follow from them.
+    let failed = diags.has_errors() || earlier.has_errors();
+    diags.extend(
+        lints
+            .0
+            .0
+            .into_iter()
+            .filter(|d| !(failed && d.code == Code::Unused)),
+    );
     if !diags.has_errors() {
         consistency::check(&loaded, &program, &mut diags);
         growth::check(&program, &mut diags);
@@ -106,7 +135,9 @@ pub fn check(loaded: Loaded, earlier: Diags) -> Result<(Program, Vec<Diag>), Rej
     let ok = !diags.has_errors();
     let sorted = diags.sorted();
     if ok {
-        memo::memoize(&mut program);
+        if memoize {
+            memo::memoize(&mut program);
+        }
         program.roots = loaded.roots.clone();
         program.sources = loaded.sources;
         Ok((program, sorted))
@@ -133,6 +164,9 @@ impl<'a> Checker<'a> {
             global_state: Vec::new(),
             fn_state: Vec::new(),
             uses: lints::Uses::default(),
+            defined_in: FxHashMap::default(),
+            missing_imports: Vec::new(),
+            quoted_numbers: Vec::new(),
         }
     }
 
@@ -156,7 +190,78 @@ impl<'a> Checker<'a> {
     }
 
     fn error(&mut self, diag: Diag) {
+        if diag.code == Code::TypeMismatch {
+            if let Some(span) = diag.span {
+                if let Some(at_definition) = self.quoted_number(span) {
+                    self.diags.extend(at_definition);
+                    return;
+                }
+            }
+        }
         self.diags.push(diag);
+    }
+
+    /// A value written as a number in quotes (`let max_deployments = "5"`) and used as a
+    /// number is reported where it is written, once, with "remove the quotes": `span` is a
+    /// use of it that does not fit. `None` when `span` is not such a use.
+    fn quoted_number(&mut self, span: Span) -> Option<Option<Diag>> {
+        let name = self.loaded.sources.snippet(span);
+        let Some(Symbol::Global(id)) = self.lookup(span.file, name) else {
+            return None;
+        };
+        let (_, variants) = self.let_decls.get(&id)?;
+        let (literal, text) = variants.iter().find_map(|l| match &l.body.kind {
+            ast::ExprKind::Text(t) if t.trim().parse::<rust_decimal::Decimal>().is_ok() => {
+                Some((l.body.span, t.clone()))
+            }
+            _ => None,
+        })?;
+        if self.quoted_numbers.contains(&id) {
+            return Some(None);
+        }
+        self.quoted_numbers.push(id);
+        Some(Some(
+            Diag::error(
+                Code::TypeMismatch,
+                literal,
+                format!("`{name}` is the text \"{text}\", not the number {text}"),
+            )
+            .label("a text, because of the quotes")
+            .also(span, "used as a number here")
+            .help(format!("remove the quotes: `let {name} = {}`", text.trim())),
+        ))
+    }
+
+    /// For a name this file cannot see: when another file declares it, the error says which
+    /// file to import; further names from that file are not reported again, as the one import
+    /// fixes them all. `None` when no file declares it.
+    pub(crate) fn not_imported(&mut self, file: FileId, name: &str, span: Span) -> Option<()> {
+        let &definer = self.defined_in.get(name)?;
+        if definer == file || self.missing_imports.contains(&(file, definer)) {
+            return Some(());
+        }
+        self.missing_imports.push((file, definer));
+        let target = &self.loaded.sources.get(definer).path;
+        let here = &self.loaded.sources.get(file).path;
+        let import = relative_import(here, target);
+        self.error(
+            Diag::error(
+                Code::UnknownName,
+                span,
+                format!("unknown name `{name}`: it is defined in {import}, which this file does not import"),
+            )
+            .label(format!("defined in {import}"))
+            .help(format!(
+                "add `import \"{import}\"` at the top of this file; it makes `{name}` and the other names of {import} visible here"
+            )),
+        );
+        Some(())
+    }
+
+    /// Whether this file already lacks an import that was reported: what it cannot see
+    /// follows from that one error.
+    pub(crate) fn lacks_import(&self, file: FileId) -> bool {
+        self.missing_imports.iter().any(|(f, _)| *f == file)
     }
 
     /// Creates a global, function, template, record or table for every declaration, and
@@ -315,6 +420,9 @@ impl<'a> Checker<'a> {
                 .sum();
             let mut scope: FxHashMap<&'a str, (Symbol, Span)> =
                 FxHashMap::with_capacity_and_hasher(names, Default::default());
+            for &(name, _, span) in own.get(&file.id).map_or(&[][..], Vec::as_slice) {
+                self.defined_in.entry(name).or_insert(span.file);
+            }
             for dep in deps {
                 for &(name, symbol, span) in own.get(&dep).map_or(&[][..], Vec::as_slice) {
                     if let Some(&(other, other_span)) = scope.get(name) {
@@ -361,6 +469,18 @@ impl<'a> Checker<'a> {
             .any(|f| f.unparsed.iter().any(|n| n == name))
     }
 
+    /// Whether a designation of this name is written in some file, even one that did not
+    /// parse or check.
+    pub(crate) fn designation_declared(&self, name: &str) -> bool {
+        let quoted = format!("\"{name}\"");
+        self.loaded.files.iter().any(|f| {
+            f.unparsed.contains(&quoted)
+                || f.items
+                    .iter()
+                    .any(|i| matches!(i, Item::Designation(d) if d.name == name))
+        })
+    }
+
     /// Every name a file can see, for "did you mean".
     pub(crate) fn visible_names(&self, file: FileId) -> Vec<&str> {
         self.scopes
@@ -399,4 +519,21 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// The path of `target` as an import in the file at `from` writes it: relative to its folder.
+fn relative_import(from: &std::path::Path, target: &std::path::Path) -> String {
+    let from: Vec<_> = from
+        .parent()
+        .map(|p| p.components().collect())
+        .unwrap_or_default();
+    let to: Vec<_> = target.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
 }

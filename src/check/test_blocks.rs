@@ -147,6 +147,10 @@ impl Checker<'_> {
                 let kind = kind?;
                 let designations = &self.program.kind(kind).designations;
                 let Some(index) = designations.iter().position(|d| &d.name == name) else {
+                    // Declared, but it did not load: its own error is reported.
+                    if self.designation_declared(name) {
+                        return None;
+                    }
                     let names: Vec<&str> = designations.iter().map(|d| d.name.as_str()).collect();
                     let mut diag = Diag::error(
                         Code::UnknownDesignation,

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::render::Renderer;
 use super::{FAILED, OK, USAGE, emit, load_rules};
-use crate::diff::{Pair, compare, text};
+use crate::diff::{Pair, Summary, markdown, text};
 use crate::ir::Program;
 use crate::run::input::Records;
 use crate::run::record::evaluate_text;
@@ -30,6 +30,9 @@ pub struct DiffArgs {
     /// Exit 1 when anything changes
     #[arg(long)]
     fail_on_change: bool,
+    /// How many record identifiers each group lists (the counts are always whole)
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    limit: usize,
     /// Evaluate a record that carries no evaluation date as of this day, YYYY-MM-DD (default: today, UTC)
     #[arg(long, value_name = "DATE", value_parser = crate::stamp::parse_date)]
     as_of: Option<NaiveDate>,
@@ -55,6 +58,8 @@ pub enum DiffFormat {
     Human,
     /// The same as JSON
     Json,
+    /// Markdown for a pull request's summary
+    Markdown,
 }
 
 pub fn run(args: DiffArgs) -> u8 {
@@ -83,8 +88,8 @@ pub fn run(args: DiffArgs) -> u8 {
         }
     }
     let as_of = args.as_of.unwrap_or_else(crate::stamp::today);
-    let pairs = match evaluate_both(&programs[0], &programs[1], &args.data, as_of) {
-        Ok(pairs) => pairs,
+    let diff = match evaluate_both(&programs[0], &programs[1], &args.data, as_of, args.limit) {
+        Ok(diff) => diff,
         Err(message) => {
             eprintln!("tally diff: cannot read --data: {message}");
             cleanup(&mut temporary);
@@ -92,7 +97,6 @@ pub fn run(args: DiffArgs) -> u8 {
         }
     };
     cleanup(&mut temporary);
-    let diff = compare(&pairs);
     let stamp = Stamped {
         diff: &diff,
         as_of: as_of.to_string(),
@@ -109,12 +113,20 @@ pub fn run(args: DiffArgs) -> u8 {
             stamp.rules_digest,
             stamp.tally_version
         )),
+        DiffFormat::Markdown => emit(&format!(
+            "{}\n<sub>as of {} (records without a date of their own) · old rules `sha256:{}` · new rules `sha256:{}` · tally {}</sub>\n",
+            markdown(&diff, &args.old, &args.new),
+            stamp.as_of,
+            stamp.old_rules_digest,
+            stamp.rules_digest,
+            stamp.tally_version
+        )),
         DiffFormat::Json => {
             emit(&(serde_json::to_string_pretty(&stamp).unwrap_or_default() + "\n"))
         }
     }
     // A record that neither version can evaluate is bad data: its impact is unknown.
-    let unknown = diff.failures.iter().any(|f| !f.old_ok && !f.new_ok);
+    let unknown = diff.failures.both.count > 0;
     if unknown || (args.fail_on_change && !diff.is_empty()) {
         FAILED
     } else {
@@ -122,32 +134,41 @@ pub fn run(args: DiffArgs) -> u8 {
     }
 }
 
+/// Both versions over every record, a chunk at a time: only the summary is kept, so memory
+/// does not grow with the number of records.
 fn evaluate_both(
     old: &Program,
     new: &Program,
     data: &Path,
     as_of: NaiveDate,
-) -> std::io::Result<Vec<Pair>> {
+    limit: usize,
+) -> std::io::Result<crate::diff::Diff> {
     let mut records = Records::open(data)?;
-    let mut pairs = Vec::new();
+    let mut summary = Summary::new(limit);
     loop {
         let chunk = records.next_chunk(1024)?;
         if chunk.is_empty() {
-            return Ok(pairs);
+            return Ok(summary.finish());
         }
-        pairs.par_extend(chunk.par_iter().map(|record| {
-            let old = evaluate_text(old, None, &record.text, false, as_of).ok();
-            let new = evaluate_text(new, None, &record.text, false, as_of).ok();
-            let id = new
-                .as_ref()
-                .or(old.as_ref())
-                .and_then(|o| o.id.as_ref().map(|(_, v)| v.clone()));
-            Pair {
-                id: id.unwrap_or_else(|| record.origin.to_string()),
-                old,
-                new,
-            }
-        }));
+        let pairs: Vec<Pair> = chunk
+            .par_iter()
+            .map(|record| {
+                let old = evaluate_text(old, None, &record.text, false, as_of).ok();
+                let new = evaluate_text(new, None, &record.text, false, as_of).ok();
+                let id = new
+                    .as_ref()
+                    .or(old.as_ref())
+                    .and_then(|o| o.id.as_ref().map(|(_, v)| v.clone()));
+                Pair {
+                    id: id.unwrap_or_else(|| record.origin.to_string()),
+                    old,
+                    new,
+                }
+            })
+            .collect();
+        for pair in pairs {
+            summary.add(pair);
+        }
     }
 }
 

@@ -18,6 +18,9 @@ pub struct DocArgs {
     /// Write to this file instead of standard output
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Only the versions in force on this day, YYYY-MM-DD (without it: every version with its date)
+    #[arg(long, value_name = "DATE", value_parser = crate::stamp::parse_date)]
+    as_of: Option<chrono::NaiveDate>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -32,7 +35,7 @@ pub fn run(args: DocArgs) -> u8 {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let document = crate::doc::document(&program);
+    let document = crate::doc::document_as_of(&program, args.as_of);
     let text = match args.format {
         DocFormat::Markdown => document.markdown(),
         DocFormat::Html => document.html(),

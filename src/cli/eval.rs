@@ -240,7 +240,7 @@ fn failure_line(
         RecordError::Rule { id, error } => (id.clone(), error.message.clone()),
     };
     // A record that could not be read has no evaluation date of its own to tell.
-    let stamp = crate::stamp::Stamp::of(program, as_of);
+    let stamp = crate::stamp::Stamp::new(as_of, program.rules_digest());
     crate::stamp::decision_line(
         id.as_deref(),
         &record.origin.to_string(),

@@ -44,7 +44,7 @@ mod explain;
 mod fmt;
 mod lsp;
 pub mod render;
-mod test;
+pub(crate) mod test;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -108,7 +108,15 @@ enum Command {
     Doc(doc::DocArgs),
     /// Serve the Language Server Protocol on standard input and output, for editors
     Lsp,
+    /// Serve the rules: a JSON API for systems under /v1, and the studio in the browser at /
+    #[command(after_help = SERVE_EXIT_CODES)]
+    Serve(crate::serve::ServeArgs),
 }
+
+const SERVE_EXIT_CODES: &str = "\
+Exit codes:
+  0  stopped by SIGTERM or Ctrl-C after finishing the requests in flight
+  2  the rules do not load or check, the address cannot be bound, or the command line is wrong";
 
 const DIFF_EXIT_CODES: &str = "\
 Exit codes:
@@ -154,6 +162,7 @@ pub fn main() -> ExitCode {
         Command::Doc(args) => doc::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Lsp => lsp::run(),
+        Command::Serve(args) => crate::serve::run(args),
     };
     ExitCode::from(code)
 }

@@ -101,7 +101,7 @@ fn place(program: &Program, case: &CaseResult) -> (String, usize, usize) {
     (file.name.clone(), line, column)
 }
 
-fn describe(program: &Program, failure: &CaseFailure, renderer: &Renderer) -> String {
+pub(crate) fn describe(program: &Program, failure: &CaseFailure, renderer: &Renderer) -> String {
     match failure {
         CaseFailure::Mismatch {
             span,

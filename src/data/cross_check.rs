@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::Step;
 use super::read::Reading;
-use crate::eval::evaluation_date;
+use crate::ir::evaluation_date;
 use crate::ir::in_force;
 use crate::ir::types::RecordId;
 use crate::ir::value::{RecordValue, Value};

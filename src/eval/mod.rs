@@ -22,7 +22,9 @@ use rust_decimal::Decimal;
 
 use crate::ir::types::GlobalId;
 use crate::ir::value::{Month, RecordValue, Value};
-use crate::ir::{Arith, Compare, FnId, GlobalDef, KindId, Program, Variant, in_force};
+use crate::ir::{
+    Arith, Compare, FnId, GlobalDef, KindId, Program, Variant, evaluation_date, in_force,
+};
 use crate::source::Span;
 pub use budget::Budget;
 
@@ -81,24 +83,6 @@ impl EvalError {
         EvalError::new("a number is too large or too precise to compute exactly (more than 28 significant digits)")
             .help("check the data for an absurd amount or too many decimals, or the rule for a runaway multiplication")
     }
-}
-
-/// The day a record is evaluated as of: its own evaluation date when the input declares one
-/// and the record has it, otherwise `as_of` (`--as-of`, or today).
-pub fn evaluation_date(
-    program: &Program,
-    kind: KindId,
-    record: &RecordValue,
-    as_of: NaiveDate,
-) -> NaiveDate {
-    program
-        .kind(kind)
-        .evaluation_date
-        .and_then(|i| match record.fields.get(i as usize) {
-            Some(Value::Date(d)) => Some(*d),
-            _ => None,
-        })
-        .unwrap_or(as_of)
 }
 
 /// The evaluation of one input record.
@@ -185,6 +169,20 @@ impl<'p> Evaluation<'p> {
         self.memo[id.0 as usize] = Some(value);
         // Calls remembered so far may have read the value this replaces.
         self.calls.forget();
+    }
+
+    /// A new evaluation of the same record that starts with the values this one computed:
+    /// `tally explain` forgets the few that a change it tries would move, and keeps the rest.
+    pub fn fork(&self) -> Evaluation<'p> {
+        let mut fork = Evaluation::new(self.program, self.kind, self.input.clone(), self.date);
+        fork.date = self.date;
+        fork.memo = self.memo.clone();
+        fork
+    }
+
+    /// Forgets the value of a named value, to compute it again when next needed.
+    pub fn forget(&mut self, id: GlobalId) {
+        self.memo[id.0 as usize] = None;
     }
 
     /// Takes `value` as what `function` gives for `args`, wherever it is called with them: a

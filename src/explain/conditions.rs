@@ -7,7 +7,8 @@ use crate::ir::{Expr, GlobalDef, Program};
 use crate::report::rule_text::{Texts, squeeze};
 use crate::syntax::ast::BinderKind;
 
-use super::{Element, shown};
+use super::Element;
+use super::show::short as shown;
 
 /// How an element of a list is named: a record by its identifying texts, a value as itself.
 pub fn element_label(value: &Value) -> String {
@@ -82,7 +83,7 @@ fn record_field(program: &Program, list: &Expr, index: u32) -> Option<String> {
 /// An operand in the current bindings: its name, and its value when the name is not the value.
 fn operand(ev: &mut Evaluation<'_>, texts: &Texts<'_>, expr: &Expr) -> Result<String, EvalError> {
     let value = ev.eval(expr)?;
-    let shown_value = super::shown(&value);
+    let shown_value = shown(&value);
     let name = match expr {
         Expr::Const(_) => return Ok(shown_value),
         Expr::Local(_) => return Ok(element_label(&value)),
@@ -187,7 +188,7 @@ pub fn describe(
             let found = items.as_list().contains(&ev.eval(item)?);
             let word = if *negated { "not in" } else { "in" };
             let list_text = match list.as_ref() {
-                Expr::Local(_) => super::shown(&items),
+                Expr::Local(_) => shown(&items),
                 other => label(ev.program, texts, other),
             };
             format!(
@@ -252,7 +253,23 @@ pub fn describe(
 
 /// The first call of a user function in an expression, to break an element's value down.
 fn first_call(expr: &Expr) -> Option<&Expr> {
-    expr.find(|e| matches!(e, Expr::CallFn { .. }))
+    let mut found = None;
+    let mut stack = vec![expr];
+    while let Some(e) = stack.pop() {
+        if matches!(e, Expr::CallFn { .. }) {
+            found = Some(e);
+            break;
+        }
+        // Not inside a nested loop: its variable is not bound here.
+        if let Expr::Binder { list, .. } | Expr::Filter { list, .. } = e {
+            stack.push(list);
+            continue;
+        }
+        let mut kids = Vec::new();
+        e.children_into(&mut kids);
+        stack.extend(kids.into_iter().rev());
+    }
+    found
 }
 
 /// Arithmetic with the values it read: `messages_per_day (7200) * days_per_month (30)`.
@@ -411,7 +428,9 @@ pub fn elements(
         }
         Expr::Global(_) | Expr::Const(_) | Expr::Local(_) => Ok(Vec::new()),
         other => {
-            for child in other.children() {
+            let mut children = Vec::new();
+            other.children_into(&mut children);
+            for child in children {
                 let found = elements(program, texts, ev, child)?;
                 if !found.is_empty() {
                     return Ok(found);

@@ -5,23 +5,22 @@
 //! value assumed different; nothing here knows the partner program.
 
 use std::collections::HashSet;
-use std::sync::Arc;
-
-use chrono::NaiveDate;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::Num;
 use crate::eval::designation::DesignationResult;
 use crate::eval::{EvalError, Evaluation};
-use crate::ir::types::GlobalId;
-use crate::ir::value::{RecordValue, Value};
-use crate::ir::{Designation, Expr, FnId, GlobalDef, KindId, Program};
+use crate::ir::builtins::Builtin;
+use crate::ir::types::{GlobalId, Type};
+use crate::ir::value::Value;
+use crate::ir::{Designation, Expr, FnId, GlobalDef, Program};
 use crate::report::rule_text::Texts;
 
 #[derive(Debug, Serialize)]
 pub struct Missing {
-    pub points_short: Option<String>,
+    pub points_short: Option<Num>,
     pub subcategories_at_zero: Vec<String>,
     /// Changes of one value that raise one subcategory.
     pub moves: Vec<Move>,
@@ -32,11 +31,21 @@ pub struct Missing {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Move {
+    /// The subcategories it raises, joined (`raises` has each with its points).
     pub subcategory: String,
     pub value: String,
     pub from: String,
     pub to: String,
-    pub gain: String,
+    /// The points it adds to the total.
+    pub gain: Num,
+    pub raises: Vec<Raise>,
+}
+
+/// Points a change adds to one subcategory.
+#[derive(Debug, Clone, Serialize)]
+pub struct Raise {
+    pub subcategory: String,
+    pub points: Num,
 }
 
 /// A value the rules compute from the data, that a change could raise a subcategory through.
@@ -50,12 +59,14 @@ struct Candidate {
     reach: Reach,
 }
 
-/// Where a value is assumed different: a named value, or a function called with fixed
-/// arguments inside another function (`people_holding(architect_certifications)` within
-/// `skilling_points(...)`), which has no name of its own.
+/// Where a value is assumed different: a named value, a list the rules count (assumed with
+/// more elements), or a function called with fixed arguments inside another function
+/// (`people_holding(architect_certifications)` within `skilling_points(...)`), which has no
+/// name of its own.
 #[derive(Clone, Debug, PartialEq)]
 enum Target {
     Global(GlobalId),
+    Count(GlobalId),
     Call(FnId, Vec<Arg>),
 }
 
@@ -69,22 +80,14 @@ impl Target {
     fn value(&self, ev: &mut Evaluation<'_>) -> Result<Value, EvalError> {
         match self {
             Target::Global(id) => ev.global(*id),
+            Target::Count(id) => Ok(Value::Number(Decimal::from(
+                ev.global(*id)?.as_list().len(),
+            ))),
             Target::Call(function, args) => {
                 let args = arg_values(ev, args)?;
                 ev.call(*function, args)
             }
         }
-    }
-
-    fn assume(&self, ev: &mut Evaluation<'_>, value: Value) -> Result<(), EvalError> {
-        match self {
-            Target::Global(id) => ev.assume(*id, value),
-            Target::Call(function, args) => {
-                let args = arg_values(ev, args)?;
-                ev.assume_call(*function, args, value);
-            }
-        }
-        Ok(())
     }
 }
 
@@ -97,11 +100,202 @@ fn arg_values(ev: &mut Evaluation<'_>, args: &[Arg]) -> Result<Vec<Value>, EvalE
         .collect()
 }
 
+/// Evaluates a designation again with some values assumed different. Only the values computed
+/// from those are computed again, in order, and only while they change: the rest is taken
+/// from the evaluation already made, so a partner with 10,000 customers is not read again for
+/// every change tried.
+struct Whatif<'e, 'p> {
+    base: &'e Evaluation<'p>,
+    d: &'e Designation,
+    /// For each named value: the named values and functions it reads directly (through
+    /// functions, not through other values), and everything it reads, directly or not.
+    direct: Vec<(HashSet<GlobalId>, HashSet<FnId>)>,
+    reach: Vec<(HashSet<GlobalId>, HashSet<FnId>)>,
+    dependents: std::cell::RefCell<Vec<(Target, Vec<usize>)>>,
+}
+
+impl<'e, 'p> Whatif<'e, 'p> {
+    fn new(program: &'p Program, base: &'e Evaluation<'p>, d: &'e Designation) -> Self {
+        let ids = (0..program.globals.len()).map(|g| GlobalId(g as u32));
+        Whatif {
+            base,
+            d,
+            direct: ids.clone().map(|g| closure(program, g, false)).collect(),
+            reach: ids.map(|g| closure(program, g, true)).collect(),
+            dependents: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    fn fork(&self, assumed: &[(Target, Value)]) -> Result<Evaluation<'p>, EvalError> {
+        let mut ev = self.base.fork();
+        let mut changed: HashSet<GlobalId> = HashSet::new();
+        let mut called: HashSet<FnId> = HashSet::new();
+        for (target, value) in assumed {
+            match target {
+                Target::Global(id) => {
+                    ev.assume(*id, value.clone());
+                    changed.insert(*id);
+                }
+                Target::Count(id) => {
+                    let list = self.base.program.global(*id);
+                    let mut items = ev.global(*id)?.as_list().to_vec();
+                    let want = usize::try_from(value.as_number()).unwrap_or(0);
+                    // One more element like the last; an empty list of records has no
+                    // element to copy, and no change is tried.
+                    let Some(filler) = items.last().cloned().or_else(|| element_of(&list.ty))
+                    else {
+                        return Err(EvalError::new("no element to count"));
+                    };
+                    items.resize(want, filler);
+                    ev.assume(*id, Value::list(items));
+                    changed.insert(*id);
+                }
+                Target::Call(function, args) => {
+                    let args = arg_values(&mut ev, args)?;
+                    ev.assume_call(*function, args, value.clone());
+                    called.insert(*function);
+                }
+            }
+        }
+        // The values computed from those assumed, each after the values it reads.
+        let mut after: Vec<usize> = Vec::new();
+        for (target, _) in assumed {
+            after.extend(self.dependents(target));
+        }
+        after.sort_by_key(|&g| (self.reach[g].0.len() + self.reach[g].1.len(), g));
+        after.dedup();
+        for g in after {
+            let id = GlobalId(g as u32);
+            let Some(old) = ev.memo[g].clone() else {
+                continue;
+            };
+            let (globals, functions) = &self.direct[g];
+            if !globals.iter().any(|x| changed.contains(x))
+                && !functions.iter().any(|f| called.contains(f))
+            {
+                continue;
+            }
+            ev.forget(id);
+            match ev.global(id) {
+                Ok(new) if new == old => {}
+                Ok(_) => {
+                    changed.insert(id);
+                }
+                Err(_) => {
+                    // Left to fail where the designation reads it.
+                    ev.forget(id);
+                    changed.insert(id);
+                }
+            }
+        }
+        Ok(ev)
+    }
+
+    /// The named values computed from a target, each after the values it reads (a value
+    /// reads fewer values than any value computed from it).
+    fn dependents(&self, target: &Target) -> Vec<usize> {
+        let mut cache = self.dependents.borrow_mut();
+        if let Some((_, found)) = cache.iter().find(|(t, _)| t == target) {
+            return found.clone();
+        }
+        let found: Vec<usize> = (0..self.reach.len())
+            .filter(|&g| {
+                let (globals, functions) = &self.reach[g];
+                match target {
+                    Target::Global(id) | Target::Count(id) => {
+                        id.0 as usize != g && globals.contains(id)
+                    }
+                    Target::Call(f, _) => functions.contains(f),
+                }
+            })
+            .collect();
+        cache.push((target.clone(), found.clone()));
+        found
+    }
+
+    fn value(&self, target: &Target, assumed: &[(Target, Value)]) -> Result<Value, EvalError> {
+        if let Some((_, v)) = assumed.iter().find(|(t, _)| t == target) {
+            return Ok(v.clone());
+        }
+        target.value(&mut self.fork(assumed)?)
+    }
+
+    fn evaluate(&self, assumed: &[(Target, Value)]) -> Result<DesignationResult, EvalError> {
+        self.fork(assumed)?.designation(self.d)
+    }
+}
+
+/// A stand-in element for a list the rules count, when the list is empty: a value of the
+/// element's type (none for records, whose fields a rule could read).
+fn element_of(ty: &Type) -> Option<Value> {
+    match ty {
+        Type::List(inner) => sample(inner),
+        _ => None,
+    }
+}
+
+fn sample(ty: &Type) -> Option<Value> {
+    match ty {
+        Type::Bool => Some(Value::Bool(false)),
+        Type::Number => Some(Value::Number(Decimal::ZERO)),
+        Type::Text => Some(Value::text("")),
+        Type::List(inner) => Some(Value::list(vec![sample(inner)?])),
+        _ => None,
+    }
+}
+
+/// The named values and functions a named value reads: through the functions it calls, and
+/// with `deep`, through the named values it reads too.
+fn closure(program: &Program, root: GlobalId, deep: bool) -> (HashSet<GlobalId>, HashSet<FnId>) {
+    let mut globals = HashSet::new();
+    let mut functions = HashSet::new();
+    let mut work: Vec<&Expr> = Vec::new();
+    if let GlobalDef::Let(variants) = &program.global(root).def {
+        work.extend(variants.iter().map(|v| &v.value.expr));
+    }
+    while let Some(expr) = work.pop() {
+        expr.walk(&mut |e| match e {
+            Expr::Global(id) if globals.insert(*id) && deep => {
+                if let GlobalDef::Let(variants) = &program.global(*id).def {
+                    work.extend(variants.iter().map(|v| &v.value.expr));
+                }
+            }
+            Expr::CallFn { function, .. } if functions.insert(*function) => {
+                work.push(&program.function(*function).body.expr);
+            }
+            _ => {}
+        });
+    }
+    (globals, functions)
+}
+
+/// The points each subcategory gained from `before` to `after`, and the gain of the total.
+fn raises(d: &Designation, before: &DesignationResult, after: &DesignationResult) -> Vec<Raise> {
+    let names = d
+        .categories
+        .iter()
+        .flat_map(|c| c.subcategories.iter().map(|s| s.name.to_string()));
+    names
+        .zip(before.subcategories.iter().zip(&after.subcategories))
+        .filter(|(_, (b, a))| a.points != b.points)
+        .map(|(name, (b, a))| Raise {
+            subcategory: name,
+            points: Num(a.points - b.points),
+        })
+        .collect()
+}
+
+fn joined(raises: &[Raise]) -> String {
+    raises
+        .iter()
+        .map(|r| r.subcategory.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn missing(
     program: &Program,
-    kind: KindId,
-    record: &Arc<RecordValue>,
-    date: NaiveDate,
+    base: &Evaluation<'_>,
     d: &Designation,
     result: &DesignationResult,
     texts: &Texts<'_>,
@@ -109,7 +303,7 @@ pub fn missing(
     let points_short = result
         .threshold
         .filter(|t| *t > result.total)
-        .map(|t| (t - result.total).to_string());
+        .map(|t| Num(t - result.total));
     let subcategories_at_zero = result
         .subcategories
         .iter()
@@ -117,9 +311,10 @@ pub fn missing(
         .map(|s| s.name.to_string())
         .collect();
     let candidates = candidates(program, d, texts);
-    let baseline = evaluate(program, kind, record, date, d, &[])?;
+    let whatif = Whatif::new(program, base, d);
+    let baseline = result.clone();
     let mut moves = Vec::new();
-    for (index, sub) in d
+    for (index, _) in d
         .categories
         .iter()
         .flat_map(|c| &c.subcategories)
@@ -129,9 +324,7 @@ pub fn missing(
         // `people_holding(x)`) with the same gain, the one closest to the data.
         let mut found: Vec<(Move, Decimal, &Candidate)> = Vec::new();
         for c in candidates.iter().filter(|c| c.subcategory == index) {
-            let Some((to, after)) =
-                smallest_raise(program, kind, record, date, d, &baseline, &c.target, &[])?
-            else {
+            let Some((to, after)) = smallest_raise(&whatif, &baseline, &c.target, &[])? else {
                 continue;
             };
             let gain = after.subcategories[index].points - baseline.subcategories[index].points;
@@ -140,13 +333,15 @@ pub fn missing(
                     .iter()
                     .all(|(_, g, other)| *g != gain || !related(c, other))
             {
-                let from = value_of(program, kind, record, date, &c.target)?;
+                let from = whatif.value(&c.target, &[])?;
+                let raised = raises(d, &baseline, &after);
                 let step = Move {
-                    subcategory: sub.name.to_string(),
+                    subcategory: joined(&raised),
                     value: c.name.clone(),
                     from: brief(&from),
                     to: brief(&to),
-                    gain: format!("+{gain}"),
+                    gain: Num(after.total - baseline.total),
+                    raises: raised,
                 };
                 found.push((step, gain, c));
             }
@@ -154,7 +349,7 @@ pub fn missing(
         found.sort_by_key(|(_, gain, _)| std::cmp::Reverse(*gain));
         moves.extend(found.into_iter().take(3).map(|(m, ..)| m));
     }
-    let (plan, plan_attains) = plan(program, kind, record, date, d, &candidates)?;
+    let (plan, plan_attains) = plan(&whatif, d, &baseline, &candidates)?;
     Ok(Missing {
         points_short,
         subcategories_at_zero,
@@ -165,7 +360,8 @@ pub fn missing(
 }
 
 /// The values a designation's subcategories read that depend on the data, with numbers or
-/// true/false as values: named values, and calls with fixed arguments inside functions.
+/// true/false as values: named values, the lists the rules count, and calls with fixed
+/// arguments inside functions.
 fn candidates(program: &Program, d: &Designation, texts: &Texts<'_>) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (index, sub) in d
@@ -175,11 +371,23 @@ fn candidates(program: &Program, d: &Designation, texts: &Texts<'_>) -> Vec<Cand
         .enumerate()
     {
         let (globals, calls) = reached(program, vec![(&sub.points, Vec::new())]);
+        let counted = counted_lists(program, &globals, &sub.points);
         for id in globals {
+            let input_list =
+                counted.contains(&id) && matches!(program.global(id).def, GlobalDef::Input { .. });
+            if input_list {
+                out.push(Candidate {
+                    target: Target::Count(id),
+                    name: format!("count({})", program.global(id).name),
+                    subcategory: index,
+                    depth: 1,
+                    reach: (vec![id], Vec::new()),
+                });
+                continue;
+            }
             if matches!(&sub.points, Expr::Global(g) if *g == id)
                 || !matches!(program.global(id).def, GlobalDef::Let(_))
                 || !reads_input(program, [id])
-                || is_parameter(program, id)
             {
                 continue;
             }
@@ -195,8 +403,19 @@ fn candidates(program: &Program, d: &Designation, texts: &Texts<'_>) -> Vec<Cand
                 continue;
             };
             let roots = variants.iter().map(|v| (&v.value.expr, Vec::new()));
+            let target = if counted.contains(&id) {
+                Target::Count(id)
+            } else if is_parameter(program, id) {
+                continue;
+            } else {
+                Target::Global(id)
+            };
+            let name = match target {
+                Target::Count(_) => format!("count({name})"),
+                _ => name,
+            };
             out.push(Candidate {
-                target: Target::Global(id),
+                target,
                 name,
                 subcategory: index,
                 depth: cone(program, [id]),
@@ -232,6 +451,37 @@ fn candidates(program: &Program, d: &Designation, texts: &Texts<'_>) -> Vec<Cand
         }
     }
     out.sort_by_key(|c| (c.subcategory, c.depth));
+    out
+}
+
+/// The named lists that a subcategory's rules count (`count(counted_deployments)`): one more
+/// element is a change a partner can make.
+fn counted_lists(program: &Program, globals: &[GlobalId], points: &Expr) -> Vec<GlobalId> {
+    let mut out = Vec::new();
+    let mut look = |expr: &Expr| {
+        expr.walk(&mut |e| {
+            if let Expr::Call {
+                builtin: Builtin::Count,
+                args,
+                ..
+            } = e
+            {
+                if let Some(Expr::Global(id)) = args.first() {
+                    if !program.global(*id).hidden && !out.contains(id) {
+                        out.push(*id);
+                    }
+                }
+            }
+        })
+    };
+    look(points);
+    for id in globals {
+        if let GlobalDef::Let(variants) = &program.global(*id).def {
+            for v in variants {
+                look(&v.value.expr);
+            }
+        }
+    }
     out
 }
 
@@ -287,7 +537,7 @@ fn reached<'p>(program: &'p Program, roots: Vec<(&'p Expr, Vec<Option<Arg>>)>) -
 /// Whether one of two values is computed from the other.
 fn related(a: &Candidate, b: &Candidate) -> bool {
     let within = |t: &Target, reach: &Reach| match t {
-        Target::Global(id) => reach.0.contains(id),
+        Target::Global(id) | Target::Count(id) => reach.0.contains(id),
         Target::Call(f, args) => reach.1.iter().any(|(g, a)| g == f && a == args),
     };
     within(&a.target, &b.reach) || within(&b.target, &a.reach)
@@ -357,52 +607,15 @@ fn reads_input(program: &Program, roots: impl IntoIterator<Item = GlobalId>) -> 
     false
 }
 
-fn value_of(
-    program: &Program,
-    kind: KindId,
-    record: &Arc<RecordValue>,
-    date: NaiveDate,
-    target: &Target,
-) -> Result<Value, EvalError> {
-    target.value(&mut Evaluation::new(program, kind, record.clone(), date))
-}
-
-fn evaluate(
-    program: &Program,
-    kind: KindId,
-    record: &Arc<RecordValue>,
-    date: NaiveDate,
-    d: &Designation,
-    assumed: &[(Target, Value)],
-) -> Result<DesignationResult, EvalError> {
-    let mut ev = Evaluation::new(program, kind, record.clone(), date);
-    for (target, value) in assumed {
-        target.assume(&mut ev, value.clone())?;
-    }
-    ev.designation(d)
-}
-
 /// The smallest raise of a value that changes the designation's result: true for a false
 /// condition, one more for a count, the next whole number for a percentage.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the evaluation context travels whole"
-)]
 fn smallest_raise(
-    program: &Program,
-    kind: KindId,
-    record: &Arc<RecordValue>,
-    date: NaiveDate,
-    d: &Designation,
+    whatif: &Whatif<'_, '_>,
     before: &DesignationResult,
     target: &Target,
     assumed: &[(Target, Value)],
 ) -> Result<Option<(Value, DesignationResult)>, EvalError> {
-    let mut ev = Evaluation::new(program, kind, record.clone(), date);
-    for (t, v) in assumed {
-        t.assume(&mut ev, v.clone())?;
-    }
-    let current = target.value(&mut ev)?;
+    let current = whatif.value(target, assumed)?;
     // A count may need several more before it shows (net adds below 0, say): up to 20 more.
     let tries: Vec<Value> = match &current {
         Value::Bool(false) => vec![Value::Bool(true)],
@@ -419,7 +632,7 @@ fn smallest_raise(
         with.retain(|(t, _)| t != target);
         with.push((target.clone(), value.clone()));
         // A changed value can make a rule fail (a division by a new zero): that is no raise.
-        let Ok(after) = evaluate(program, kind, record, date, d, &with) else {
+        let Ok(after) = whatif.evaluate(&with) else {
             continue;
         };
         if after.total > before.total || zeros(&after) < zeros(before) {
@@ -445,33 +658,31 @@ fn zeros(r: &DesignationResult) -> usize {
 }
 
 /// Greedily the change with the most points (or that lifts a subcategory from 0), until the
-/// designation is attained or no change helps; at most 40 changes.
+/// designation is attained or no change helps; at most 40 changes. Each change is labelled
+/// with the subcategories it raised, whichever subcategory led to it.
 fn plan(
-    program: &Program,
-    kind: KindId,
-    record: &Arc<RecordValue>,
-    date: NaiveDate,
+    whatif: &Whatif<'_, '_>,
     d: &Designation,
+    baseline: &DesignationResult,
     candidates: &[Candidate],
 ) -> Result<(Vec<Move>, bool), EvalError> {
     let mut assumed: Vec<(Target, Value)> = Vec::new();
-    let mut current = evaluate(program, kind, record, date, d, &assumed)?;
-    let mut steps: Vec<(usize, Value, Value, Decimal)> = Vec::new();
-    let names: Vec<String> = d
-        .categories
-        .iter()
-        .flat_map(|c| c.subcategories.iter().map(|s| s.name.to_string()))
-        .collect();
+    let mut current = baseline.clone();
+    // Per candidate changed: (candidate, from, to, raises).
+    let mut steps: Vec<(usize, Value, Value, Vec<Raise>)> = Vec::new();
     for _ in 0..40 {
         if current.attained {
             break;
         }
         let mut best: Option<(i64, usize, Value, DesignationResult)> = None;
+        let mut tried: Vec<&Target> = Vec::new();
         for (i, c) in candidates.iter().enumerate() {
-            let Some((to, after)) = smallest_raise(
-                program, kind, record, date, d, &current, &c.target, &assumed,
-            )?
-            else {
+            // A value several subcategories read is a candidate of each: one try is enough.
+            if tried.contains(&&c.target) {
+                continue;
+            }
+            tried.push(&c.target);
+            let Some((to, after)) = smallest_raise(whatif, &current, &c.target, &assumed)? else {
                 continue;
             };
             let gain = after.total - current.total;
@@ -482,34 +693,33 @@ fn plan(
             }
         }
         let Some((_, i, to, after)) = best else { break };
-        let from = assumed
-            .iter()
-            .find(|(t, _)| *t == candidates[i].target)
-            .map(|(_, v)| v.clone());
-        let from = match from {
-            Some(v) => v,
-            None => value_of(program, kind, record, date, &candidates[i].target)?,
-        };
-        let gain = after.total - current.total;
+        let from = whatif.value(&candidates[i].target, &assumed)?;
+        let raised = raises(d, &current, &after);
         assumed.retain(|(t, _)| *t != candidates[i].target);
         assumed.push((candidates[i].target.clone(), to.clone()));
         match steps.iter_mut().find(|(j, ..)| *j == i) {
             Some(step) => {
                 step.2 = to;
-                step.3 += gain;
+                for r in raised {
+                    match step.3.iter_mut().find(|x| x.subcategory == r.subcategory) {
+                        Some(x) => x.points = Num(x.points.0 + r.points.0),
+                        None => step.3.push(r),
+                    }
+                }
             }
-            None => steps.push((i, from, to, gain)),
+            None => steps.push((i, from, to, raised)),
         }
         current = after;
     }
     let moves = steps
         .into_iter()
-        .map(|(i, from, to, gain)| Move {
-            subcategory: names[candidates[i].subcategory].clone(),
+        .map(|(i, from, to, raised)| Move {
+            subcategory: joined(&raised),
             value: candidates[i].name.clone(),
             from: brief(&from),
             to: brief(&to),
-            gain: format!("+{gain}"),
+            gain: Num(raised.iter().map(|r| r.points.0).sum()),
+            raises: raised,
         })
         .collect();
     Ok((moves, current.attained))

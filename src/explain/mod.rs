@@ -1,26 +1,30 @@
-//! `tally explain`: the evaluation of one record as a tree an auditor can follow. For each
-//! subcategory: the rule (file:line), its source, the values it read, how they were computed,
-//! and for each list filtered by a rule, which elements were kept and why the others were not.
-//! Then, for a designation not attained, what would change the result (`missing`).
+//! `tally explain`: the evaluation of one record as a derivation an auditor can follow from top
+//! to bottom. First the result (points per subcategory, what is missing); then every value the
+//! results read, each once and before its first use, with its definition, the values it read,
+//! its sources, and for a list a rule went over, what became of each element. Values that
+//! several designations share come first, once.
 
 mod conditions;
+mod derive;
 mod missing;
 pub mod render;
+mod show;
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
-use serde::Serialize;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 
-use crate::eval::designation::DesignationResult;
 use crate::eval::{EvalError, Evaluation};
-use crate::ir::in_force;
-use crate::ir::types::GlobalId;
 use crate::ir::value::Value;
-use crate::ir::{Designation, Expr, GlobalDef, KindId, Program};
+use crate::ir::{Expr, GlobalDef, KindId, Program};
 use crate::report::rule_text::{Texts, squeeze};
-use crate::syntax::ast::NoteKind;
 
+use derive::Deriver;
 pub use missing::{Missing, Move};
+use show::{Annotate, Scope};
 
 /// One record, explained.
 #[derive(Debug, Serialize)]
@@ -30,8 +34,10 @@ pub struct Explanation {
     pub name: Option<String>,
     pub date: Option<String>,
     pub designations: Vec<DesignationExplained>,
-    /// For inputs with an `output`: each field, explained.
-    pub outputs: Vec<Node>,
+    /// For inputs with an `output`: each field and the step that computes it.
+    pub outputs: Vec<OutputExplained>,
+    /// The derivation, in the order to read it: each value after the values it reads.
+    pub sections: Vec<Section>,
     /// The stamp (see [`crate::stamp`]): the evaluation date used, the rules, tally's version.
     pub as_of: String,
     pub rules_digest: String,
@@ -41,44 +47,81 @@ pub struct Explanation {
 #[derive(Debug, Serialize)]
 pub struct DesignationExplained {
     pub designation: String,
-    pub total: String,
-    pub max: Option<String>,
-    pub threshold: Option<String>,
+    pub total: Num,
+    pub max: Option<Num>,
+    pub threshold: Option<Num>,
     pub attained: bool,
-    pub path: Option<Node>,
+    pub path: Option<PathExplained>,
     pub subcategories: Vec<SubcategoryExplained>,
     pub unmet: Vec<String>,
     pub missing: Option<Missing>,
 }
 
 #[derive(Debug, Serialize)]
+pub struct PathExplained {
+    pub value: String,
+    /// The step that computes it.
+    pub step: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
 pub struct SubcategoryExplained {
     pub category: String,
     pub name: String,
-    pub points: String,
-    pub max: String,
+    pub points: Num,
+    pub max: Num,
     pub source: Option<String>,
-    pub rule: Node,
+    /// The step whose value is the points.
+    pub step: String,
 }
 
-/// A value and how it came about.
+#[derive(Debug, Serialize)]
+pub struct OutputExplained {
+    pub field: String,
+    pub value: Json,
+    pub step: String,
+}
+
+/// Steps that the same designations read.
+#[derive(Debug, Serialize)]
+pub struct Section {
+    pub title: String,
+    pub steps: Vec<Step>,
+}
+
+/// One value of the derivation.
 #[derive(Debug, Default, Serialize)]
-pub struct Node {
+pub struct Step {
     pub name: String,
-    pub value: String,
-    /// The definition, as written in the rules.
+    pub value: Json,
+    /// The value as the text shows it.
+    pub shown: String,
+    /// A field of the record, as read.
+    pub from_data: bool,
+    /// The definition as written (for a call, the function's body with its arguments).
     pub formula: Option<String>,
-    /// The definition with the values it read, for arithmetic.
+    /// For a call: the function as defined, and what its parameters are.
+    pub function: Option<String>,
+    pub arguments: Vec<String>,
+    /// The definition with the value of each part.
     pub computed: Option<String>,
     /// file:line of the definition.
     pub at: Option<String>,
+    /// The date this version of the definition is in force from.
+    pub in_force_from: Option<String>,
     pub sources: Vec<String>,
     pub assumptions: Vec<String>,
-    /// For a value explained further up the tree.
-    pub see_above: bool,
+    /// The steps it reads, with their values.
+    pub reads: Vec<Read>,
     /// Per element of a list the rule went over: kept or counted, and why.
     pub elements: Vec<Element>,
-    pub children: Vec<Node>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Read {
+    pub name: String,
+    pub value: Json,
 }
 
 #[derive(Debug, Serialize)]
@@ -89,6 +132,24 @@ pub struct Element {
     /// How the element's value breaks down further (per feature of an agent, say).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Element>,
+}
+
+pub use crate::report::json::Num;
+
+/// A value as JSON text (numbers as numbers).
+#[derive(Debug, Clone)]
+pub struct Json(pub Box<RawValue>);
+
+impl Default for Json {
+    fn default() -> Json {
+        Json(show::json(&Value::Absent))
+    }
+}
+
+impl Serialize for Json {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
 }
 
 /// Builds explanations; one per record.
@@ -112,7 +173,29 @@ impl<'p> Explainer<'p> {
         kind: KindId,
         record: std::sync::Arc<crate::ir::value::RecordValue>,
         only: Option<&str>,
-        as_of: chrono::NaiveDate,
+        as_of: NaiveDate,
+    ) -> Result<Explanation, EvalError> {
+        self.build(kind, record, only, as_of, true)
+    }
+
+    /// The result and what is missing, without the derivation (`--summary`).
+    pub fn summary(
+        &self,
+        kind: KindId,
+        record: std::sync::Arc<crate::ir::value::RecordValue>,
+        only: Option<&str>,
+        as_of: NaiveDate,
+    ) -> Result<Explanation, EvalError> {
+        self.build(kind, record, only, as_of, false)
+    }
+
+    fn build(
+        &self,
+        kind: KindId,
+        record: std::sync::Arc<crate::ir::value::RecordValue>,
+        only: Option<&str>,
+        as_of: NaiveDate,
+        derivation: bool,
     ) -> Result<Explanation, EvalError> {
         let program = self.program;
         let input = program.kind(kind);
@@ -122,280 +205,311 @@ impl<'p> Explainer<'p> {
                 _ => None,
             })
         };
-        let mut explanation = Explanation {
-            input: input.name.clone(),
-            id: text_field(input.identifier),
-            name: text_field(input.display_name),
-            date: None,
-            designations: Vec::new(),
-            outputs: Vec::new(),
-            as_of: String::new(),
-            rules_digest: program.rules_digest().to_string(),
-            tally_version: crate::stamp::TALLY_VERSION.to_string(),
-        };
         let mut ev = Evaluation::new(program, kind, record.clone(), as_of);
         ev.reasons = true;
-        explanation.date = Some(ev.date.to_string());
-        explanation.as_of = ev.date.to_string();
+        let mut deriver = Deriver::new(program, &self.texts);
+        let mut designations = Vec::new();
+        // For each designation (and the output, last), the steps it reads first.
+        let mut roots: Vec<Vec<String>> = Vec::new();
         for d in &input.designations {
-            if only.is_some_and(|o| !d.name.to_lowercase().contains(&o.to_lowercase())) {
+            if only.is_some_and(|o| !matches(&d.name, o)) {
                 continue;
             }
             let result = ev.designation(d)?;
-            let mut seen = HashSet::new();
-            let explained = self.designation(&mut ev, d, &result, &mut seen)?;
-            let missing = if result.attained {
-                None
-            } else {
-                Some(missing::missing(
-                    program,
-                    kind,
-                    &record,
-                    ev.date,
-                    d,
-                    &result,
-                    &self.texts,
-                )?)
-            };
-            explanation.designations.push(DesignationExplained {
-                missing,
-                ..explained
-            });
-        }
-        if only.is_none() {
-            let mut seen = HashSet::new();
-            for field in &input.output {
-                let value = ev.with_frame(field.body.frame, |ev| ev.eval(&field.body.expr))?;
-                let mut node = Node {
-                    name: field.name.clone(),
-                    value: shown(&value),
-                    at: Some(self.texts.place(field.span)),
-                    ..Node::default()
-                };
-                node.children =
-                    self.reads(&mut ev, &field.body.expr, field.body.frame, &mut seen)?;
-                explanation.outputs.push(node);
-            }
-        }
-        Ok(explanation)
-    }
-
-    fn designation(
-        &self,
-        ev: &mut Evaluation<'_>,
-        d: &Designation,
-        result: &DesignationResult,
-        seen: &mut HashSet<GlobalId>,
-    ) -> Result<DesignationExplained, EvalError> {
-        let path = match &d.path {
-            Some(Expr::Global(id)) => {
-                let mut node = self.global(ev, *id, seen)?;
-                if let Some(reason) = &result.path_reason {
-                    node.elements.clear();
-                    node.elements.push(Element {
-                        element: "because".into(),
-                        kept: true,
-                        why: reason.clone(),
-                        children: Vec::new(),
-                    });
+            let mut own = Vec::new();
+            let path = match &d.path {
+                Some(expr) => {
+                    let step = if derivation {
+                        self.root(&mut ev, &mut deriver, expr, d.frame, &d.name, "path")?
+                    } else {
+                        self.root_name(expr, &d.name, "path")
+                    };
+                    own.extend(step.clone());
+                    Some(PathExplained {
+                        value: result.path.clone().unwrap_or_default(),
+                        step,
+                        reason: result.path_reason.clone(),
+                    })
                 }
-                Some(node)
+                None => None,
+            };
+            if let (Some(expr), true) = (&d.threshold, derivation) {
+                own.extend(self.root(
+                    &mut ev,
+                    &mut deriver,
+                    expr,
+                    d.frame,
+                    &d.name,
+                    "threshold",
+                )?);
             }
-            _ => None,
-        };
-        let mut subcategories = Vec::new();
-        for category in &d.categories {
-            for sub in &category.subcategories {
+            let mut subcategories = Vec::new();
+            for (category, sub) in d
+                .categories
+                .iter()
+                .flat_map(|c| c.subcategories.iter().map(move |s| (c, s)))
+            {
                 let points = result
                     .subcategories
                     .iter()
                     .find(|s| s.name == sub.name)
-                    .map(|s| s.points.to_string())
-                    .unwrap_or_default();
-                let rule = match &sub.points {
-                    Expr::Global(id) => self.global(ev, *id, seen)?,
-                    other => {
-                        let mut node = Node {
-                            name: squeeze(self.texts.of(sub.points_span)),
-                            value: points.clone(),
-                            at: Some(self.texts.place(sub.points_span)),
-                            ..Node::default()
-                        };
-                        node.children = self.reads(ev, other, d.frame, seen)?;
-                        node
-                    }
+                    .map_or(Decimal::ZERO, |s| s.points);
+                let step = if derivation {
+                    self.root(
+                        &mut ev,
+                        &mut deriver,
+                        &sub.points,
+                        d.frame,
+                        &d.name,
+                        &sub.name,
+                    )?
+                } else {
+                    self.root_name(&sub.points, &d.name, &sub.name)
                 };
+                own.extend(step.clone());
                 subcategories.push(SubcategoryExplained {
                     category: category.name.to_string(),
                     name: sub.name.to_string(),
-                    points,
-                    max: sub.max.to_string(),
+                    points: Num(points),
+                    max: Num(sub.max),
                     source: sub.source.as_ref().map(|s| s.to_string()),
-                    rule,
+                    step: step.unwrap_or_default(),
                 });
             }
+            let missing = if result.attained {
+                None
+            } else {
+                Some(missing::missing(program, &ev, d, &result, &self.texts)?)
+            };
+            roots.push(own);
+            designations.push(DesignationExplained {
+                designation: d.name.clone(),
+                total: Num(result.total),
+                max: result.max.map(Num),
+                threshold: result.threshold.map(Num),
+                attained: result.attained,
+                path,
+                subcategories,
+                unmet: result
+                    .unmet
+                    .iter()
+                    .map(|u| {
+                        if u.details.is_empty() {
+                            u.requirement.clone()
+                        } else {
+                            format!("{}: {}", u.requirement, u.details.join("; "))
+                        }
+                    })
+                    .collect(),
+                missing,
+            });
         }
-        Ok(DesignationExplained {
-            designation: d.name.clone(),
-            total: result.total.to_string(),
-            max: result.max.map(|m| m.to_string()),
-            threshold: result.threshold.map(|t| t.to_string()),
-            attained: result.attained,
-            path,
-            subcategories,
-            unmet: result
-                .unmet
-                .iter()
-                .map(|u| {
-                    if u.details.is_empty() {
-                        u.requirement.clone()
-                    } else {
-                        format!("{}: {}", u.requirement, u.details.join("; "))
-                    }
-                })
-                .collect(),
-            missing: None,
+        let mut outputs = Vec::new();
+        if only.is_none() && !input.output.is_empty() {
+            let mut own = Vec::new();
+            for field in &input.output {
+                let value = ev.with_frame(field.body.frame, |ev| ev.eval(&field.body.expr))?;
+                let step = if derivation {
+                    self.root(
+                        &mut ev,
+                        &mut deriver,
+                        &field.body.expr,
+                        field.body.frame,
+                        "output",
+                        &field.name,
+                    )?
+                } else {
+                    self.root_name(&field.body.expr, "output", &field.name)
+                };
+                own.extend(step.clone());
+                outputs.push(OutputExplained {
+                    field: field.name.clone(),
+                    value: Json(show::json(&value)),
+                    step: step.unwrap_or_default(),
+                });
+            }
+            roots.push(own);
+        }
+        let mut labels: Vec<String> = designations.iter().map(|d| d.designation.clone()).collect();
+        if !outputs.is_empty() {
+            labels.push("the output".into());
+        }
+        Ok(Explanation {
+            input: input.name.clone(),
+            id: text_field(input.identifier),
+            name: text_field(input.display_name),
+            date: Some(ev.date.to_string()),
+            as_of: ev.date.to_string(),
+            rules_digest: program.rules_digest().to_string(),
+            tally_version: crate::stamp::TALLY_VERSION.to_string(),
+            designations,
+            outputs,
+            sections: sections(deriver.steps, &roots, &labels),
         })
     }
 
-    /// A named value: its value, definition, sources, and what it read.
-    fn global(
-        &self,
-        ev: &mut Evaluation<'_>,
-        id: GlobalId,
-        seen: &mut HashSet<GlobalId>,
-    ) -> Result<Node, EvalError> {
+    /// The name [`Explainer::root`] gives the step of an expression, without deriving it.
+    fn root_name(&self, expr: &Expr, owner: &str, part: &str) -> Option<String> {
         let program = self.program;
-        let global = program.global(id);
-        let value = ev.global(id)?;
-        let mut node = Node {
-            name: self.name_of(id),
-            value: shown(&value),
-            ..Node::default()
-        };
-        match &global.def {
-            GlobalDef::Input { .. } => {
-                node.formula = Some("from the data".into());
-                return Ok(node);
+        match expr {
+            Expr::Const(_) => None,
+            Expr::Global(id) if !program.global(*id).hidden => {
+                Some(program.global(*id).name.clone())
             }
-            GlobalDef::Table(_) => return Ok(node),
-            GlobalDef::Let(variants) => {
-                let Some(variant) = in_force(variants, ev.date) else {
-                    return Ok(node);
-                };
-                if !global.hidden {
-                    // A constant's definition is its value: no need to show it twice.
-                    if !matches!(variant.value.expr, Expr::Const(_)) {
-                        node.formula = Some(self.texts.formula(&variant.value));
-                    }
-                    node.at = Some(self.texts.place(variant.span));
-                    node.sources = notes(&variant.notes, NoteKind::Source);
-                    node.assumptions = notes(&variant.notes, NoteKind::Assumption);
-                    if variant.from.is_some() {
-                        node.name = format!(
-                            "{} (from {})",
-                            node.name,
-                            variant.from.map(|d| d.to_string()).unwrap_or_default()
-                        );
-                    }
+            Expr::Global(id) => match &program.global(*id).def {
+                GlobalDef::Let(variants)
+                    if matches!(variants[0].value.expr, Expr::CallFn { .. }) =>
+                {
+                    Some(
+                        Annotate::new(program, &self.texts, &Scope::Top)
+                            .plain(&variants[0].value.expr),
+                    )
                 }
-                if !seen.insert(id) {
-                    node.see_above = true;
-                    return Ok(node);
-                }
-                let body = &variant.value;
-                node.elements = ev.with_frame(body.frame, |ev| self.elements(ev, &body.expr))?;
-                node.computed = ev.with_frame(body.frame, |ev| {
-                    conditions::computed(&self.texts, ev, &body.expr)
-                })?;
-                node.children = self.reads(ev, &body.expr, body.frame, seen)?;
-            }
+                _ => Some(format!("{owner}: {part}")),
+            },
+            _ => Some(format!("{owner}: {part}")),
         }
-        Ok(node)
     }
 
-    /// The named values an expression reads directly, explained. Constants come without
-    /// children; values read through a function call are shown with the call.
-    fn reads(
+    /// The step for what a designation or an output reads: a named value or a call as itself,
+    /// any other expression as a step of its own named `owner: part`.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the place of the root travels whole"
+    )]
+    fn root(
         &self,
         ev: &mut Evaluation<'_>,
+        deriver: &mut Deriver<'_, 'p>,
         expr: &Expr,
         frame: u32,
-        seen: &mut HashSet<GlobalId>,
-    ) -> Result<Vec<Node>, EvalError> {
-        let mut ids = Vec::new();
-        let mut calls = Vec::new();
-        direct_reads(expr, &mut ids, &mut calls);
-        let mut nodes = Vec::new();
-        for id in ids {
-            if matches!(self.program.global(id).def, GlobalDef::Table(_)) {
-                continue;
-            }
-            nodes.push(self.global(ev, id, seen)?);
+        owner: &str,
+        part: &str,
+    ) -> Result<Option<String>, EvalError> {
+        let program = self.program;
+        if let Expr::Const(_) = expr {
+            return Ok(None);
         }
-        let _ = (frame, calls);
-        Ok(nodes)
-    }
-
-    /// How a value is named in an explanation: its name, or for a value the checker made (a
-    /// call, a part of a loop), what it computes.
-    fn name_of(&self, id: GlobalId) -> String {
-        let global = self.program.global(id);
-        if !global.hidden {
-            return global.name.clone();
-        }
-        match &global.def {
-            GlobalDef::Let(variants) => {
-                conditions::label(self.program, &self.texts, &variants[0].value.expr)
-            }
-            _ => global.name.clone(),
-        }
-    }
-}
-
-/// The named values and function calls an expression reads directly (not through other values).
-fn direct_reads(expr: &Expr, ids: &mut Vec<GlobalId>, calls: &mut Vec<crate::ir::FnId>) {
-    expr.walk(&mut |e| match e {
-        Expr::Global(id) if !ids.contains(id) => ids.push(*id),
-        Expr::CallFn { function, .. } if !calls.contains(function) => calls.push(*function),
-        _ => {}
-    });
-}
-
-fn notes(notes: &[crate::syntax::ast::Note], kind: NoteKind) -> Vec<String> {
-    notes
-        .iter()
-        .filter(|n| n.kind == kind)
-        .map(|n| n.text.clone())
-        .collect()
-}
-
-/// A value as an explanation shows it: lists of records by count and names.
-pub(crate) fn shown(value: &Value) -> String {
-    match value {
-        Value::List(items) if items.iter().any(|i| matches!(i, Value::Record(_))) => {
-            let labels: Vec<String> = items
-                .iter()
-                .take(8)
-                .map(conditions::element_label)
-                .collect();
-            let more = if items.len() > 8 {
-                format!(", and {} more", items.len() - 8)
-            } else {
-                String::new()
+        if let Expr::Global(id) = expr {
+            let global = program.global(*id);
+            let call = match &global.def {
+                GlobalDef::Let(variants) if global.hidden => {
+                    matches!(variants[0].value.expr, Expr::CallFn { .. })
+                }
+                _ => false,
             };
-            format!("{} ({}{more})", items.len(), labels.join(", "))
+            if !global.hidden || call {
+                let reads = deriver.reads(ev, expr, &Scope::Top)?;
+                return Ok(reads.last().cloned());
+            }
         }
-        Value::List(items) if items.len() > 12 => format!("{} items", items.len()),
-        Value::Text(t) => format!("\"{t}\""),
-        other => other.to_string(),
+        let reads = ev.with_frame(frame, |ev| deriver.reads(ev, expr, &Scope::Top))?;
+        let value = ev.with_frame(frame, |ev| ev.eval(expr))?;
+        let name = format!("{owner}: {part}");
+        let mut step = Step::new(&name, &value);
+        if let Some(span) = span_of(expr) {
+            step.formula = Some(squeeze(self.texts.of(span)));
+            step.at = Some(self.texts.place(span));
+        } else {
+            step.formula = Some(Annotate::new(program, &self.texts, &Scope::Top).plain(expr));
+        }
+        ev.with_frame(frame, |ev| -> Result<(), EvalError> {
+            let mut annotate = Annotate::new(program, &self.texts, &Scope::Top);
+            step.computed = annotate.computed(ev, expr)?;
+            if derive::walks_directly(expr) {
+                step.elements = conditions::elements(program, &self.texts, ev, expr)?;
+            }
+            Ok(())
+        })?;
+        step.reads = reads
+            .iter()
+            .filter_map(|r| deriver.position(r).map(|i| (r, i)))
+            .map(|(r, i)| Read {
+                name: r.clone(),
+                value: deriver.steps[i].value.clone(),
+            })
+            .collect();
+        deriver.steps.push(step);
+        Ok(Some(name))
     }
 }
 
-impl Explainer<'_> {
-    /// For a list a rule filters or goes over, each element and what the rule made of it.
-    fn elements(&self, ev: &mut Evaluation<'_>, expr: &Expr) -> Result<Vec<Element>, EvalError> {
-        conditions::elements(self.program, &self.texts, ev, expr)
+fn span_of(expr: &Expr) -> Option<crate::source::Span> {
+    match expr {
+        Expr::Arith(.., span)
+        | Expr::Call { span, .. }
+        | Expr::CallFn { span, .. }
+        | Expr::Binder { span, .. }
+        | Expr::Case { span, .. }
+        | Expr::MapGet { span, .. }
+        | Expr::TableGet { span, .. } => Some(*span),
+        _ => None,
+    }
+}
+
+/// Groups the steps by the designations that read them, values read by more designations
+/// first; within a group the order stays that of derivation, so every value still comes
+/// before its first use (a value read by a set of designations reads only values read by
+/// at least those).
+fn sections(steps: Vec<Step>, roots: &[Vec<String>], labels: &[String]) -> Vec<Section> {
+    let position = |name: &str| steps.iter().position(|s| s.name == name);
+    let mut users: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); steps.len()];
+    for (owner, names) in roots.iter().enumerate() {
+        for name in names {
+            if let Some(i) = position(name) {
+                users[i].insert(owner);
+            }
+        }
+    }
+    for i in (0..steps.len()).rev() {
+        let mine = users[i].clone();
+        for read in &steps[i].reads {
+            if let Some(j) = position(&read.name) {
+                users[j].extend(mine.iter().copied());
+            }
+        }
+    }
+    let mut keyed: Vec<(bool, Vec<usize>, Step)> = steps
+        .into_iter()
+        .zip(users)
+        .map(|(s, u)| (!s.from_data, u.into_iter().collect(), s))
+        .collect();
+    keyed.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(b.1.len().cmp(&a.1.len()))
+            .then(a.1.cmp(&b.1))
+    });
+    let mut out: Vec<Section> = Vec::new();
+    let mut last: Option<(bool, Vec<usize>)> = None;
+    for (derived, users, step) in keyed {
+        let key = (derived, if derived { users.clone() } else { Vec::new() });
+        if last.as_ref() != Some(&key) {
+            out.push(Section {
+                title: title(derived, &users, labels),
+                steps: Vec::new(),
+            });
+            last = Some(key);
+        }
+        if let Some(section) = out.last_mut() {
+            section.steps.push(step);
+        }
+    }
+    out
+}
+
+fn title(derived: bool, users: &[usize], labels: &[String]) -> String {
+    if !derived {
+        return "From the data".into();
+    }
+    let names: Vec<&str> = users
+        .iter()
+        .filter_map(|&u| labels.get(u).map(String::as_str))
+        .collect();
+    match names.as_slice() {
+        [] => "Other values".into(),
+        [one] => format!("For {one}"),
+        _ if names.len() == labels.len() => "Shared by every designation".into(),
+        [init @ .., last] => format!("Shared by {} and {last}", init.join(", ")),
     }
 }
 

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 use crate::ir::builtins::Builtin;
 use crate::ir::types::{GlobalId, RecordId, Type};
-use crate::ir::value::{Layout, Value};
+use crate::ir::value::{Layout, RecordValue, Value};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::{BinderKind, Note};
 
@@ -472,4 +472,22 @@ pub fn in_force<T>(variants: &[Variant<T>], date: NaiveDate) -> Option<&Variant<
         .iter()
         .rev()
         .find(|v| v.from.is_none_or(|from| from <= date))
+}
+
+/// The day a record is evaluated as of: its own evaluation date when the input declares one
+/// and the record has it, otherwise `as_of` (`--as-of`, or today).
+pub fn evaluation_date(
+    program: &Program,
+    kind: KindId,
+    record: &RecordValue,
+    as_of: NaiveDate,
+) -> NaiveDate {
+    program
+        .kind(kind)
+        .evaluation_date
+        .and_then(|i| match record.fields.get(i as usize) {
+            Some(Value::Date(d)) => Some(*d),
+            _ => None,
+        })
+        .unwrap_or(as_of)
 }

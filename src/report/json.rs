@@ -106,6 +106,28 @@ fn optional_number(out: &mut String, n: Option<Decimal>) {
     }
 }
 
+/// A decimal that serializes as a JSON number, exactly (serde_json only; other serializers get
+/// the text).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Num(pub Decimal);
+
+impl serde::Serialize for Num {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut text = String::new();
+        number(&mut text, self.0);
+        match serde_json::value::RawValue::from_string(text) {
+            Ok(raw) => raw.serialize(s),
+            Err(_) => s.serialize_str(&self.0.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.normalize())
+    }
+}
+
 /// A decimal as a JSON number, exactly: `45`, `812.57`.
 pub fn number(out: &mut String, n: Decimal) {
     if n.fract().is_zero() {

@@ -82,7 +82,7 @@ impl Workspace {
                     edits: vec![Edit {
                         path: path.clone(),
                         range: diag.range,
-                        new_text: suggestion.to_string(),
+                        new_text: suggestion.clone(),
                     }],
                 });
             }
@@ -130,11 +130,25 @@ impl Workspace {
     }
 }
 
-/// The name a "did you mean `x`?" help proposes.
-fn suggested(help: &str) -> Option<&str> {
-    let rest = &help[help.find("did you mean `")? + "did you mean `".len()..];
-    let name = &rest[..rest.find('`')?];
-    (!name.is_empty()).then_some(name)
+/// The replacement a help proposes for the text a diagnostic marks: "did you mean `x`?",
+/// "did you mean \"x\"?" (a quoted text, quotes and all), or a help that opens with
+/// "write `x`".
+fn suggested(help: &str) -> Option<String> {
+    let between = |text: &str, open: &str, close: char| -> Option<String> {
+        let rest = &text[text.find(open)? + open.len()..];
+        let inner = &rest[..rest.find(close)?];
+        (!inner.is_empty()).then(|| inner.to_string())
+    };
+    if help.contains("did you mean `") {
+        return between(help, "did you mean `", '`');
+    }
+    if help.contains("did you mean \"") {
+        return between(help, "did you mean \"", '"').map(|t| format!("\"{t}\""));
+    }
+    if help.starts_with("write `") {
+        return between(help, "write `", '`');
+    }
+    None
 }
 
 /// Where a new import goes: after the last import, or after the comments that open the file.
@@ -205,7 +219,18 @@ mod tests {
 
     #[test]
     fn finds_the_suggestion() {
-        assert_eq!(suggested("did you mean `source`?"), Some("source"));
+        assert_eq!(
+            suggested("did you mean `source`?").as_deref(),
+            Some("source")
+        );
+        assert_eq!(
+            suggested("did you mean \"smb\"?").as_deref(),
+            Some("\"smb\"")
+        );
+        assert_eq!(
+            suggested("write `1000000`, or `1_000_000` to group the digits").as_deref(),
+            Some("1000000")
+        );
         assert_eq!(suggested("define it"), None);
     }
 }

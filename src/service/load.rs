@@ -9,13 +9,44 @@ use crate::diagnostic::Diags;
 use crate::load::{Loaded, import_paths, link, missing_import, report_cycles};
 use crate::source::FileId;
 
-/// The rule files under a folder (searched as `tally check` does), or the file itself.
+/// How deep below its root a workspace looks for rule files, and how many it takes: an editor
+/// that opens a rule file in a large folder (a home folder, `/tmp`) must not walk it all.
+const DEPTH: usize = 4;
+const MOST_FILES: usize = 2000;
+
+/// The rule files under a folder (its subfolders too, to a depth of four, leaving out hidden
+/// folders), in name order, or the file itself.
 pub(super) fn files_under(root: &Path) -> Vec<PathBuf> {
     if root.is_file() {
         return vec![root.to_path_buf()];
     }
-    let mut ignored = Diags::default();
-    crate::load::rule_files(&[root.to_path_buf()], &mut ignored)
+    let mut found = Vec::new();
+    walk(root, 0, &mut found);
+    found
+}
+
+fn walk(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<(PathBuf, bool)> = entries
+        .filter_map(Result::ok)
+        .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
+        .collect();
+    entries.sort();
+    for (path, is_dir) in entries {
+        if found.len() >= MOST_FILES {
+            return;
+        }
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if is_dir && !hidden && depth < DEPTH {
+            walk(&path, depth + 1, found);
+        } else if !is_dir && super::is_rule_file(&path) {
+            found.push(path);
+        }
+    }
 }
 
 pub(super) struct Load {
@@ -25,11 +56,17 @@ pub(super) struct Load {
 
 /// Parses the workspace's files, then the files they import from outside it, wave by wave.
 pub(super) fn load(workspace: &Workspace) -> Load {
+    load_some(workspace, |_| true)
+}
+
+/// As [`load`], starting from the workspace's files that `keep` keeps.
+pub(super) fn load_some(workspace: &Workspace, keep: impl Fn(&Path) -> bool) -> Load {
     let mut loaded = Loaded::default();
     let mut diags = Diags::default();
     let mut wave: Vec<FileId> = workspace
         .own_texts()
         .into_iter()
+        .filter(|(path, _)| keep(path))
         .map(|(path, text)| loaded.sources.add(&path, text.to_string()))
         .collect();
     loaded.roots = wave.clone();

@@ -14,6 +14,7 @@ mod lines;
 mod load;
 mod navigate;
 mod symbols;
+mod uses;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -86,7 +87,7 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// The rule files under `root` (a folder, searched as `tally check` does, or one file).
+    /// The rule files under `root`: a folder (and its subfolders, four deep at most) or one file.
     pub fn new(root: impl AsRef<Path>) -> Workspace {
         let root = absolute(root.as_ref());
         let mut workspace = Workspace {
@@ -227,6 +228,8 @@ pub(crate) struct Analysis {
     pub index: index::Index,
     /// The types of the definitions, by file and name, when the rules check.
     pub types: Option<Arc<FxHashMap<(PathBuf, String), Type>>>,
+    /// Or, when they do not, those of the files that do, checked alone.
+    pub partial_types: FxHashMap<(PathBuf, String), Type>,
     /// Or the last ones known.
     pub last_types: Arc<FxHashMap<(PathBuf, String), Type>>,
 }
@@ -264,6 +267,26 @@ impl Analysis {
             Err(failed) => (failed.diags, None),
         };
         let diagnostics = place(&workspace.root, &files, diags);
+        // While some files are broken, the others still have types: the files whose closure
+        // has no error are checked alone.
+        let partial_types = types.is_none().then(|| {
+            let broken: Vec<usize> = diagnostics
+                .iter()
+                .filter(|d| d.diagnostics.iter().any(|d| d.severity == Severity::Error))
+                .filter_map(|d| files.iter().position(|f| f.path == d.path))
+                .collect();
+            let sound: Vec<&Path> = (0..files.len())
+                .filter(|&f| index.closures[f].iter().all(|c| !broken.contains(c)))
+                .map(|f| files[f].path.as_path())
+                .collect();
+            if sound.is_empty() {
+                return FxHashMap::default();
+            }
+            let part = load::load_some(workspace, |p| sound.contains(&p));
+            crate::check::check(part.loaded, part.diags)
+                .map(|(program, _)| types_of(&program))
+                .unwrap_or_default()
+        });
         Analysis {
             files,
             diagnostics,
@@ -272,6 +295,7 @@ impl Analysis {
                 .clone()
                 .unwrap_or_else(|| workspace.last_types.clone()),
             types,
+            partial_types: partial_types.unwrap_or_default(),
         }
     }
 
@@ -286,6 +310,7 @@ impl Analysis {
         self.types
             .as_deref()
             .and_then(|t| t.get(&key))
+            .or_else(|| self.partial_types.get(&key))
             .or_else(|| self.last_types.get(&key))
             .filter(|t| !t.is_error())
     }

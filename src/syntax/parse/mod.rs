@@ -7,6 +7,7 @@
 mod designation;
 mod expr;
 mod items;
+mod mistakes;
 
 use pest::Parser;
 use pest::iterators::Pair;
@@ -32,7 +33,8 @@ pub fn parse_files(files: &[(FileId, &str)]) -> Vec<(ast::File, Diags)> {
         .collect()
 }
 
-/// Parses one file on a stack big enough for it: this thread's, or a thread of its own.
+/// Parses one file on a stack big enough for it: this thread's, one grown for it, or a
+/// thread of its own.
 ///
 /// pest descends once per level of nesting, and tally builds it without its stack probe (a
 /// probe on every rule it enters cost a fifth of all parse time). Running out of stack is made
@@ -48,6 +50,10 @@ fn parse_one(id: FileId, text: &str) -> (ast::File, Diags) {
     let need = stack_for(text);
     if stacker::remaining_stack().is_some_and(|left| left >= need) {
         return parse();
+    }
+    if need <= GROWN_STACK_MAX {
+        // A stack of that size for this parse, on this thread: far cheaper than a thread.
+        return stacker::grow(need, parse);
     }
     on_own_thread(need, parse).unwrap_or_else(|reason| {
         let mut diags = Diags::default();
@@ -68,6 +74,10 @@ const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) {
 } else {
     2 * 1024
 };
+
+/// The largest stack grown on the current thread; a text that needs more (hundreds of KB of
+/// rule text) gets a thread of its own, whose failure to start is reported, not a panic.
+const GROWN_STACK_MAX: usize = 256 * 1024 * 1024;
 
 /// Stack for everything that is not nesting: the parse of one item, the conversion, errors.
 const BASE_STACK: usize = 2 * 1024 * 1024;
@@ -238,6 +248,11 @@ fn recover(
 
 /// The name an item declares (`let name ...`, `table name ...`), read from its text.
 fn declared_name(item: &str) -> Option<String> {
+    // A designation is named by a quoted text; it is kept with its quotes.
+    if let Some(rest) = item.strip_prefix("designation") {
+        let rest = rest.trim_start().strip_prefix('"')?;
+        return Some(format!("\"{}\"", &rest[..rest.find(['"', '\n'])?]));
+    }
     let rest = item.split_whitespace().nth(1)?;
     let name: String = rest
         .chars()
@@ -264,7 +279,8 @@ fn item_starts(text: &str) -> Vec<usize> {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
-        if ITEM_WORDS.contains(&word.as_str()) {
+        // `Let` starts a declaration too, so that its mistake is its own.
+        if ITEM_WORDS.iter().any(|w| w.eq_ignore_ascii_case(&word)) {
             starts.push(offset + indent);
         }
         offset += line.len();
@@ -296,6 +312,9 @@ fn syntax_error_in(
     } else {
         pos
     };
+    if let Some(diag) = mistakes::recognize(file, text, parsed.clone(), pos) {
+        return diag;
+    }
     let found = found_at(text, pos);
     let span = Span::new(file, pos, pos + found.len());
     let found_text = if found.is_empty() {
@@ -313,13 +332,29 @@ fn syntax_error_in(
                 .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_punctuation()))
                 .collect();
             let expected = expected_list(&positives, &punctuation);
+            if found == "subcategory" && positives.contains(&Rule::kw_category) {
+                return Diag::error(
+                    Code::Syntax,
+                    span,
+                    "a subcategory is written inside a category",
+                )
+                .label("not inside a category")
+                .help("put it between the `{` and `}` of a `category \"Name\" max N { ... }`");
+            }
             let mut diag = Diag::error(
                 Code::Syntax,
                 span,
                 format!("expected {expected}, found {found_text}"),
             )
             .label(format!("expected {expected}"));
-            let help = if cut_short {
+            let comma_missing = punctuation.iter().any(|p| p == ",")
+                && !found.is_empty()
+                && !matches!(found, ")" | "]" | "}" | "," | ":");
+            let help = if comma_missing {
+                Some(format!(
+                    "a `,` may be missing before `{found}`: the entries of a list and the arguments of a call are separated by commas"
+                ))
+            } else if cut_short {
                 Some("the declaration before this one is unfinished: a `{`, `(` or `[` may not be closed".to_string())
             } else {
                 let after_equals = pos > 0 && text.as_bytes()[pos - 1] == b'=';
@@ -439,6 +474,18 @@ fn is_keyword(word: &str) -> bool {
 
 /// A hint for the mistakes people make most.
 fn syntax_help(found: &str, positives: &[Rule]) -> Option<String> {
+    if let Some(help) = mistakes::misspelt_keyword(found) {
+        return Some(help);
+    }
+    if positives.contains(&Rule::kw_then) {
+        return Some("an `if` is written `if condition then value else other`".into());
+    }
+    if positives.contains(&Rule::kw_else) {
+        return Some("an `if` needs an `else`: `if condition then value else other`".into());
+    }
+    if found == "&" || found == "|" {
+        return Some("write `and` or `or`".into());
+    }
     if found == "==" {
         return Some("tally compares with a single `=`".into());
     }
