@@ -177,7 +177,7 @@ fn every_command_that_evaluates_has_the_budget() {
         assert_eq!(out.status.code(), Some(1), "{args:?}: {all}");
         // `diff` says which records fail with both versions (not yet why).
         let said = if args[0] == "diff" {
-            "records.jsonl:1 fails with both"
+            "fail with both"
         } else {
             "needs more than its budget of 100000 steps"
         };
