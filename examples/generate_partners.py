@@ -118,7 +118,7 @@ def partner(rng, number):
 
     name = f"{rng.choice(NAMES)} {rng.choice(KINDS)} {number}"
     return {
-        "partner_id": f"P-{number:04}",
+        "partner_id": f"GP-{number:04}",
         "name": name,
         "as_of": AS_OF,
         "customers": customers,

@@ -7,17 +7,17 @@ use insta_cmd::get_cargo_bin;
 #[test]
 fn the_ten_line_example_prints_what_the_readme_shows() {
     let readme = std::fs::read_to_string("README.md").expect("README.md");
-    let rules = std::fs::read_to_string("examples/shop/shop.tally").expect("example rules");
+    let rules = std::fs::read_to_string("docs/shop/shop.tally").expect("example rules");
     assert!(
         readme.contains(rules.trim_end()),
-        "the README shows examples/shop/shop.tally as it is"
+        "the README shows docs/shop/shop.tally as it is"
     );
     let output = Command::new(get_cargo_bin("tally"))
         .args([
             "eval",
-            "examples/shop/shop.tally",
+            "docs/shop/shop.tally",
             "--data",
-            "examples/shop/kiosk.json",
+            "docs/shop/kiosk.json",
             "--format",
             "json",
             "--as-of",

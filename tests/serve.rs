@@ -310,13 +310,12 @@ async fn the_studio_previews_an_unsaved_edit_and_saves_only_with_allow_edit() {
     assert_eq!(status, StatusCode::OK);
     let preview = json(&text);
     assert_eq!(preview["checks"], true);
-    assert_eq!(preview["results"].as_array().map(Vec::len), Some(3));
+    // The three examples of the data contract and the 240 generated partners.
+    assert_eq!(preview["results"].as_array().map(Vec::len), Some(243));
     let data_ai = &preview["impact"]["designations"][0];
     assert_eq!(data_ai["designation"], "Data & AI (Azure)");
-    assert_eq!(
-        data_ai["gained"],
-        serde_json::json!({"count": 1, "ids": ["P-0001"]})
-    );
+    let gained = data_ai["gained"]["ids"].as_array().expect("ids");
+    assert!(gained.iter().any(|id| id == "P-0001"), "{gained:?}");
 
     let request = serde_json::json!({ "path": "rules/azure/common.tally", "text": lower });
     let (status, _, _) = send(&state, "POST", "/v1/studio/save", request.to_string(), None).await;

@@ -12,30 +12,7 @@
 
 use super::{EvalError, Evaluation};
 
-/// The limits of one record's evaluation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Budget {
-    /// Expressions evaluated and turns of loops.
-    pub max_steps: u64,
-    /// Bytes of values made.
-    pub max_memory: u64,
-}
-
-impl Budget {
-    /// A partner of the shipped rules with 25 customers takes about 1,400 steps and 2 KB, and
-    /// one with 10,000 customers about 250,000 steps and 400 KB: both well under 1 % of these,
-    /// which a runaway rule reaches in a few seconds.
-    pub const DEFAULT: Budget = Budget {
-        max_steps: 200_000_000,
-        max_memory: 256 << 20,
-    };
-}
-
-impl Default for Budget {
-    fn default() -> Budget {
-        Budget::DEFAULT
-    }
-}
+pub use crate::ir::budget::Budget;
 
 /// The bytes a value made by the rules is counted for: the slot it takes in its list.
 pub(super) const VALUE_SIZE: u64 = std::mem::size_of::<crate::ir::value::Value>() as u64;

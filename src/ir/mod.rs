@@ -2,6 +2,7 @@
 //!
 //! The checker builds it from the AST; the evaluator runs it; reports and tools read it.
 
+pub mod budget;
 pub mod builtins;
 pub mod describe;
 pub mod types;
@@ -41,7 +42,7 @@ pub struct Program {
     pub digest: std::sync::OnceLock<Arc<str>>,
     /// The work each record's evaluation may take; the command line's `--max-steps` and
     /// `--max-memory` change it.
-    pub budget: crate::eval::Budget,
+    pub budget: budget::Budget,
 }
 
 impl Program {

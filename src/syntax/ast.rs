@@ -412,7 +412,7 @@ pub enum ExprKind {
     Text(String),
     Bool(bool),
     Date(NaiveDate),
-    /// A month literal, `2024-12`, counted as in [`crate::ir::value::Month`].
+    /// A month literal, `2024-12`, counted in months from year 0 (as the IR's months are).
     Month(i32),
     Name(String),
     List(Vec<Expr>),

@@ -186,8 +186,8 @@ fn primary(cx: &mut Converter<'_>, pair: Pair<'_, Rule>) -> Option<Expr> {
         Rule::number => ExprKind::Number(number(cx, pair)?),
         Rule::percent => ExprKind::Number(percent(cx, &pair)?),
         Rule::date => ExprKind::Date(date(cx, &pair)?),
-        Rule::month => match crate::ir::value::Month::parse(pair.as_str()) {
-            Some(m) => ExprKind::Month(m.0),
+        Rule::month => match month_literal(pair.as_str()) {
+            Some(m) => ExprKind::Month(m),
             None => {
                 cx.diags.push(
                     crate::diagnostic::Diag::error(
@@ -317,4 +317,15 @@ pub(crate) fn string_value(pair: &Pair<'_, Rule>) -> String {
         }
     }
     out
+}
+
+/// `YYYY-MM` counted in months from year 0: `year * 12 + (month - 1)`, as the IR counts them.
+fn month_literal(text: &str) -> Option<i32> {
+    let (year, month) = text.split_once('-')?;
+    if year.len() != 4 || month.len() != 2 {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let month: i32 = month.parse().ok()?;
+    (1..=12).contains(&month).then(|| year * 12 + month - 1)
 }
