@@ -48,8 +48,12 @@ pub fn document_as_of(program: &Program, as_of: Option<chrono::NaiveDate>) -> Do
     )));
     for kind in &program.kinds {
         let shared = shared_reads(program, &kind.designations);
-        for d in &kind.designations {
-            designation(&mut doc, program, &texts, d, &shared);
+        for d in kind
+            .designations
+            .iter()
+            .filter(|d| as_of.is_none_or(|date| d.period.contains(date)))
+        {
+            designation(&mut doc, program, &texts, d, &shared, as_of);
         }
         if kind.designations.len() > 1 && !shared.is_empty() {
             let names: Vec<String> = kind.designations.iter().map(|d| md(&d.name)).collect();
@@ -149,11 +153,15 @@ fn designation(
     texts: &Texts<'_>,
     d: &Designation,
     shared: &[GlobalId],
+    as_of: Option<chrono::NaiveDate>,
 ) {
-    doc.push(Block::Heading(2, md(&d.name)));
+    doc.push(Block::Heading(2, md(&dated(&d.name, d.period, as_of))));
     let mut facts = Vec::new();
     if let Some(max) = d.max {
-        facts.push(format!("**{max}** points possible"));
+        facts.push(format!(
+            "**{}** points possible",
+            max_text(max, &d.max_changes, as_of)
+        ));
     }
     if let Some(threshold) = &d.threshold {
         let r = Ranges::new(program, Vec::new()).of(threshold);
@@ -185,39 +193,68 @@ fn designation(
     }
     let mut rows = Vec::new();
     let mut code_items = Vec::new();
-    for category in &d.categories {
-        for (i, sub) in category.subcategories.iter().enumerate() {
-            let mut per_path: Vec<(String, String)> = Vec::new();
-            if paths.is_empty() {
-                let text = words::Words::new(program, Ranges::new(program, Vec::new()))
-                    .points(&sub.points);
-                per_path.push((String::new(), text));
-            }
-            for path in &paths {
-                let ranges = Ranges::new(program, vec![path.clone()]);
-                let text = words::Words::new(program, ranges).points(&sub.points);
-                match per_path.iter_mut().find(|(_, t)| *t == text) {
-                    Some(same) => same.0 = format!("{} or {}", same.0, path.1),
-                    None => per_path.push((path.1.clone(), text)),
+    // The days to read the rules on: the one asked for, or one in each interval between the
+    // days on which the rules change, so that every version's numbers are in words.
+    let dates = program.effective_dates();
+    let days: Vec<Option<chrono::NaiveDate>> = match as_of {
+        Some(date) => vec![Some(date)],
+        None if dates.is_empty() => vec![None],
+        None => std::iter::once(dates[0].pred_opt())
+            .chain(dates.iter().map(|d| Some(*d)))
+            .collect(),
+    };
+    let in_force = |period: crate::ir::Period| as_of.is_none_or(|date| period.contains(date));
+    let assumptions: Vec<Vec<(GlobalId, String)>> = if paths.is_empty() {
+        vec![Vec::new()]
+    } else {
+        paths.iter().map(|p| vec![p.clone()]).collect()
+    };
+    for category in d.categories.iter().filter(|c| in_force(c.period)) {
+        let subcategories = category.subcategories.iter().filter(|s| in_force(s.period));
+        for (i, sub) in subcategories.enumerate() {
+            // Each text, with the (path, day) readings that give it.
+            let mut texts_of: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
+            for (k, day) in days.iter().enumerate() {
+                let counts = |p: crate::ir::Period| day.is_none_or(|day| p.contains(day));
+                if !counts(sub.period) || !counts(category.period) {
+                    continue;
+                }
+                for (j, assume) in assumptions.iter().enumerate() {
+                    let text =
+                        words::Words::new(program, Ranges::on(program, assume.clone(), *day))
+                            .on(*day)
+                            .points(&sub.points);
+                    match texts_of.iter_mut().find(|(t, _)| *t == text) {
+                        Some((_, at)) => at.push((j, k)),
+                        None => texts_of.push((text, vec![(j, k)])),
+                    }
                 }
             }
+            let per_path: Vec<(String, String)> = texts_of
+                .into_iter()
+                .map(|(text, at)| (when(&at, &paths, &dates, days.len(), as_of), text))
+                .collect();
             let how = if per_path.len() == 1 {
                 md(&per_path[0].1)
             } else {
                 per_path
                     .iter()
-                    .map(|(p, t)| format!("*{} path:* {}", md(p), md(t)))
+                    .map(|(p, t)| format!("*{}:* {}", md(p), md(t)))
                     .collect::<Vec<_>>()
                     .join("<br>")
             };
             rows.push(vec![
                 if i == 0 {
-                    format!("{} ({})", md(&category.name), category.max)
+                    format!(
+                        "{} ({})",
+                        md(&dated(&category.name, category.period, as_of)),
+                        max_text(category.max, &category.max_changes, as_of)
+                    )
                 } else {
                     String::new()
                 },
-                md(&sub.name),
-                sub.max.to_string(),
+                md(&dated(&sub.name, sub.period, as_of)),
+                max_text(sub.max, &sub.max_changes, as_of),
                 how,
             ]);
             let mut rule = squeeze(texts.of(sub.points_span));
@@ -270,6 +307,82 @@ fn designation(
         format!("What only {} reads", md(&d.name))
     };
     definitions(doc, program, texts, &own, &title, None);
+}
+
+/// A name with the dates it is in force, when it has any and the document shows every version.
+fn dated(name: &str, period: crate::ir::Period, as_of: Option<chrono::NaiveDate>) -> String {
+    match (as_of, period.describe()) {
+        (None, Some(when)) => format!("{name} ({when})"),
+        _ => name.to_string(),
+    }
+}
+
+/// A maximum on the day asked for, or with every change of it: "40, 50 from 2026-07-01".
+fn max_text(
+    base: rust_decimal::Decimal,
+    changes: &[crate::ir::MaxChange],
+    as_of: Option<chrono::NaiveDate>,
+) -> String {
+    match as_of {
+        Some(date) => crate::ir::max_on(base, changes, date).to_string(),
+        None => std::iter::once(base.to_string())
+            .chain(
+                changes
+                    .iter()
+                    .map(|c| format!("{} from {}", c.value, c.from)),
+            )
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// Which readings a text of the points holds for, in words: "smb path", "from 2026-07-01",
+/// "enterprise path, before 2026-07-01". `at` holds (path, day) indexes; a text that holds on
+/// every path, or on every day, needs no words for it.
+fn when(
+    at: &[(usize, usize)],
+    paths: &[(GlobalId, String)],
+    dates: &[chrono::NaiveDate],
+    days: usize,
+    as_of: Option<chrono::NaiveDate>,
+) -> String {
+    let mut on_paths: Vec<usize> = at.iter().map(|(p, _)| *p).collect();
+    on_paths.sort_unstable();
+    on_paths.dedup();
+    let mut on_days: Vec<usize> = at.iter().map(|(_, d)| *d).collect();
+    on_days.sort_unstable();
+    on_days.dedup();
+    let mut parts = Vec::new();
+    if !paths.is_empty() && on_paths.len() < paths.len() {
+        let names: Vec<&str> = on_paths.iter().map(|p| paths[*p].1.as_str()).collect();
+        parts.push(format!("{} path", names.join(" or ")));
+    }
+    if as_of.is_none() && on_days.len() < days {
+        // Day 0 is before the first change; day k from the k-th change on.
+        let spans: Vec<String> = runs(&on_days)
+            .into_iter()
+            .map(|(first, last)| match (first, last + 1 < days) {
+                (0, true) => format!("before {}", dates[last]),
+                (0, false) => String::new(),
+                (f, true) => format!("from {} until {}", dates[f - 1], dates[last]),
+                (f, false) => format!("from {}", dates[f - 1]),
+            })
+            .collect();
+        parts.push(spans.join(" and "));
+    }
+    parts.join(", ")
+}
+
+/// Runs of consecutive numbers in a sorted list, as (first, last).
+fn runs(sorted: &[usize]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for &n in sorted {
+        match out.last_mut() {
+            Some((_, last)) if *last + 1 == n => *last = n,
+            _ => out.push((n, n)),
+        }
+    }
+    out
 }
 
 /// Named values with their definitions and sources (and the functions they call), and the

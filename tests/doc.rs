@@ -221,3 +221,43 @@ fn formulas_are_shown_on_one_line() {
         "{ name: a.name, note: \"x  \\\" # y\", total: if a then 1 else 2 }"
     );
 }
+
+/// A dated change is in words beside the version before it, with its date; `--as-of` shows
+/// only what is in force that day (the worked example of tests/fixtures/dated/).
+#[test]
+fn dated_versions_in_words_and_as_of_a_day() {
+    let doc = |extra: &[&str]| {
+        let mut args = vec!["doc", "tests/fixtures/dated/rules", "--format", "markdown"];
+        args.extend_from_slice(extra);
+        let out = crate::support::tally()
+            .args(&args)
+            .output()
+            .expect("tally doc");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let every = doc(&[]);
+    for expected in [
+        "*before 2026-07-01:* 10 points per net customer add, at most 3",
+        "*from 2026-07-01:* 5 points per net customer add, at most 6",
+        "| Skilling (40, 50 from 2026-07-01) |",
+        "| Advanced certifications (from 2026-07-01) |",
+        "**100, 110 from 2026-07-01** points possible",
+    ] {
+        assert!(every.contains(expected), "{expected}\n{every}");
+    }
+    let later = doc(&["--as-of", "2026-08-01"]);
+    assert!(later.contains("| Net customer adds | 30 | 5 points per net customer add, at most 6"));
+    assert!(later.contains("**110** points possible"));
+    assert!(!later.contains("10 points per net customer add"));
+    let earlier = doc(&["--as-of", "2026-01-15"]);
+    assert!(
+        earlier.contains("| Net customer adds | 30 | 10 points per net customer add, at most 3")
+    );
+    // Data & AI has no advanced subcategory before the date.
+    let data_ai = earlier
+        .split("\n## ")
+        .find(|section| section.starts_with("Data \\& AI (Azure)"))
+        .expect("a Data & AI section");
+    assert!(!data_ai.contains("Advanced certifications"), "{data_ai}");
+}

@@ -15,6 +15,8 @@ pub struct Words<'p> {
     /// The words for the parameters of the function being read.
     params: Vec<String>,
     depth: usize,
+    /// The day whose versions of dated values are read (every version's, if none).
+    date: Option<chrono::NaiveDate>,
 }
 
 impl<'p> Words<'p> {
@@ -24,7 +26,14 @@ impl<'p> Words<'p> {
             ranges,
             params: Vec::new(),
             depth: 0,
+            date: None,
         }
+    }
+
+    /// Reads the versions in force on `date`.
+    pub fn on(mut self, date: Option<chrono::NaiveDate>) -> Words<'p> {
+        self.date = date;
+        self
     }
 
     /// How points are earned, as a sentence.
@@ -227,7 +236,11 @@ impl<'p> Words<'p> {
     /// The definition of a named value the rules compute, when it is not fixed.
     fn definition(&self, id: crate::ir::types::GlobalId) -> Option<&'p Expr> {
         match &self.program.global(id).def {
-            GlobalDef::Let(variants) if variants.len() == 1 => Some(&variants[0].value.expr),
+            GlobalDef::Let(variants) => match self.date {
+                Some(date) => crate::ir::in_force(variants, date).map(|v| &v.value.expr),
+                None if variants.len() == 1 => Some(&variants[0].value.expr),
+                None => None,
+            },
             _ => None,
         }
     }
