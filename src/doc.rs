@@ -174,6 +174,15 @@ fn designation(
     if !facts.is_empty() {
         doc.push(Block::Paragraph(format!("{}.", facts.join(", "))));
     }
+    let changes = if as_of.is_none() {
+        timeline(program, d)
+    } else {
+        Vec::new()
+    };
+    if !changes.is_empty() {
+        doc.push(Block::Paragraph("Changes over time:".into()));
+        doc.push(Block::List(changes));
+    }
     let sources = notes_text(&d.notes, NoteKind::Source);
     if !sources.is_empty() {
         doc.push(Block::Paragraph(format!(
@@ -315,6 +324,71 @@ fn dated(name: &str, period: crate::ir::Period, as_of: Option<chrono::NaiveDate>
         (None, Some(when)) => format!("{name} ({when})"),
         _ => name.to_string(),
     }
+}
+
+/// What changes in a designation on each day its rules change, in date order: its parts added
+/// or removed, maxima, and the dated versions of the values it reads.
+fn timeline(program: &Program, d: &Designation) -> Vec<String> {
+    let mut at: std::collections::BTreeMap<chrono::NaiveDate, Vec<String>> = Default::default();
+    let mut period = |what: String, p: crate::ir::Period| {
+        if let Some(from) = p.from {
+            at.entry(from).or_default().push(format!("{what} starts"));
+        }
+        if let Some(until) = p.until {
+            at.entry(until).or_default().push(format!("{what} ends"));
+        }
+    };
+    period(format!("the designation {}", md(&d.name)), d.period);
+    for c in &d.categories {
+        period(format!("the category {}", md(&c.name)), c.period);
+        for sub in &c.subcategories {
+            period(format!("the subcategory {}", md(&sub.name)), sub.period);
+        }
+    }
+    let mut maxima = |what: String, changes: &[crate::ir::MaxChange]| {
+        for change in changes {
+            at.entry(change.from)
+                .or_default()
+                .push(format!("the maximum of {what} becomes {}", change.value));
+        }
+    };
+    maxima(md(&d.name), &d.max_changes);
+    for c in &d.categories {
+        maxima(md(&c.name), &c.max_changes);
+        for sub in &c.subcategories {
+            maxima(md(&sub.name), &sub.max_changes);
+        }
+    }
+    let (globals, _) = reads(program, &designation_exprs(d));
+    for id in globals {
+        let global = program.global(id);
+        let dates: Vec<(chrono::NaiveDate, Option<String>)> = match &global.def {
+            GlobalDef::Let(variants) => variants
+                .iter()
+                .filter_map(|v| {
+                    let value = match &v.value.expr {
+                        Expr::Const(value) => Some(value.to_string()),
+                        _ => None,
+                    };
+                    v.from.map(|from| (from, value))
+                })
+                .collect(),
+            GlobalDef::Table(variants) => variants
+                .iter()
+                .filter_map(|v| v.from.map(|from| (from, None)))
+                .collect(),
+            GlobalDef::Input { .. } => Vec::new(),
+        };
+        for (from, value) in dates {
+            at.entry(from).or_default().push(match value {
+                Some(value) => format!("{} becomes {}", code(&global.name), md(&value)),
+                None => format!("{} has a new version", code(&global.name)),
+            });
+        }
+    }
+    at.into_iter()
+        .map(|(date, what)| format!("From {date}: {}.", what.join("; ")))
+        .collect()
 }
 
 /// A maximum on the day asked for, or with every change of it: "40, 50 from 2026-07-01".

@@ -243,6 +243,7 @@ fn dated_versions_in_words_and_as_of_a_day() {
         "| Skilling (40, 50 from 2026-07-01) |",
         "| Advanced certifications (from 2026-07-01) |",
         "**100, 110 from 2026-07-01** points possible",
+        "- From 2026-07-01: the subcategory Advanced certifications starts; the maximum of Data \\& AI (Azure) becomes 110; the maximum of Skilling becomes 50;",
     ] {
         assert!(every.contains(expected), "{expected}\n{every}");
     }
@@ -250,6 +251,7 @@ fn dated_versions_in_words_and_as_of_a_day() {
     assert!(later.contains("| Net customer adds | 30 | 5 points per net customer add, at most 6"));
     assert!(later.contains("**110** points possible"));
     assert!(!later.contains("10 points per net customer add"));
+    assert!(!later.contains("Changes over time"));
     let earlier = doc(&["--as-of", "2026-01-15"]);
     assert!(
         earlier.contains("| Net customer adds | 30 | 10 points per net customer add, at most 3")
