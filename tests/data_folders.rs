@@ -51,7 +51,7 @@ fn every_entry_is_read_or_reported() {
         "out.json: cannot read this entry: a link to a place outside the folder",
         "not read, not data files (*.json, *.jsonl):",
         "README.md",
-        "4 records not evaluated, 4 evaluated",
+        "4 records evaluated, 4 failed",
     ] {
         assert!(stderr.contains(reported), "no {reported:?} in {stderr}");
     }

@@ -28,5 +28,6 @@ mod scenarios;
 mod serve;
 mod service;
 mod stamp;
+mod summary;
 mod support;
 mod testing;

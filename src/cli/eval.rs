@@ -41,6 +41,9 @@ pub struct EvalArgs {
     /// Append one JSON line per record to this file: time, record id, SHA-256 of the record, as_of, rules_digest, tally_version, results
     #[arg(long, value_name = "FILE")]
     decision_log: Option<PathBuf>,
+    /// Show no progress bar and no summary on standard error (problems are still shown)
+    #[arg(long, short)]
+    quiet: bool,
     #[command(flatten)]
     budget: super::budget::BudgetArgs,
 }
@@ -116,10 +119,13 @@ pub fn run(args: EvalArgs) -> u8 {
     let mut out = super::output::Buffered::new();
     let mut failed = 0usize;
     let mut evaluated = 0usize;
+    let mut attained = Attained::default();
+    let progress = Progress::new(!args.quiet);
     for chunk in read_ahead(records) {
         let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(e) => {
+                progress.finish();
                 eprintln!("tally: cannot read --data: {e}");
                 return USAGE;
             }
@@ -136,6 +142,11 @@ pub fn run(args: EvalArgs) -> u8 {
             |outcome, record| Printed {
                 text: format.print(outcome, &record.origin),
                 log: logging.then(|| decision_line(outcome, record)),
+                attained: outcome
+                    .designations
+                    .iter()
+                    .map(|d| (d.name.clone(), d.attained))
+                    .collect(),
             },
         );
         for (record, result) in chunk.iter().zip(results) {
@@ -153,6 +164,7 @@ pub fn run(args: EvalArgs) -> u8 {
             match result {
                 Ok(printed) => {
                     evaluated += 1;
+                    attained.add(&printed.attained);
                     if !out.write(&printed.text) {
                         return FAILED;
                     }
@@ -160,11 +172,13 @@ pub fn run(args: EvalArgs) -> u8 {
                 Err(problem) => {
                     failed += 1;
                     out.flush();
-                    eprint!("{problem}");
+                    progress.suspend(|| eprint!("{problem}"));
                 }
             }
         }
+        progress.advance(chunk.len());
     }
+    progress.finish();
     if !out.flush() {
         return FAILED;
     }
@@ -172,11 +186,13 @@ pub fn run(args: EvalArgs) -> u8 {
         eprintln!("tally: cannot write --decision-log: {e}");
         return USAGE;
     }
+    if !args.quiet && evaluated + failed > 0 {
+        eprint!("{}", attained.summary(evaluated, failed));
+    } else if failed > 0 {
+        // Quiet, but a batch with failures still says how many.
+        eprint!("{}", Attained::default().summary(evaluated, failed));
+    }
     if failed > 0 {
-        eprintln!(
-            "tally: {failed} record{} not evaluated, {evaluated} evaluated",
-            if failed == 1 { "" } else { "s" }
-        );
         return FAILED;
     }
     if evaluated == 0 {
@@ -186,10 +202,99 @@ pub fn run(args: EvalArgs) -> u8 {
     OK
 }
 
-/// One record's printed result, and its decision-log line when asked for.
+/// One record's printed result, its decision-log line when asked for, and whether it
+/// attained each designation.
 struct Printed {
     text: String,
     log: Option<String>,
+    attained: Vec<(String, bool)>,
+}
+
+/// For each designation, in the order first met: how many records attained it, of how many
+/// evaluated for it.
+#[derive(Default)]
+struct Attained(Vec<(String, usize, usize)>);
+
+impl Attained {
+    fn add(&mut self, designations: &[(String, bool)]) {
+        for (name, attained) in designations {
+            let i = match self.0.iter().position(|(n, _, _)| n == name) {
+                Some(i) => i,
+                None => {
+                    self.0.push((name.clone(), 0, 0));
+                    self.0.len() - 1
+                }
+            };
+            self.0[i].1 += usize::from(*attained);
+            self.0[i].2 += 1;
+        }
+    }
+
+    /// The closing summary: a line of counts, and a line of designations when there are any.
+    fn summary(&self, evaluated: usize, failed: usize) -> String {
+        let mut text = format!(
+            "tally: {evaluated} record{} evaluated, {failed} failed\n",
+            if evaluated == 1 { "" } else { "s" }
+        );
+        if !self.0.is_empty() {
+            let each: Vec<String> = self
+                .0
+                .iter()
+                .map(|(name, attained, of)| format!("{name} {attained} of {of}"))
+                .collect();
+            text.push_str(&format!("tally: attained: {}\n", each.join(", ")));
+        }
+        text
+    }
+}
+
+/// The progress bar: drawn on a terminal's standard error once a batch has run for a second.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    fn new(wanted: bool) -> Progress {
+        let bar = (wanted && super::output::stderr_is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::hidden();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {pos} records evaluated, {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar
+        });
+        Progress {
+            bar,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn advance(&self, records: usize) {
+        let Some(bar) = &self.bar else { return };
+        bar.inc(records as u64);
+        if bar.is_hidden() && self.started.elapsed() >= std::time::Duration::from_secs(1) {
+            bar.set_draw_target(super::output::progress_target());
+            // The spinner turns between chunks too, so a slow chunk does not look stuck.
+            bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// Runs `write` with the bar off the screen, so that a message does not mix with it.
+    fn suspend(&self, write: impl FnOnce()) {
+        match &self.bar {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// The decision-log line of a record with a result.

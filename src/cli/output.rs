@@ -43,6 +43,18 @@ pub fn err(text: &str) {
         .write_all(printable(text, colours).as_bytes());
 }
 
+/// Whether standard error is a terminal (a progress bar is worth drawing).
+pub fn stderr_is_terminal() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stderr())
+}
+
+/// Where `eval`'s progress bar draws: standard error, at most 10 times a second. The bar is
+/// the one writer that bypasses `err`: it writes cursor codes of its own (which `printable`
+/// would escape) and nothing from data or rules, only counts.
+pub fn progress_target() -> indicatif::ProgressDrawTarget {
+    indicatif::ProgressDrawTarget::stderr_with_hz(10)
+}
+
 /// Whether a write to standard output has failed: its reader is gone.
 pub fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::Relaxed)

@@ -40,7 +40,7 @@ pub fn read_record(
         Err(e) => {
             // A syntax error stops the read: report it, with what was found before it.
             let mut errors = std::mem::take(&mut cx.errors);
-            errors.push(json_error(&e));
+            errors.push(json_error(&e, text));
             return Err(with_positions(text, errors));
         }
     };
@@ -112,7 +112,7 @@ pub fn detect_kind(program: &Program, text: &str) -> Result<KindId, FieldError> 
 /// Why a text that should be one record is not a JSON object.
 fn not_an_object(text: &str) -> FieldError {
     let error = match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-        Err(e) => json_error(&e),
+        Err(e) => json_error(&e, text),
         Ok(_) => {
             let found = match text.trim_start().as_bytes().first() {
                 Some(b'[') => "a list",
@@ -129,17 +129,27 @@ fn not_an_object(text: &str) -> FieldError {
     with_positions(text, vec![error]).remove(0)
 }
 
-fn json_error(e: &serde_json::Error) -> FieldError {
-    let text = e.to_string();
-    let message = match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
+/// The formats a record can come in, for a text that is not JSON at all (a CSV file, say).
+const FORMATS: &str = "tally reads JSON: one object per `.json` file, a folder of `.json` files, \
+                       JSON Lines (`.jsonl`, one object a line), or `-` for standard input";
+
+fn json_error(e: &serde_json::Error, text: &str) -> FieldError {
+    let said = e.to_string();
+    let message = match said.rfind(" at line ") {
+        Some(i) => said[..i].to_string(),
+        None => said,
     };
     let (message, help) = match e.classify() {
         serde_json::error::Category::Eof => (
             format!("the JSON ends too early ({message})"),
             "a `}` or `]` may be missing",
         ),
+        // Text that does not even open as JSON is most likely another format.
+        serde_json::error::Category::Syntax
+            if !matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'[')) =>
+        {
+            (format!("not valid JSON: {message}"), FORMATS)
+        }
         serde_json::error::Category::Syntax => (
             format!("not valid JSON: {message}"),
             "check the JSON syntax near this place",
