@@ -220,21 +220,31 @@ async fn explain(
     request: JsonBody<ExplainRequest>,
 ) -> Result<axum::Json<Json>, ApiError> {
     let axum::Json(request) = request?;
-    let overlay = overlay(&state, &request.files)?;
+    with_edited_rules(&state, &request.files, move |rules| {
+        let record = engine::record(request.record.into_bytes(), None);
+        engine::explain(
+            rules,
+            &record,
+            request.designation.as_deref(),
+            crate::stamp::today(),
+        )
+        .map(axum::Json)
+        .map_err(ApiError::problem)
+    })
+    .await
+}
+
+/// Runs `work` off the async threads on the rules with the unsaved `files` in place; rules
+/// that do not check are a 422 with their diagnostics.
+async fn with_edited_rules<T: Send + 'static>(
+    state: &Arc<State>,
+    files: &BTreeMap<String, String>,
+    work: impl FnOnce(&Rules) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let overlay = overlay(state, files)?;
     let inner = state.clone();
     state
-        .cpu(move || {
-            let rules = load(&inner, &overlay).map_err(not_checking)?;
-            let record = engine::record(request.record.into_bytes(), None);
-            engine::explain(
-                &rules,
-                &record,
-                request.designation.as_deref(),
-                crate::stamp::today(),
-            )
-            .map(axum::Json)
-            .map_err(ApiError::problem)
-        })
+        .cpu(move || work(&load(&inner, &overlay).map_err(not_checking)?))
         .await?
 }
 
@@ -257,18 +267,14 @@ async fn tests(
     request: JsonBody<Overlay>,
 ) -> Result<axum::Json<Json>, ApiError> {
     let axum::Json(request) = request?;
-    let overlay = overlay(&state, &request.files)?;
-    let inner = state.clone();
-    state
-        .cpu(move || {
-            let rules = load(&inner, &overlay).map_err(not_checking)?;
-            let cases = engine::tests(&rules);
-            let passed = cases.iter().filter(|c| c.passed).count();
-            Ok(axum::Json(
-                json!({ "passed": passed, "failed": cases.len() - passed, "tests": cases }),
-            ))
-        })
-        .await?
+    with_edited_rules(&state, &request.files, |rules| {
+        let cases = engine::tests(rules);
+        let passed = cases.iter().filter(|c| c.passed).count();
+        Ok(axum::Json(
+            json!({ "passed": passed, "failed": cases.len() - passed, "tests": cases }),
+        ))
+    })
+    .await
 }
 
 /// The rules with the unsaved files, rendered as `tally doc --format html` renders them.
@@ -277,15 +283,8 @@ async fn tests(
         (status = 422, description = "The rules do not check", body = super::api::ErrorBody)))]
 async fn doc(Extract(state): Shared, request: JsonBody<Overlay>) -> Result<Response, ApiError> {
     let axum::Json(request) = request?;
-    let overlay = overlay(&state, &request.files)?;
-    let inner = state.clone();
-    let html = state
-        .cpu(move || {
-            load(&inner, &overlay)
-                .map(|rules| engine::doc_html(&rules))
-                .map_err(not_checking)
-        })
-        .await??;
+    let html =
+        with_edited_rules(&state, &request.files, |rules| Ok(engine::doc_html(rules))).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
