@@ -370,19 +370,14 @@ fn load_wave(
                 });
                 continue;
             }
-            match target.canonicalize() {
-                Ok(resolved) if !inside(&resolved, roots) => {
-                    diags.push(outside_root(span, &import, Outside::Link));
-                }
-                Ok(resolved) if !resolved.is_file() && resolved.exists() => {
-                    diags.push(outside_root(span, &import, Outside::NotAFile));
-                }
-                Ok(_) if target.is_file() => next.push(Wanted {
+            match on_disk(&target, roots) {
+                Ok(true) => next.push(Wanted {
                     path: target,
                     plain,
                     by: Some((id, span)),
                 }),
-                _ => diags.push(missing_import(span, &import)),
+                Ok(false) => diags.push(missing_import(span, &import)),
+                Err(why) => diags.push(outside_root(span, &import, why)),
             }
         }
     }
@@ -497,8 +492,20 @@ pub fn confine(dir: &Path, import: &str, roots: &[PathBuf]) -> Result<PathBuf, O
     }
 }
 
+/// Whether the file at `target`, an import's path that [`confine`] let through, may be read:
+/// `Ok(false)` when there is none, an error when it is a link out of the `roots` or not a
+/// regular file (a folder, a FIFO that would hang the read, a device).
+pub(crate) fn on_disk(target: &Path, roots: &[PathBuf]) -> Result<bool, Outside> {
+    match target.canonicalize() {
+        Ok(resolved) if !inside(&resolved, roots) => Err(Outside::Link),
+        Ok(resolved) if !resolved.is_file() => Err(Outside::NotAFile),
+        Ok(_) => Ok(true),
+        Err(_) => Ok(false),
+    }
+}
+
 /// An import refused: the message names the import, never what the file holds.
-fn outside_root(span: Span, import: &str, why: Outside) -> Diag {
+pub(crate) fn outside_root(span: Span, import: &str, why: Outside) -> Diag {
     let (message, help) = match why {
         Outside::Absolute => (
             "an import is a path relative to the importing file, not an absolute path",

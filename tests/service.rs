@@ -182,3 +182,67 @@ fn any_text_gets_answers_and_no_panic() {
         ws.close(path);
     }
 }
+
+/// The language service confines imports as `tally check` does: no absolute path, no `..`
+/// above the workspace's folder, no link out of it, no FIFO; a diagnostic never shows a line
+/// of the file outside, and a link out of the folder is not taken for one of its rule files.
+#[test]
+fn imports_stay_inside_the_workspace_folder() {
+    let dir = crate::support::temp_dir("service-confined");
+    let rules = dir.join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(dir.join("secret.tally"), "let leaked_secret = 1\n").unwrap();
+    std::os::unix::fs::symlink(dir.join("secret.tally"), rules.join("linked.tally")).unwrap();
+    std::fs::write(rules.join("ok.tally"), "let fine = 1\n").unwrap();
+    let text = "import \"../secret.tally\"\nimport \"/etc/passwd\"\nimport \"ok.tally\"\nlet uses = fine\n";
+    std::fs::write(rules.join("main.tally"), text).unwrap();
+    let mut ws = Workspace::new(&rules);
+    let all = ws.diagnostics();
+    let files: Vec<&Path> = all.iter().map(|f| f.path.as_path()).collect();
+    assert!(
+        !files.iter().any(|p| p.ends_with("linked.tally")),
+        "a link out of the folder is not a rule file of it: {files:?}"
+    );
+    let main = ws.file_diagnostics(rules.join("main.tally"));
+    let messages: Vec<&str> = main.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages.contains(
+            &"cannot import \"../secret.tally\": this path leads out of the rules folder"
+        ),
+        "{messages:#?}"
+    );
+    assert!(
+        messages.contains(
+            &"cannot import \"/etc/passwd\": an import is a path relative to the importing file, not an absolute path"
+        ),
+        "{messages:#?}"
+    );
+    assert_eq!(main.len(), 2, "`ok.tally` is imported: {messages:#?}");
+    let shown = format!("{all:?}");
+    assert!(
+        !shown.contains("leaked_secret") && !shown.contains("root:"),
+        "{shown}"
+    );
+
+    // A link named as an import, and a FIFO.
+    ws.set_text(
+        rules.join("main.tally"),
+        "import \"linked.tally\"\nimport \"pipe.tally\"\n",
+    );
+    let status = std::process::Command::new("mkfifo")
+        .arg(rules.join("pipe.tally"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    ws.refresh();
+    let main = ws.file_diagnostics(rules.join("main.tally"));
+    let messages: Vec<&str> = main.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "cannot import \"linked.tally\": this file is a link to a place outside the rules folder",
+            "cannot import \"pipe.tally\": this is not a regular file",
+        ],
+        "{main:#?}"
+    );
+}

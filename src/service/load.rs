@@ -4,9 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Workspace, lexical};
+use super::Workspace;
 use crate::diagnostic::Diags;
-use crate::load::{Loaded, import_paths, link, missing_import, report_cycles};
+use crate::load::{
+    Loaded, confine, import_paths, link, missing_import, outside_root, report_cycles,
+};
 use crate::source::FileId;
 
 /// How deep below its root a workspace looks for rule files, and how many it takes: an editor
@@ -21,28 +23,35 @@ pub(super) fn files_under(root: &Path) -> Vec<PathBuf> {
         return vec![root.to_path_buf()];
     }
     let mut found = Vec::new();
-    walk(root, 0, &mut found);
+    walk(root, root, 0, &mut found);
     found
 }
 
-fn walk(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
+fn walk(root: &Path, dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let mut entries: Vec<(PathBuf, bool)> = entries
+    let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> = entries
         .filter_map(Result::ok)
-        .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
+        .map(|e| (e.path(), e.file_type().ok()))
         .collect();
-    entries.sort();
-    for (path, is_dir) in entries {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, kind) in entries {
         if found.len() >= MOST_FILES {
             return;
+        }
+        // As `tally check` does: a link is followed only to a place inside the root.
+        let is_dir = kind.is_some_and(|k| k.is_dir());
+        if kind.is_none_or(|k| k.is_symlink())
+            && !path.canonicalize().is_ok_and(|p| p.starts_with(root))
+        {
+            continue;
         }
         let hidden = path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if is_dir && !hidden && depth < DEPTH {
-            walk(&path, depth + 1, found);
+            walk(root, &path, depth + 1, found);
         } else if !is_dir && super::is_rule_file(&path) {
             found.push(path);
         }
@@ -70,6 +79,7 @@ pub(super) fn load_some(workspace: &Workspace, keep: impl Fn(&Path) -> bool) -> 
         .map(|(path, text)| loaded.sources.add(&path, text.to_string()))
         .collect();
     loaded.roots = wave.clone();
+    let roots = [workspace.folder()];
     while !wave.is_empty() {
         let texts: Vec<(FileId, Arc<str>)> = wave
             .iter()
@@ -90,18 +100,21 @@ pub(super) fn load_some(workspace: &Workspace, keep: impl Fn(&Path) -> bool) -> 
                 .map(Path::to_path_buf)
                 .unwrap_or_default();
             for (import, span) in import_paths(&loaded, id) {
-                let target = lexical(&dir.join(&import));
-                let found = match loaded.sources.find(&target) {
-                    Some(found) => Some(found),
-                    None => workspace.text(&target).map(|text| {
+                // As `tally check` does: an import stays inside the workspace's folder.
+                let found = confine(&dir, &import, &roots).and_then(|target| {
+                    if let Some(found) = loaded.sources.find(&target) {
+                        return Ok(Some(found));
+                    }
+                    Ok(workspace.import_text(&target, &roots)?.map(|text| {
                         let added = loaded.sources.add(&target, text.to_string());
                         next.push(added);
                         added
-                    }),
-                };
+                    }))
+                });
                 match found {
-                    Some(to) => link(&mut loaded, id, to, span, &mut diags),
-                    None => diags.push(missing_import(span, &import)),
+                    Ok(Some(to)) => link(&mut loaded, id, to, span, &mut diags),
+                    Ok(None) => diags.push(missing_import(span, &import)),
+                    Err(why) => diags.push(outside_root(span, &import, why)),
                 }
             }
         }
@@ -111,7 +124,8 @@ pub(super) fn load_some(workspace: &Workspace, keep: impl Fn(&Path) -> bool) -> 
     Load { loaded, diags }
 }
 
-/// Reads a file imported from outside the workspace's folder.
-pub(super) fn read_outside(path: &Path) -> Option<Arc<str>> {
+/// Reads a file that is not among the workspace's own (an editor's file elsewhere, or one
+/// deeper than the workspace looks).
+pub(super) fn read_other(path: &Path) -> Option<Arc<str>> {
     crate::source::read_text(path).ok().map(Arc::from)
 }

@@ -158,7 +158,34 @@ impl Workspace {
             .get(&path)
             .or_else(|| self.disk.get(&path))
             .cloned()
-            .or_else(|| load::read_outside(&path))
+            .or_else(|| load::read_other(&path))
+    }
+
+    /// The folder imports stay in: the workspace's, or the folder of its file.
+    fn folder(&self) -> PathBuf {
+        if self.root.is_dir() {
+            self.root.clone()
+        } else {
+            self.root
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        }
+    }
+
+    /// The text of a file an import leads to, inside `roots` already by its path: the
+    /// editor's or the disk's, never a link out of the roots nor a file that is not regular.
+    fn import_text(
+        &self,
+        path: &Path,
+        roots: &[PathBuf],
+    ) -> Result<Option<Arc<str>>, crate::load::Outside> {
+        if let Some(text) = self.open.get(path).or_else(|| self.disk.get(path)) {
+            return Ok(Some(text.clone()));
+        }
+        Ok(crate::load::on_disk(path, roots)?
+            .then(|| load::read_other(path))
+            .flatten())
     }
 
     /// The range between two positions of a file, with its byte offsets.
