@@ -9,12 +9,17 @@ mod render;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
+use std::fmt::Write;
+
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::ir::Program;
 use crate::ir::value::Value;
 use crate::report::json::Num;
-use crate::run::record::Outcome;
+use crate::run::input::RawRecord;
+use crate::run::record::{Outcome, RecordError, evaluate_text};
 
 pub use render::{markdown, text};
 
@@ -23,6 +28,56 @@ pub struct Pair {
     pub id: String,
     pub old: Option<Outcome>,
     pub new: Option<Outcome>,
+    /// Why it failed, when it did: under the new rules, or else under the old.
+    pub why: Option<String>,
+}
+
+impl Pair {
+    /// One record evaluated by both versions of the rules.
+    pub fn evaluate(old: &Program, new: &Program, record: &RawRecord, as_of: NaiveDate) -> Pair {
+        let old = evaluate_text(old, None, &record.text, false, as_of);
+        let new = evaluate_text(new, None, &record.text, false, as_of);
+        let why = new.as_ref().err().or(old.as_ref().err()).map(reason);
+        let id = [&new, &old].into_iter().find_map(|r| match r {
+            Ok(outcome) => outcome.id.as_ref().map(|(_, v)| v.clone()),
+            Err(RecordError::Data { id, .. } | RecordError::Rule { id, .. }) => id.clone(),
+        });
+        let (old, new) = (old.ok(), new.ok());
+        Pair {
+            id: id.unwrap_or_else(|| record.origin.to_string()),
+            old,
+            new,
+            why,
+        }
+    }
+}
+
+/// Why a record has no outcome, in a line: the rule's error (a budget run out names the rule),
+/// or the first problem of its data and how many more there are.
+fn reason(error: &RecordError) -> String {
+    match error {
+        RecordError::Rule { error, .. } => error.message.clone(),
+        RecordError::Data { errors, .. } => {
+            let Some(first) = errors.first() else {
+                return "the data does not fit the input".into();
+            };
+            let path = crate::data::path_text(&first.path);
+            let mut out = if path.is_empty() {
+                first.message.clone()
+            } else {
+                format!("{path}: {}", first.message)
+            };
+            if errors.len() > 1 {
+                let more = errors.len() - 1;
+                let _ = write!(
+                    out,
+                    " (and {more} more problem{})",
+                    if more == 1 { "" } else { "s" }
+                );
+            }
+            out
+        }
+    }
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -50,6 +105,9 @@ pub struct Failures {
 pub struct Group {
     pub count: usize,
     pub ids: Vec<String>,
+    /// For records that failed: why each of `ids` did, in the same order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
 }
 
 impl Group {
@@ -58,6 +116,13 @@ impl Group {
         if self.ids.len() < limit {
             self.ids.push(id.to_string());
         }
+    }
+
+    fn add_failure(&mut self, id: &str, why: Option<&str>, limit: usize) {
+        if self.ids.len() < limit {
+            self.reasons.push(why.unwrap_or_default().to_string());
+        }
+        self.add(id, limit);
     }
 }
 
@@ -273,7 +338,7 @@ impl Summary {
                     (false, true) => &mut self.diff.failures.old_only,
                     _ => &mut self.diff.failures.both,
                 };
-                group.add(&pair.id, limit);
+                group.add_failure(&pair.id, pair.why.as_deref(), limit);
                 return;
             }
         };

@@ -140,7 +140,52 @@ fn a_record_neither_version_evaluates_fails_the_diff() {
         .expect("runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("fail with both"), "{stdout}");
+    // Each record listed says why: here the first problem of its data.
+    assert!(
+        stdout.contains("1 record: BAD-01\n  BAD-01: customers[0].acr[\"2025-01\"]: -650 is below the minimum of 0"),
+        "{stdout}"
+    );
     assert_eq!(output.status.code(), Some(1));
+}
+
+/// A record that runs out of its budget under both versions is listed with the reason, the
+/// rule that was running, in every format.
+#[test]
+fn a_record_over_budget_is_listed_with_the_rule_that_ran_out() {
+    let dir = temp_dir("diff-budget");
+    let rules = "input box {\n  id: text, identifier\n}\nlet l = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nlet deep = sum a in l: sum b in l: sum c in l: sum d in l: a + b + c + d\noutput { deep: deep }\n";
+    std::fs::write(dir.join("box.tally"), rules).expect("rules");
+    std::fs::write(dir.join("box.json"), r#"{"id": "B-1"}"#).expect("data");
+    let run = |format: &str| {
+        let output = tally()
+            .current_dir(&dir)
+            .args(["diff", "box.tally", "box.tally", "--data", "box.json"])
+            .args(["--max-steps", "1000", "--format", format])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(1));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let human = run("human");
+    assert!(
+        human.contains("fail with both (their change is unknown): 1 record: B-1\n  B-1: ")
+            && human.contains("`deep`")
+            && human.contains("budget of 1000 steps"),
+        "{human}"
+    );
+    let markdown = run("markdown");
+    assert!(
+        markdown.contains("- `B-1`: ") && markdown.contains("budget of 1000 steps"),
+        "{markdown}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("JSON");
+    let both = &json["failures"]["both"];
+    assert_eq!(both["ids"], serde_json::json!(["B-1"]));
+    let reason = both["reasons"][0].as_str().expect("a reason");
+    assert!(
+        reason.contains("`deep`") && reason.contains("1000 steps"),
+        "{reason}"
+    );
 }
 
 /// The summary a pull request shows: counts first, then per designation the histogram and the

@@ -13,7 +13,6 @@ use super::{FAILED, OK, USAGE, emit, load_rules};
 use crate::diff::{Pair, Summary, markdown, text};
 use crate::ir::Program;
 use crate::run::input::Records;
-use crate::run::record::evaluate_text;
 
 #[derive(Args, Debug)]
 pub struct DiffArgs {
@@ -152,19 +151,7 @@ fn evaluate_both(
         }
         let pairs: Vec<Pair> = chunk
             .par_iter()
-            .map(|record| {
-                let old = evaluate_text(old, None, &record.text, false, as_of).ok();
-                let new = evaluate_text(new, None, &record.text, false, as_of).ok();
-                let id = new
-                    .as_ref()
-                    .or(old.as_ref())
-                    .and_then(|o| o.id.as_ref().map(|(_, v)| v.clone()));
-                Pair {
-                    id: id.unwrap_or_else(|| record.origin.to_string()),
-                    old,
-                    new,
-                }
-            })
+            .map(|record| Pair::evaluate(old, new, record, as_of))
             .collect();
         for pair in pairs {
             summary.add(pair);

@@ -62,13 +62,13 @@ pub fn text(diff: &Diff, old: &str, new: &str) -> String {
     for (group, what) in [
         (&f.new_only, "fail with the new rules only"),
         (&f.old_only, "fail with the old rules only"),
-        (
-            &f.both,
-            "fail with both (bad data: their change is unknown)",
-        ),
+        (&f.both, "fail with both (their change is unknown)"),
     ] {
         if group.count > 0 {
             let _ = writeln!(out, "\n{what}: {}", ids(group, diff.limit));
+            for (id, why) in group.ids.iter().zip(&group.reasons) {
+                let _ = writeln!(out, "  {id}: {why}");
+            }
         }
     }
     for d in &diff.designations {
@@ -199,10 +199,13 @@ pub fn markdown(diff: &Diff, old: &str, new: &str) -> String {
     for (group, what) in [
         (&f.new_only, "Fail with the new rules only"),
         (&f.old_only, "Fail with the old rules only"),
-        (&f.both, "Fail with both (bad data)"),
+        (&f.both, "Fail with both (their change is unknown)"),
     ] {
         if group.count > 0 {
             let _ = writeln!(out, "\n**{what}:** {}", md_ids(group));
+            for (id, why) in group.ids.iter().zip(&group.reasons) {
+                let _ = writeln!(out, "- {}: {}", code(id), md(why));
+            }
         }
     }
     if !diff.designations.is_empty() {

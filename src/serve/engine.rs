@@ -256,19 +256,7 @@ pub fn explain(
 pub fn impact(old: &Rules, new: &Rules, records: &[RawRecord], as_of: NaiveDate) -> Json {
     let pairs: Vec<crate::diff::Pair> = records
         .par_iter()
-        .map(|record| {
-            let old = evaluate_text(&old.program, None, &record.text, false, as_of).ok();
-            let new = evaluate_text(&new.program, None, &record.text, false, as_of).ok();
-            let id = new
-                .as_ref()
-                .or(old.as_ref())
-                .and_then(|o| o.id.as_ref().map(|(_, v)| v.clone()));
-            crate::diff::Pair {
-                id: id.unwrap_or_else(|| record.origin.to_string()),
-                old,
-                new,
-            }
-        })
+        .map(|record| crate::diff::Pair::evaluate(&old.program, &new.program, record, as_of))
         .collect();
     // The studio lists every sample that changes: samples are few, unlike a CI batch.
     let limit = pairs.len();
