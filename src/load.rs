@@ -34,10 +34,13 @@ impl Loaded {
     /// `id` and every file it imports, directly or not.
     pub fn closure(&self, id: FileId) -> Vec<FileId> {
         let mut seen = vec![id];
+        // A set beside the list: in a diamond of imports each file sees most of the others,
+        // and a look through the list for each would make loading cubic in the files.
+        let mut known: rustc_hash::FxHashSet<FileId> = std::iter::once(id).collect();
         let mut i = 0;
         while i < seen.len() {
             for &next in self.imports.get(&seen[i]).map_or(&[][..], Vec::as_slice) {
-                if !seen.contains(&next) {
+                if known.insert(next) {
                     seen.push(next);
                 }
             }

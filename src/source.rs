@@ -107,6 +107,9 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// The first file of each path: loading looks up every import by path, and a search of the
+    /// list would make loading quadratic in the files.
+    by_path: rustc_hash::FxHashMap<PathBuf, FileId>,
     /// The working directory, which names are shown relative to; looked up once.
     cwd: OnceLock<Option<PathBuf>>,
 }
@@ -125,6 +128,7 @@ impl SourceMap {
             text: Arc::from(text),
             lines: OnceLock::new(),
         });
+        self.by_path.entry(path.to_path_buf()).or_insert(id);
         id
     }
 
@@ -133,10 +137,7 @@ impl SourceMap {
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.path == path)
-            .map(|i| FileId(i as u32))
+        self.by_path.get(path).copied()
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {

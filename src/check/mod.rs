@@ -292,7 +292,7 @@ impl<'a> Checker<'a> {
                 _ => None,
             })
             .collect();
-        let mut dated_lets: Vec<(&'a str, Vec<(FileId, &'a ast::LetDecl)>)> = Vec::new();
+        let mut dated_lets: ByName<'a, (FileId, &'a ast::LetDecl)> = ByName::default();
         let mut dated_functions: Vec<(FileId, &'a ast::LetDecl)> = Vec::new();
         // The same for a table whose dated versions are written in several files.
         let mut table_files: FxHashMap<&'a str, Vec<FileId>> = FxHashMap::default();
@@ -318,10 +318,10 @@ impl<'a> Checker<'a> {
                 _ => None,
             })
             .collect();
-        let mut spread_tables: Vec<(&'a str, Vec<(FileId, &'a ast::TableDecl)>)> = Vec::new();
+        let mut spread_tables: ByName<'a, (FileId, &'a ast::TableDecl)> = ByName::default();
         for file in &loaded.files {
-            let mut lets: Vec<(&'a str, Vec<(FileId, &'a ast::LetDecl)>)> = Vec::new();
-            let mut tables: Vec<(&'a str, Vec<&ast::TableDecl>)> = Vec::new();
+            let mut lets: ByName<'a, (FileId, &'a ast::LetDecl)> = ByName::default();
+            let mut tables: ByName<'a, &'a ast::TableDecl> = ByName::default();
             for item in &file.items {
                 match item {
                     Item::Let(l) if l.params.is_some() && l.from.is_some() => {
@@ -357,21 +357,12 @@ impl<'a> Checker<'a> {
                         } else {
                             &mut lets
                         };
-                        match group.iter_mut().find(|(n, _)| *n == l.name.name) {
-                            Some((_, variants)) => variants.push((file.id, l)),
-                            None => group.push((&l.name.name, vec![(file.id, l)])),
-                        }
+                        group.push(&l.name.name, (file.id, l));
                     }
                     Item::Table(t) if dated_tables.contains(t.name.name.as_str()) => {
-                        match spread_tables.iter_mut().find(|(n, _)| *n == t.name.name) {
-                            Some((_, variants)) => variants.push((file.id, t)),
-                            None => spread_tables.push((&t.name.name, vec![(file.id, t)])),
-                        }
+                        spread_tables.push(&t.name.name, (file.id, t));
                     }
-                    Item::Table(t) => match tables.iter_mut().find(|(n, _)| *n == t.name.name) {
-                        Some((_, variants)) => variants.push(t),
-                        None => tables.push((&t.name.name, vec![t])),
-                    },
+                    Item::Table(t) => tables.push(&t.name.name, t),
                     Item::Template(t) if t.from.is_some() => {
                         // A dated version: designations made from the template get it.
                         self.template_versions.push(self.templates.len());
@@ -389,10 +380,10 @@ impl<'a> Checker<'a> {
                     _ => {}
                 }
             }
-            for (name, variants) in lets {
+            for (name, variants) in lets.groups {
                 self.declare_let(name, variants, &mut own);
             }
-            for (name, variants) in tables {
+            for (name, variants) in tables.groups {
                 let variants = self
                     .order_variants(name, variants, |t: &&ast::TableDecl| (t.from, t.name.span));
                 let id = self.table_global(&variants);
@@ -403,10 +394,10 @@ impl<'a> Checker<'a> {
                 ));
             }
         }
-        for (name, variants) in dated_lets {
+        for (name, variants) in dated_lets.groups {
             self.declare_let(name, variants, &mut own);
         }
-        for (name, variants) in spread_tables {
+        for (name, variants) in spread_tables.groups {
             let variants =
                 self.order_variants(name, variants, |(_, t): &(FileId, &ast::TableDecl)| {
                     (t.from, t.name.span)
@@ -656,6 +647,34 @@ impl<'a> Checker<'a> {
                         .also(inputs[0].1.name.span, "first input")
                         .help("a rule file reads one kind of data; keep the rules for each input in files that import only that input"),
                 );
+            }
+        }
+    }
+}
+
+/// Declarations gathered by name, in the order the names first appear. The map to each name's
+/// place keeps a file of thousands of definitions linear to check.
+struct ByName<'a, T> {
+    groups: Vec<(&'a str, Vec<T>)>,
+    at: FxHashMap<&'a str, usize>,
+}
+
+impl<T> Default for ByName<'_, T> {
+    fn default() -> Self {
+        ByName {
+            groups: Vec::new(),
+            at: FxHashMap::default(),
+        }
+    }
+}
+
+impl<'a, T> ByName<'a, T> {
+    fn push(&mut self, name: &'a str, item: T) {
+        match self.at.get(name) {
+            Some(&i) => self.groups[i].1.push(item),
+            None => {
+                self.at.insert(name, self.groups.len());
+                self.groups.push((name, vec![item]));
             }
         }
     }
