@@ -7,7 +7,7 @@ use crate::diagnostic::{Code, Diag, Diags};
 use crate::ir::types::GlobalId;
 use crate::ir::{FnId, GlobalDef, Program};
 use crate::load::Loaded;
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 
 /// A definition that can read others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -19,15 +19,32 @@ pub enum Node {
     Root,
 }
 
-/// Which definitions each definition reads.
+/// Which definitions each definition reads, and where each value is read.
 #[derive(Debug, Default)]
 pub struct Uses {
     edges: FxHashMap<Node, FxHashSet<Node>>,
+    /// Where each value's name is written in an expression, for findings about one reading.
+    reads: FxHashMap<GlobalId, Vec<Span>>,
 }
 
 impl Uses {
     pub fn add(&mut self, from: Node, to: Node) {
         self.edges.entry(from).or_default().insert(to);
+    }
+
+    /// `id`'s name is written at `span`.
+    pub fn read_at(&mut self, id: GlobalId, span: Span) {
+        self.reads.entry(id).or_default().push(span);
+    }
+
+    /// The first place inside `within` where `id` is read.
+    pub fn read_in(&self, id: GlobalId, within: Span) -> Option<Span> {
+        self.reads
+            .get(&id)?
+            .iter()
+            .filter(|s| s.file == within.file && s.start >= within.start && s.end <= within.end)
+            .min_by_key(|s| s.start)
+            .copied()
     }
 
     /// Everything reachable from the roots.

@@ -272,6 +272,7 @@ impl Checker<'_> {
         match self.lookup(cx.file, name) {
             Some(Symbol::Global(id)) => {
                 self.uses.add(cx.owner, Node::Global(id));
+                self.uses.read_at(id, span);
                 let ty = self.global_type(id, Some(span));
                 (Expr::Global(id), ty)
             }
