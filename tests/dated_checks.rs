@@ -234,3 +234,21 @@ fn a_table_written_only_with_dates_marks_the_day_its_readers_start() {
         )]
     );
 }
+
+#[test]
+fn a_dated_version_of_a_function_whose_work_grows_as_a_power_is_warned_of() {
+    // Only the version from 2026-07-01 loops three deep over the list.
+    let text = "input shop {\n  name: text, identifier\n  day: date, evaluation date\n  \
+                sales: list of number\n}\n\
+                let spread(l: list of number) = sum a in l: a\n\
+                let spread(l: list of number) from 2026-07-01 =\n  \
+                sum a in sales: sum b in sales: sum c in sales: a * b * c + sum(l)\n\
+                output {\n  s: spread(sales)\n}\n";
+    let found = found(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Code::WorkGrowsAsAPower);
+    assert!(
+        found[0].1.contains("`spread` grows as the 3rd power"),
+        "{found:?}"
+    );
+}
