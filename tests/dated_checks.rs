@@ -252,3 +252,48 @@ fn a_dated_version_of_a_function_whose_work_grows_as_a_power_is_warned_of() {
         "{found:?}"
     );
 }
+
+/// A copy of rules/azure whose data gains `fabric_workloads` from 2026-07-01, with `changes`
+/// in a file of next year's changes: what `tally check` finds.
+fn azure_with_a_new_field(name: &str, changes: &str) -> Vec<(Code, String)> {
+    let dir = crate::support::temp_dir(name);
+    crate::support::edited_copy(
+        std::path::Path::new("rules/azure"),
+        &dir,
+        "partner.tally",
+        "  deployments: list of deployment\n}",
+        "  deployments: list of deployment\n  fabric_workloads: whole number, at least 0, from 2026-07-01\n}",
+    );
+    let file = format!("import \"common.tally\"\n\n{changes}");
+    std::fs::write(dir.join("next-year.tally"), file).expect("write");
+    let found = match tally::load_rules(std::slice::from_ref(&dir)) {
+        Ok((_, warnings)) => warnings,
+        Err(rejected) => rejected.diags,
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    found.into_iter().map(|d| (d.code, d.message)).collect()
+}
+
+#[test]
+fn a_new_field_of_the_shipped_input_is_read_from_its_day_or_reported() {
+    let found = azure_with_a_new_field(
+        "new-field-from-its-day",
+        "let deployment_points from 2026-07-01 =\n  \
+         min(count(counted_deployments) + fabric_workloads, max_deployments) * points_per_deployment\n",
+    );
+    assert!(found.is_empty(), "{found:?}");
+    // Dated six months too early: the three designations read it through usage growth.
+    let found = azure_with_a_new_field(
+        "new-field-too-early",
+        "let usage_growth_points from 2026-01-01 = min(20, fabric_workloads)\n",
+    );
+    assert_eq!(
+        found,
+        [(
+            Code::FieldOutsideDates,
+            "from 2026-01-01 until 2026-07-01: `usage_growth_points` reads the input field \
+             `fabric_workloads`, which the data has only from 2026-07-01"
+                .to_string()
+        )]
+    );
+}
