@@ -297,3 +297,38 @@ fn a_new_field_of_the_shipped_input_is_read_from_its_day_or_reported() {
         )]
     );
 }
+
+#[test]
+fn a_dated_field_of_a_record_inside_the_input_is_found_where_it_is_read() {
+    let shop = "input shop {\n  name: text, identifier\n  day: date, evaluation date\n  \
+                items: list of item\n}\nrecord item \"An item\" {\n  price: number\n  \
+                tip: number, from 2026-07-01\n}\n";
+    // Read through a projection, as an element's field in `where`, and in a test dated before.
+    let text = format!(
+        "{shop}output {{\n  tips: sum(items.tip)\n  n: count(items where tip > 0)\n}}\n\
+         test \"early\" {{\n  data {{ \"name\": \"x\", \"day\": \"2025-01-01\", \"items\": [] }}\n  \
+         date 2025-01-01\n  expect sum(items.tip) = 0\n}}\n"
+    );
+    let diags = check(&text).expect_err("does not check");
+    let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "before 2026-07-01: output field `tips` reads the field `tip` of item, which the data has only from 2026-07-01",
+            "before 2026-07-01: output field `n` reads the field `tip` of item, which the data has only from 2026-07-01",
+            "before 2026-07-01: test \"early\" reads the field `tip` of item, which the data has only from 2026-07-01",
+        ]
+    );
+    assert!(diags.iter().all(|d| d.code == Code::FieldOutsideDates));
+    // Read only from that day on, in a version, a subcategory and a test of that day, it checks.
+    let text = format!(
+        "{shop}let tips = 0\nlet tips from 2026-07-01 = sum i in items: i.tip\n\
+         designation \"Seller\" {{\n  max 10\n  category \"Sales\" max 10 {{\n    \
+         subcategory \"Tips\" max 10 from 2026-07-01 {{\n      points = min(10, count(items where tip > 0))\n    }}\n  }}\n}}\n\
+         output {{\n  tips: tips\n}}\n\
+         test \"late\" {{\n  data {{ \"name\": \"x\", \"day\": \"2026-08-01\", \"items\": [] }}\n  \
+         date 2026-08-01\n  expect sum(items.tip) = 0\n}}\n"
+    );
+    let found = found(&text);
+    assert!(found.is_empty(), "{found:?}");
+}

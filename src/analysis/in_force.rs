@@ -15,9 +15,9 @@ use rustc_hash::FxHashSet;
 
 use super::lints::Uses;
 use crate::diagnostic::{Code, Diag, Diags};
-use crate::ir::types::GlobalId;
+use crate::ir::types::{GlobalId, RecordId};
 use crate::ir::value::Value;
-use crate::ir::{Expr, FnId, GlobalDef, Period, Program, in_force};
+use crate::ir::{ExpectTarget, Expr, FnId, GlobalDef, Period, Program, in_force};
 use crate::source::Span;
 
 pub(crate) fn check(program: &Program, uses: &Uses, diags: &mut Diags) {
@@ -28,8 +28,9 @@ pub(crate) fn check(program: &Program, uses: &Uses, diags: &mut Diags) {
     let intervals = Period::intervals(&dates);
     // Each finding, by what it is about, with the intervals it holds in.
     let mut found: Vec<(Finding, Vec<usize>)> = Vec::new();
-    for (index, &(_, day)) in intervals.iter().enumerate() {
+    for (index, &(period, day)) in intervals.iter().enumerate() {
         let mut walk = Walk {
+            period,
             program,
             uses,
             day,
@@ -79,8 +80,8 @@ struct Reader {
 enum Problem {
     /// A value or table with no version in force.
     NoVersion(GlobalId),
-    /// An input field the data has only on other days.
-    Field { global: GlobalId, kind: u32 },
+    /// A field of the input, or of a record inside it, that the data has only on other days.
+    Field { record: RecordId, field: u32 },
     /// A row or column its table's version in force does not have.
     Label {
         table: GlobalId,
@@ -99,9 +100,8 @@ struct Finding {
 impl Finding {
     fn key(&self) -> (Span, Option<GlobalId>, Option<&str>) {
         match &self.problem {
-            Problem::NoVersion(id) | Problem::Field { global: id, .. } => {
-                (self.at, Some(*id), None)
-            }
+            Problem::NoVersion(id) => (self.at, Some(*id), None),
+            Problem::Field { .. } => (self.at, None, None),
             Problem::Label { table, label, .. } => (self.at, Some(*table), Some(label)),
         }
     }
@@ -132,22 +132,26 @@ impl Finding {
                     None => format!("write a version of `{}` without a date", global.name),
                 })
             }
-            Problem::Field { global, kind } => {
-                let name = &program.global(*global).name;
-                let record = program.record(program.kinds[*kind as usize].record);
-                let field = record.field(name).map(|i| &record.fields[i]);
-                let has = field.and_then(|f| f.period.describe()).unwrap_or_default();
-                let mut diag = Diag::error(
+            Problem::Field { record, field } => {
+                let record = program.record(*record);
+                let field = &record.fields[*field as usize];
+                let name = &field.name;
+                let has = field.period.describe().unwrap_or_default();
+                let input = program
+                    .kinds
+                    .iter()
+                    .any(|k| program.record(k.record).name == record.name);
+                let what = match input {
+                    true => format!("the input field `{name}`"),
+                    false => format!("the field `{name}` of {}", record.name),
+                };
+                let diag = Diag::error(
                     Code::FieldOutsideDates,
                     self.at,
-                    format!(
-                        "{reader} reads the input field `{name}`, which the data has only {has}"
-                    ),
+                    format!("{reader} reads {what}, which the data has only {has}"),
                 )
-                .label("read here");
-                if let Some(field) = field {
-                    diag = diag.also(field.span, format!("in the data {has}"));
-                }
+                .label("read here")
+                .also(field.span, format!("in the data {has}"));
                 diag.help(format!(
                     "read `{name}` only in versions of the rules in force {has} (write them with `from`), or give the field a default (`default 0`) or make it `optional`"
                 ))
@@ -221,6 +225,8 @@ fn labels(def: &GlobalDef, rows: bool) -> Vec<Vec<String>> {
 struct Walk<'p> {
     program: &'p Program,
     uses: &'p Uses,
+    /// The interval walked, and a day in it.
+    period: Period,
     day: NaiveDate,
     globals: FxHashSet<GlobalId>,
     functions: FxHashSet<FnId>,
@@ -283,31 +289,57 @@ impl<'p> Walk<'p> {
                 self.expr(&field.body.expr, &reader);
             }
         }
+        // A test with a `date` line reads the versions in force that day; the date of a
+        // test's data is known only once the data is read.
+        let period = self.period;
+        let tests = program.tests.iter();
+        for test in tests.filter(|t| t.date.is_some_and(|d| period.contains(d))) {
+            let name = format!("test \"{}\"", test.name);
+            for expectation in &test.expectations {
+                if let ExpectTarget::Value { body, .. } = &expectation.target {
+                    let reader = Reader {
+                        root: (test.span, Rc::from(name.as_str())),
+                        name: name.clone(),
+                        source: body.source,
+                        dated: true,
+                    };
+                    self.expr(&body.expr, &reader);
+                }
+            }
+        }
     }
 
     /// Walks `expr`, read by `reader`, and what it reads in turn.
     fn expr(&mut self, expr: &'p Expr, reader: &Reader) {
         let program = self.program;
+        // Fields of the records inside the input, where the checker noted their reads.
+        for (at, record, field) in self.uses.dated_fields_in(reader.source) {
+            let period = program.record(record).fields[field as usize].period;
+            if !period.contains(self.day) {
+                self.found.push(Finding {
+                    reader: reader.clone(),
+                    at,
+                    problem: Problem::Field { record, field },
+                });
+            }
+        }
         let mut next: Vec<(&'p Expr, Reader)> = Vec::new();
         expr.walk(&mut |e| match e {
             Expr::Global(id) => {
                 let global = program.global(*id);
                 match &global.def {
                     GlobalDef::Input { kind, field } => {
-                        let shape =
-                            &program.record(program.kind(*kind).record).fields[*field as usize];
+                        let record = program.kind(*kind).record;
+                        let shape = &program.record(record).fields[*field as usize];
                         if !shape.optional
                             && shape.default.is_none()
                             && !shape.period.contains(self.day)
                         {
-                            self.find(
-                                reader,
-                                *id,
-                                Problem::Field {
-                                    global: *id,
-                                    kind: kind.0,
-                                },
-                            );
+                            let problem = Problem::Field {
+                                record,
+                                field: *field,
+                            };
+                            self.find(reader, *id, problem);
                         }
                     }
                     GlobalDef::Let(variants) => match in_force(variants, self.day) {

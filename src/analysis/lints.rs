@@ -4,7 +4,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diag, Diags};
-use crate::ir::types::GlobalId;
+use crate::ir::types::{GlobalId, RecordId};
 use crate::ir::{FnId, GlobalDef, Program};
 use crate::load::Loaded;
 use crate::source::{FileId, Span};
@@ -25,6 +25,9 @@ pub struct Uses {
     edges: FxHashMap<Node, FxHashSet<Node>>,
     /// Where each value's name is written in an expression, for findings about one reading.
     reads: FxHashMap<GlobalId, Vec<Span>>,
+    /// Where a field of a record inside the input, which the data has only on some days
+    /// (`from`, `until`), is read: the record and the field.
+    dated_fields: Vec<(Span, RecordId, u32)>,
 }
 
 impl Uses {
@@ -37,12 +40,25 @@ impl Uses {
         self.reads.entry(id).or_default().push(span);
     }
 
+    /// A field the data has only on some days is read at `span`.
+    pub fn dated_field_at(&mut self, span: Span, record: RecordId, field: u32) {
+        self.dated_fields.push((span, record, field));
+    }
+
+    /// The reads of such fields inside `within`.
+    pub fn dated_fields_in(&self, within: Span) -> impl Iterator<Item = (Span, RecordId, u32)> {
+        self.dated_fields
+            .iter()
+            .filter(move |(s, _, _)| contains(within, *s))
+            .copied()
+    }
+
     /// The first place inside `within` where `id` is read.
     pub fn read_in(&self, id: GlobalId, within: Span) -> Option<Span> {
         self.reads
             .get(&id)?
             .iter()
-            .filter(|s| s.file == within.file && s.start >= within.start && s.end <= within.end)
+            .filter(|s| contains(within, **s))
             .min_by_key(|s| s.start)
             .copied()
     }
@@ -60,6 +76,10 @@ impl Uses {
         }
         seen
     }
+}
+
+fn contains(outer: Span, inner: Span) -> bool {
+    inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
 }
 
 /// Files whose every user is loaded: files nothing imports, and shared files whose folder is

@@ -254,6 +254,7 @@ impl Checker<'_> {
                         return (Expr::Local(*slot), ty.clone());
                     }
                     if let Some((index, field_ty)) = self.field_of(ty, name) {
+                        self.note_dated_field(ty, index, span);
                         return (Expr::Field(Box::new(Expr::Local(*slot)), index), field_ty);
                     }
                 }
@@ -372,6 +373,20 @@ impl Checker<'_> {
         }
     }
 
+    /// A read of a record's field that the data has only on some days, kept for the check
+    /// of each interval of time (`analysis::in_force`).
+    fn note_dated_field(&mut self, ty: &Type, index: u32, span: Span) {
+        if let Type::Record(id, _) = ty {
+            let field = &self.program.record(*id).fields[index as usize];
+            if field.period != crate::ir::Period::default()
+                && !field.optional
+                && field.default.is_none()
+            {
+                self.uses.dated_field_at(span, *id, index);
+            }
+        }
+    }
+
     /// The index and type of a record's field.
     pub(super) fn field_of(&self, ty: &Type, name: &str) -> Option<(u32, Type)> {
         match ty {
@@ -482,10 +497,12 @@ impl Checker<'_> {
             return error_expr();
         }
         if let Some((index, field_ty)) = self.field_of(&ty, &field.name) {
+            self.note_dated_field(&ty, index, field.span);
             return (Expr::Field(Box::new(expr), index), field_ty);
         }
         if let Type::List(element) = &ty {
             if let Some((index, field_ty)) = self.field_of(element, &field.name) {
+                self.note_dated_field(element, index, field.span);
                 return (Expr::Project(Box::new(expr), index), Type::list(field_ty));
             }
         }
