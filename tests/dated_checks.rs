@@ -332,3 +332,65 @@ fn a_dated_field_of_a_record_inside_the_input_is_found_where_it_is_read() {
     let found = found(&text);
     assert!(found.is_empty(), "{found:?}");
 }
+
+#[test]
+fn a_test_without_a_date_line_is_judged_on_its_data_s_date() {
+    let rules = "input shop {\n  name: text, identifier\n  day: optional date, evaluation date\n  \
+                 items: list of item\n}\nrecord item \"An item\" {\n  price: number\n  \
+                 tip: number, from 2026-07-01\n}\n\
+                 let tips = 0\nlet tips from 2026-07-01 = sum(items.tip)\noutput {\n  t: tips\n}\n";
+    let test = |day: &str| {
+        format!(
+            "{rules}test \"t\" {{\n  data {{ \"name\": \"x\", \"day\": \"{day}\", \"items\": [] }}\n  \
+             expect sum(items.tip) = 0\n}}\n"
+        )
+    };
+    let load = |text: &str| {
+        let dir = crate::support::temp_dir("test-on-its-date");
+        std::fs::write(dir.join("r.tally"), text).expect("write");
+        let loaded = tally::load_rules(std::slice::from_ref(&dir));
+        let _ = std::fs::remove_dir_all(&dir);
+        loaded.map(|_| ()).map_err(|r| r.diags)
+    };
+    // Its data is of a day the field is in the data: it checks.
+    assert!(load(&test("2026-08-01")).is_ok());
+    // Of a day before: an error of the rules, found before the test runs.
+    let diags = load(&test("2025-01-01")).expect_err("does not check");
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code, Code::FieldOutsideDates);
+    assert_eq!(
+        diags[0].message,
+        "as of 2025-01-01, this test's date: test \"t\" reads the field `tip` of item, which the \
+         data has only from 2026-07-01"
+    );
+}
+
+#[test]
+fn a_test_whose_data_has_no_date_fails_as_of_a_day_it_reads_outside_its_dates() {
+    let dir = crate::support::temp_dir("test-as-of-outside");
+    let text = "input shop {\n  name: text, identifier\n  day: optional date, evaluation date\n  \
+                items: list of item\n}\nrecord item \"An item\" {\n  price: number\n  \
+                tip: number, from 2026-07-01\n}\n\
+                let tips = 0\nlet tips from 2026-07-01 = sum(items.tip)\noutput {\n  t: tips\n}\n\
+                test \"undated\" {\n  data { \"name\": \"x\", \"items\": [{ \"price\": 1, \"tip\": 2 }] }\n  \
+                expect sum(items.tip) = 2\n}\n";
+    std::fs::write(dir.join("r.tally"), text).expect("write");
+    let run = |as_of: &str| {
+        std::process::Command::new(insta_cmd::get_cargo_bin("tally"))
+            .env("NO_COLOR", "1")
+            .args(["test", dir.to_str().expect("path"), "--as-of", as_of])
+            .output()
+            .expect("tally runs")
+    };
+    assert!(run("2026-08-01").status.success());
+    // Before the day, the expectation fails with the reason; it is not evaluated (a panic
+    // once, on the missing value).
+    let before = run("2025-01-01");
+    let stdout = String::from_utf8_lossy(&before.stdout);
+    assert_eq!(before.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("as of 2025-01-01: test \"undated\" reads the field `tip` of item"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -20,10 +20,18 @@ use crate::ir::value::Value;
 use crate::ir::{ExpectTarget, Expr, FnId, GlobalDef, Period, Program, in_force};
 use crate::source::Span;
 
-pub(crate) fn check(program: &Program, uses: &Uses, diags: &mut Diags) {
+/// Reports what the rules in force read outside its dates, and returns, for each test without
+/// a `date` line (by index), what its expectations would read outside its dates in each
+/// interval: an error once its data's date is known (see `testing::data_problems`).
+pub(crate) fn check(
+    program: &Program,
+    uses: &Uses,
+    diags: &mut Diags,
+) -> Vec<(usize, Period, Diag)> {
+    let mut undated_tests = Vec::new();
     let dates = program.effective_dates();
     if dates.is_empty() {
-        return;
+        return undated_tests;
     }
     let intervals = Period::intervals(&dates);
     // Each finding, by what it is about, with the intervals it holds in.
@@ -39,6 +47,23 @@ pub(crate) fn check(program: &Program, uses: &Uses, diags: &mut Diags) {
             found: Vec::new(),
         };
         walk.roots();
+        // Each test without a date line on its own, after the rules: what they read wrongly
+        // is reported already.
+        for (i, test) in program.tests.iter().enumerate() {
+            if test.date.is_some() {
+                continue;
+            }
+            let mut alone = Walk {
+                globals: walk.globals.clone(),
+                functions: walk.functions.clone(),
+                found: Vec::new(),
+                ..walk
+            };
+            alone.test(test);
+            for finding in alone.found {
+                undated_tests.push((i, period, finding.diag(program, Period::default())));
+            }
+        }
         for finding in walk.found {
             match found.iter_mut().find(|(f, _)| f.key() == finding.key()) {
                 Some((_, held)) => held.push(index),
@@ -63,6 +88,7 @@ pub(crate) fn check(program: &Program, uses: &Uses, diags: &mut Diags) {
             diags.push(finding.diag(program, period));
         }
     }
+    undated_tests
 }
 
 /// Who reads: how a message names it, where it is written, and the rule in force that the
@@ -294,17 +320,22 @@ impl<'p> Walk<'p> {
         let period = self.period;
         let tests = program.tests.iter();
         for test in tests.filter(|t| t.date.is_some_and(|d| period.contains(d))) {
-            let name = format!("test \"{}\"", test.name);
-            for expectation in &test.expectations {
-                if let ExpectTarget::Value { body, .. } = &expectation.target {
-                    let reader = Reader {
-                        root: (test.span, Rc::from(name.as_str())),
-                        name: name.clone(),
-                        source: body.source,
-                        dated: true,
-                    };
-                    self.expr(&body.expr, &reader);
-                }
+            self.test(test);
+        }
+    }
+
+    /// The expectations of a test evaluated on the day.
+    fn test(&mut self, test: &'p crate::ir::Test) {
+        let name = format!("test \"{}\"", test.name);
+        for expectation in &test.expectations {
+            if let ExpectTarget::Value { body, .. } = &expectation.target {
+                let reader = Reader {
+                    root: (test.span, Rc::from(name.as_str())),
+                    name: name.clone(),
+                    source: body.source,
+                    dated: true,
+                };
+                self.expr(&body.expr, &reader);
             }
         }
     }

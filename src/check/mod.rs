@@ -136,7 +136,9 @@ fn check_with(
     );
     if !diags.has_errors() {
         consistency::check(&loaded, &program, &mut diags);
-        in_force::check(&program, &uses, &mut diags);
+        for (test, period, diag) in in_force::check(&program, &uses, &mut diags) {
+            program.tests[test].outside_dates.push((period, diag));
+        }
         growth::check(&program, &mut diags);
     }
     diags.extend(earlier.0);

@@ -468,6 +468,10 @@ pub struct Test {
     /// Replaces the data's evaluation date.
     pub date: Option<NaiveDate>,
     pub expectations: Vec<Expectation>,
+    /// For a test without a `date` line: what its expectations read that is not in force in
+    /// an interval (a value with no version then, a field the data lacks then). The date of
+    /// its data, read after checking, says whether it is an error.
+    pub outside_dates: Vec<(Period, crate::diagnostic::Diag)>,
 }
 
 #[derive(Debug)]
