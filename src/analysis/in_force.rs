@@ -30,7 +30,7 @@ pub(crate) fn check(
 ) -> Vec<(usize, Period, Diag)> {
     let mut undated_tests = Vec::new();
     let dates = program.effective_dates();
-    if dates.is_empty() {
+    if dates.is_empty() || !anything_starts_or_stops(program, uses) {
         return undated_tests;
     }
     let intervals = Period::intervals(&dates);
@@ -89,6 +89,29 @@ pub(crate) fn check(
         }
     }
     undated_tests
+}
+
+/// Whether something can be missing on some day: a value or table without an undated version,
+/// a table whose versions differ in labels, or a dated field that is read. Without one, there
+/// is nothing to walk.
+fn anything_starts_or_stops(program: &Program, uses: &Uses) -> bool {
+    let dated_input = program.kinds.iter().any(|k| {
+        let fields = &program.record(k.record).fields;
+        fields.iter().any(|f| f.period != Period::default())
+    });
+    dated_input
+        || uses.reads_dated_fields()
+        || program.globals.iter().any(|g| match &g.def {
+            GlobalDef::Let(vs) => vs.first().is_some_and(|v| v.from.is_some()),
+            GlobalDef::Table(vs) => {
+                vs.first().is_some_and(|v| v.from.is_some())
+                    || vs.windows(2).any(|w| {
+                        w[0].value.rows != w[1].value.rows
+                            || w[0].value.columns != w[1].value.columns
+                    })
+            }
+            GlobalDef::Input { .. } => false,
+        })
 }
 
 /// Who reads: how a message names it, where it is written, and the rule in force that the

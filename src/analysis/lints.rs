@@ -45,6 +45,11 @@ impl Uses {
         self.dated_fields.push((span, record, field));
     }
 
+    /// Whether any such field is read.
+    pub fn reads_dated_fields(&self) -> bool {
+        !self.dated_fields.is_empty()
+    }
+
     /// The reads of such fields inside `within`.
     pub fn dated_fields_in(&self, within: Span) -> impl Iterator<Item = (Span, RecordId, u32)> {
         self.dated_fields
