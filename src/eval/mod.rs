@@ -13,7 +13,6 @@ mod expr;
 mod locals;
 mod lookups;
 mod reason;
-mod stream;
 
 use std::sync::Arc;
 
@@ -185,8 +184,6 @@ impl<'p> Evaluation<'p> {
     /// `tally explain` uses to ask "what if one more customer had been added".
     pub fn assume(&mut self, id: GlobalId, value: Value) {
         self.memo[id.0 as usize] = Some(value);
-        // Calls remembered so far may have read the value this replaces.
-        self.calls.forget();
     }
 
     /// A new evaluation of the same record that starts with the values this one computed:
