@@ -97,7 +97,6 @@ pub struct Evaluation<'p> {
     pub coverage: Option<Box<coverage::Coverage>>,
     pub(crate) memo: Vec<Option<Value>>,
     calls: calls::Calls,
-    plans: lookups::Plans,
     stack: Vec<locals::Local>,
     base: usize,
     /// The lists walked by the loops in progress, innermost last.
@@ -128,7 +127,6 @@ impl<'p> Evaluation<'p> {
             coverage: None,
             memo: vec![None; program.globals.len()],
             calls: calls::Calls::default(),
-            plans: lookups::Plans::default(),
             stack: Vec::new(),
             base: 0,
             walks: Vec::new(),
