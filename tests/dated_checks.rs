@@ -394,3 +394,36 @@ fn a_test_whose_data_has_no_date_fails_as_of_a_day_it_reads_outside_its_dates() 
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_case_names_the_texts_of_the_versions_in_force_with_it() {
+    let tier = "let tier = \"gold\"\nlet tier from 2026-07-01 = \"platinum\"\n";
+    // Before the date, `tier` is only "gold": the version of `rate` in force then covers it.
+    checks_clean(&format!(
+        "{tier}let rate = case tier when \"gold\" then 1\n\
+         let rate from 2026-07-01 = case tier when \"platinum\" then 2\noutput {{\n  r: rate\n}}\n"
+    ));
+    // A version in force from the date must cover "platinum", and is told when.
+    let dated = found(&format!(
+        "{SHOP}{tier}let rate = case tier when \"gold\" then 1\n\
+         let rate from 2026-07-01 = case tier when \"gold\" then 3\noutput {{\n  r: rate\n}}\n"
+    ));
+    assert_eq!(
+        dated,
+        [(
+            Code::IncompleteCase,
+            "from 2026-07-01: `case` has no `when` for \"platinum\"".to_string()
+        )]
+    );
+    // Undated, it is in force with both versions.
+    let undated = found(&format!(
+        "{SHOP}{tier}let rate = case tier when \"gold\" then 1\noutput {{\n  r: rate\n}}\n"
+    ));
+    assert_eq!(
+        undated,
+        [(
+            Code::IncompleteCase,
+            "`case` has no `when` for \"platinum\"".to_string()
+        )]
+    );
+}

@@ -37,6 +37,9 @@ pub(super) struct Scope {
     /// In a dated version of a value: the value and the index of the version before it,
     /// which `previous` names.
     pub previous: Option<(GlobalId, usize)>,
+    /// When the expression is in force: the dates of the version of a value or function it
+    /// is written in (always, elsewhere).
+    pub period: crate::ir::Period,
 }
 
 impl Scope {
@@ -48,6 +51,7 @@ impl Scope {
             frame: 0,
             owner,
             previous: None,
+            period: crate::ir::Period::default(),
         }
     }
 
