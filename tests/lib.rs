@@ -10,6 +10,7 @@ mod codes;
 mod confinement;
 mod data_folders;
 mod dated;
+mod dated_checks;
 mod diagnostics;
 mod diff;
 mod doc;

@@ -83,29 +83,8 @@ fn intervals(ranges: &mut Known<'_>, d: &Designation) -> Vec<(Period, NaiveDate)
     for expr in exprs {
         dates.extend(ranges.reach.of(expr).dates.iter().copied());
     }
-    if dates.is_empty() {
-        return Vec::new();
-    }
     let dates: Vec<NaiveDate> = dates.into_iter().collect();
-    let mut out = Vec::new();
-    if let Some(day) = dates[0].pred_opt() {
-        out.push((
-            Period {
-                from: None,
-                until: Some(dates[0]),
-            },
-            day,
-        ));
-    }
-    for (i, &from) in dates.iter().enumerate() {
-        out.push((
-            Period {
-                from: Some(from),
-                until: dates.get(i + 1).copied(),
-            },
-            from,
-        ));
-    }
+    let mut out = Period::intervals(&dates);
     out.retain(|(_, day)| d.period.contains(*day));
     out
 }

@@ -35,6 +35,15 @@ pub(crate) fn check(program: &Program, diags: &mut Diags) {
             &function.body.expr,
             Some(FnId(i as u32)),
         ));
+        // Each dated version is judged as well: the one in force may be the one that loops.
+        for version in &function.later {
+            definitions.push((
+                &function.name,
+                version.span,
+                &version.value.expr,
+                Some(FnId(i as u32)),
+            ));
+        }
     }
     for global in program.globals.iter().filter(|g| !g.hidden) {
         if let GlobalDef::Let(variants) = &global.def {
@@ -130,7 +139,13 @@ impl Powers<'_> {
             None => {}
         }
         self.functions.insert(id, None);
-        let power = self.of(&self.program.function(id).body.expr).power;
+        // A call may reach any version, depending on the day: the deepest counts.
+        let function = self.program.function(id);
+        let power = std::iter::once(&function.body)
+            .chain(function.later.iter().map(|v| &v.value))
+            .map(|body| self.of(&body.expr).power)
+            .max()
+            .unwrap_or(0);
         self.functions.insert(id, Some(power));
         power
     }

@@ -4,10 +4,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diag, Diags};
-use crate::ir::types::GlobalId;
+use crate::ir::types::{GlobalId, RecordId};
 use crate::ir::{FnId, GlobalDef, Program};
 use crate::load::Loaded;
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 
 /// A definition that can read others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -19,15 +19,53 @@ pub enum Node {
     Root,
 }
 
-/// Which definitions each definition reads.
+/// Which definitions each definition reads, and where each value is read.
 #[derive(Debug, Default)]
 pub struct Uses {
     edges: FxHashMap<Node, FxHashSet<Node>>,
+    /// Where each value's name is written in an expression, for findings about one reading.
+    reads: FxHashMap<GlobalId, Vec<Span>>,
+    /// Where a field of a record inside the input, which the data has only on some days
+    /// (`from`, `until`), is read: the record and the field.
+    dated_fields: Vec<(Span, RecordId, u32)>,
 }
 
 impl Uses {
     pub fn add(&mut self, from: Node, to: Node) {
         self.edges.entry(from).or_default().insert(to);
+    }
+
+    /// `id`'s name is written at `span`.
+    pub fn read_at(&mut self, id: GlobalId, span: Span) {
+        self.reads.entry(id).or_default().push(span);
+    }
+
+    /// A field the data has only on some days is read at `span`.
+    pub fn dated_field_at(&mut self, span: Span, record: RecordId, field: u32) {
+        self.dated_fields.push((span, record, field));
+    }
+
+    /// Whether any such field is read.
+    pub fn reads_dated_fields(&self) -> bool {
+        !self.dated_fields.is_empty()
+    }
+
+    /// The reads of such fields inside `within`.
+    pub fn dated_fields_in(&self, within: Span) -> impl Iterator<Item = (Span, RecordId, u32)> {
+        self.dated_fields
+            .iter()
+            .filter(move |(s, _, _)| contains(within, *s))
+            .copied()
+    }
+
+    /// The first place inside `within` where `id` is read.
+    pub fn read_in(&self, id: GlobalId, within: Span) -> Option<Span> {
+        self.reads
+            .get(&id)?
+            .iter()
+            .filter(|s| contains(within, **s))
+            .min_by_key(|s| s.start)
+            .copied()
     }
 
     /// Everything reachable from the roots.
@@ -43,6 +81,10 @@ impl Uses {
         }
         seen
     }
+}
+
+fn contains(outer: Span, inner: Span) -> bool {
+    inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
 }
 
 /// Files whose every user is loaded: files nothing imports, and shared files whose folder is

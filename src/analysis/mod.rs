@@ -4,6 +4,7 @@
 
 pub mod consistency;
 pub mod growth;
+pub mod in_force;
 pub mod lints;
 pub mod ranges;
 pub mod reach;

@@ -149,6 +149,39 @@ impl Checker<'_> {
         )
     }
 
+    /// The texts a dated value written as texts (`let tier = "gold"`, `let tier from
+    /// 2026-07-01 = "platinum"`) can be while `period` lasts: a `case` in force only before the
+    /// date need not name the later text. `None` when not such a value.
+    fn texts_in_force(&self, subject: &Expr, period: crate::ir::Period) -> Option<Vec<&str>> {
+        let Expr::Global(id) = subject else {
+            return None;
+        };
+        let crate::ir::GlobalDef::Let(variants) = &self.program.global(*id).def else {
+            return None;
+        };
+        if variants.len() < 2 {
+            return None;
+        }
+        let mut texts = Vec::new();
+        for (i, v) in variants.iter().enumerate() {
+            let until = variants.get(i + 1).and_then(|next| next.from);
+            let starts_in_time = period
+                .until
+                .is_none_or(|end| v.from.is_none_or(|f| f < end));
+            let lasts_into_it = period
+                .from
+                .is_none_or(|start| until.is_none_or(|u| u > start));
+            if !(starts_in_time && lasts_into_it) {
+                continue;
+            }
+            match &v.value.expr {
+                Expr::Const(Value::Text(t)) => texts.push(&**t),
+                _ => return None,
+            }
+        }
+        Some(texts)
+    }
+
     pub(super) fn case(
         &mut self,
         cx: &mut Scope,
@@ -212,18 +245,25 @@ impl Checker<'_> {
         if otherwise.is_none() && !arms_have_errors {
             match &subject_ty {
                 Type::Choice(choice) => {
+                    let possible = self.texts_in_force(&subject_expr, cx.period);
                     let missing: Vec<String> = choice
                         .values
                         .iter()
                         .filter(|v| !covered.contains(v))
+                        .filter(|v| possible.as_ref().is_none_or(|p| p.contains(&v.as_str())))
                         .map(|v| format!("\"{v}\""))
                         .collect();
+                    // Judged on the versions in force with this one, it says when.
+                    let when = match (&possible, cx.period.describe()) {
+                        (Some(_), Some(when)) => format!("{when}: "),
+                        _ => String::new(),
+                    };
                     if !missing.is_empty() {
                         self.error(
                             Diag::error(
                                 Code::IncompleteCase,
                                 span,
-                                format!("`case` has no `when` for {}", missing.join(", ")),
+                                format!("{when}`case` has no `when` for {}", missing.join(", ")),
                             )
                             .label("not every value is covered")
                             .help("add a `when` for each value, or an `else`"),

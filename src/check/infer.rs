@@ -50,6 +50,12 @@ impl Checker<'_> {
         for (index, &(file, decl)) in decls.iter().enumerate() {
             let mut cx = Scope::new(file, Node::Global(id));
             cx.previous = Some((id, index));
+            cx.period = crate::ir::Period {
+                from: decl.from.map(|(d, _)| d),
+                until: decls
+                    .get(index + 1)
+                    .and_then(|(_, next)| next.from.map(|(d, _)| d)),
+            };
             let (expr, t) = self.lower(&mut cx, &decl.body);
             match &ty {
                 None => ty = Some((t, decl.body.span)),
@@ -146,12 +152,15 @@ impl Checker<'_> {
             .collect();
         self.program.functions[id.0 as usize].params = params.clone();
         let mut cx = Scope::new(file, Node::Function(id));
+        let versions = self.fn_versions[id.0 as usize].clone();
+        let from = |i: usize| versions.get(i).and_then(|(_, v)| v.from.map(|(d, _)| d));
+        cx.period.until = from(0);
         for (name, ty) in params.clone() {
             cx.push(|slot| Local::Var { name, ty, slot });
         }
         let (expr, mut ret) = self.lower(&mut cx, &decl.body);
         let mut later = Vec::new();
-        for (file, version) in self.fn_versions[id.0 as usize].clone() {
+        for (index, (file, version)) in versions.iter().copied().enumerate() {
             let same = version.params.as_ref().is_some_and(|ps| {
                 ps.len() == params.len()
                     && ps.iter().zip(&params).all(|(p, (name, ty))| {
@@ -168,6 +177,10 @@ impl Checker<'_> {
                 continue;
             }
             let mut vcx = Scope::new(file, Node::Function(id));
+            vcx.period = crate::ir::Period {
+                from: from(index),
+                until: from(index + 1),
+            };
             for (name, ty) in params.clone() {
                 vcx.push(|slot| Local::Var { name, ty, slot });
             }

@@ -37,6 +37,9 @@ pub(super) struct Scope {
     /// In a dated version of a value: the value and the index of the version before it,
     /// which `previous` names.
     pub previous: Option<(GlobalId, usize)>,
+    /// When the expression is in force: the dates of the version of a value or function it
+    /// is written in (always, elsewhere).
+    pub period: crate::ir::Period,
 }
 
 impl Scope {
@@ -48,6 +51,7 @@ impl Scope {
             frame: 0,
             owner,
             previous: None,
+            period: crate::ir::Period::default(),
         }
     }
 
@@ -254,6 +258,7 @@ impl Checker<'_> {
                         return (Expr::Local(*slot), ty.clone());
                     }
                     if let Some((index, field_ty)) = self.field_of(ty, name) {
+                        self.note_dated_field(ty, index, span);
                         return (Expr::Field(Box::new(Expr::Local(*slot)), index), field_ty);
                     }
                 }
@@ -272,6 +277,7 @@ impl Checker<'_> {
         match self.lookup(cx.file, name) {
             Some(Symbol::Global(id)) => {
                 self.uses.add(cx.owner, Node::Global(id));
+                self.uses.read_at(id, span);
                 let ty = self.global_type(id, Some(span));
                 (Expr::Global(id), ty)
             }
@@ -368,6 +374,20 @@ impl Checker<'_> {
                 .collect(),
             Type::Struct(fields) => fields.iter().map(|(n, _)| n.clone()).collect(),
             _ => Vec::new(),
+        }
+    }
+
+    /// A read of a record's field that the data has only on some days, kept for the check
+    /// of each interval of time (`analysis::in_force`).
+    fn note_dated_field(&mut self, ty: &Type, index: u32, span: Span) {
+        if let Type::Record(id, _) = ty {
+            let field = &self.program.record(*id).fields[index as usize];
+            if field.period != crate::ir::Period::default()
+                && !field.optional
+                && field.default.is_none()
+            {
+                self.uses.dated_field_at(span, *id, index);
+            }
         }
     }
 
@@ -481,10 +501,12 @@ impl Checker<'_> {
             return error_expr();
         }
         if let Some((index, field_ty)) = self.field_of(&ty, &field.name) {
+            self.note_dated_field(&ty, index, field.span);
             return (Expr::Field(Box::new(expr), index), field_ty);
         }
         if let Type::List(element) = &ty {
             if let Some((index, field_ty)) = self.field_of(element, &field.name) {
+                self.note_dated_field(element, index, field.span);
                 return (Expr::Project(Box::new(expr), index), Type::list(field_ty));
             }
         }

@@ -29,7 +29,7 @@ use crate::load::Loaded;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Item};
 
-use crate::analysis::{consistency, growth, lints};
+use crate::analysis::{consistency, growth, in_force, lints};
 
 pub use lints::Lints;
 
@@ -136,6 +136,9 @@ fn check_with(
     );
     if !diags.has_errors() {
         consistency::check(&loaded, &program, &mut diags);
+        for (test, period, diag) in in_force::check(&program, &uses, &mut diags) {
+            program.tests[test].outside_dates.push((period, diag));
+        }
         growth::check(&program, &mut diags);
     }
     diags.extend(earlier.0);

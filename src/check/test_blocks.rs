@@ -109,6 +109,7 @@ impl Checker<'_> {
                     data,
                     date: test.date.map(|(d, _)| d),
                     expectations,
+                    outside_dates: Vec::new(),
                 });
             }
         }

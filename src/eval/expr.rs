@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::locals::Local;
-use super::{EvalError, Evaluation, arith, builtins, compare, stream};
+use super::{EvalError, Evaluation, arith, builtins, compare};
 use crate::ir::builtins::Builtin;
 use crate::ir::types::GlobalId;
 use crate::ir::value::{RecordValue, Value};
@@ -247,14 +247,13 @@ impl Evaluation<'_> {
     }
 
     /// Calls `function` with its arguments on the argument stack from `top` on: a value
-    /// assumed or remembered for them, or the function's body evaluated.
+    /// assumed for them, or the function's body evaluated.
     pub(super) fn call_with_arguments(&mut self, id: FnId, top: usize) -> Result<Value> {
         let args = &self.args[top..];
         if let Some(value) = self.calls.find(id, args).cloned() {
             self.args.truncate(top);
             return Ok(value);
         }
-        let key = self.calls.key(args);
         let body = self.program.function(id).body_on(self.date);
         let saved = self.base;
         self.base = self.stack.len();
@@ -268,9 +267,6 @@ impl Evaluation<'_> {
         });
         self.stack.truncate(self.base);
         self.base = saved;
-        if let (Ok(value), Some(key)) = (&result, key) {
-            self.calls.remember(id, key, value);
-        }
         result
     }
 
@@ -424,11 +420,6 @@ impl Evaluation<'_> {
                 },
                 layout: layout.clone(),
             })),
-            Expr::Call {
-                builtin: builtin @ (Builtin::Count | Builtin::Sum | Builtin::Unique),
-                args,
-                span,
-            } if stream::streams(&args[0]) => self.aggregate(*builtin, &args[0], *span)?,
             Expr::Call {
                 builtin,
                 args,

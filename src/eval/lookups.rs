@@ -11,15 +11,6 @@ use crate::ir::Expr;
 use crate::ir::value::{MapValue, Value};
 use crate::syntax::ast::BinderKind;
 
-/// Bodies examined so far in this record at most; a rule set has few loops of this kind.
-const REMEMBERED: usize = 16;
-
-/// Which binder bodies are lookups, by the body's address (as coverage names nodes: the
-/// program, which holds every expression evaluated, outlives the evaluation): the shape is
-/// examined once per record, not once per turn of an enclosing loop.
-#[derive(Default)]
-pub(super) struct Plans(Vec<(usize, Option<Lookup>)>);
-
 /// Where the lookup is in a binder's body.
 #[derive(Clone, Copy)]
 enum Lookup {
@@ -40,7 +31,7 @@ impl Evaluation<'_> {
         list: &Expr,
         body: &Expr,
     ) -> Option<Value> {
-        let lookup = self.plan(kind, slot, body)?;
+        let lookup = examine(kind, slot, body)?;
         // Out of budget, the general loop reports it.
         let turns = self.leaf(list)?.as_list().len();
         self.steps(turns).ok()?;
@@ -86,21 +77,9 @@ impl Evaluation<'_> {
             _ => None,
         }
     }
-
-    /// Where the lookup is in `body`, if it is a loop these lookups handle.
-    fn plan(&mut self, kind: BinderKind, slot: u32, body: &Expr) -> Option<Lookup> {
-        let id = body as *const Expr as usize;
-        if let Some((_, lookup)) = self.plans.0.iter().find(|(node, _)| *node == id) {
-            return *lookup;
-        }
-        let lookup = examine(kind, slot, body);
-        if self.plans.0.len() < REMEMBERED {
-            self.plans.0.push((id, lookup));
-        }
-        lookup
-    }
 }
 
+/// Where the lookup is in `body`, if it is a loop these lookups handle.
 fn examine(kind: BinderKind, slot: u32, body: &Expr) -> Option<Lookup> {
     match (kind, body) {
         (BinderKind::Sum, _) if keyed_by(body, slot) => Some(Lookup::Whole),

@@ -13,7 +13,6 @@ mod expr;
 mod locals;
 mod lookups;
 mod reason;
-mod stream;
 
 use std::sync::Arc;
 
@@ -98,7 +97,6 @@ pub struct Evaluation<'p> {
     pub coverage: Option<Box<coverage::Coverage>>,
     pub(crate) memo: Vec<Option<Value>>,
     calls: calls::Calls,
-    plans: lookups::Plans,
     stack: Vec<locals::Local>,
     base: usize,
     /// The lists walked by the loops in progress, innermost last.
@@ -129,7 +127,6 @@ impl<'p> Evaluation<'p> {
             coverage: None,
             memo: vec![None; program.globals.len()],
             calls: calls::Calls::default(),
-            plans: lookups::Plans::default(),
             stack: Vec::new(),
             base: 0,
             walks: Vec::new(),
@@ -185,8 +182,6 @@ impl<'p> Evaluation<'p> {
     /// `tally explain` uses to ask "what if one more customer had been added".
     pub fn assume(&mut self, id: GlobalId, value: Value) {
         self.memo[id.0 as usize] = Some(value);
-        // Calls remembered so far may have read the value this replaces.
-        self.calls.forget();
     }
 
     /// A new evaluation of the same record that starts with the values this one computed:

@@ -4,7 +4,7 @@
 //! changes that attains the designation. All of it comes from re-evaluating the rules with one
 //! value assumed different; nothing here knows the partner program.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -16,7 +16,7 @@ use crate::eval::{EvalError, Evaluation};
 use crate::ir::builtins::Builtin;
 use crate::ir::types::{GlobalId, Type};
 use crate::ir::value::Value;
-use crate::ir::{Designation, Expr, FnId, GlobalDef, Program};
+use crate::ir::{Designation, Expr, FnId, GlobalDef, Program, in_force as version};
 use crate::report::rule_text::Texts;
 
 #[derive(Debug, Serialize)]
@@ -112,6 +112,8 @@ struct Whatif<'e, 'p> {
     /// functions, not through other values), and everything it reads, directly or not.
     direct: Vec<(HashSet<GlobalId>, HashSet<FnId>)>,
     reach: Vec<(HashSet<GlobalId>, HashSet<FnId>)>,
+    /// Per subcategory in force: everything its points read, directly or not.
+    subcategories: Vec<(HashSet<GlobalId>, HashSet<FnId>)>,
     dependents: std::cell::RefCell<Vec<(Target, Vec<usize>)>>,
 }
 
@@ -121,16 +123,39 @@ impl<'e, 'p> Whatif<'e, 'p> {
         Whatif {
             base,
             d,
-            direct: ids.clone().map(|g| closure(program, g, false)).collect(),
-            reach: ids.map(|g| closure(program, g, true)).collect(),
+            direct: ids
+                .clone()
+                .map(|g| closure(program, definitions(program, g), false))
+                .collect(),
+            reach: ids
+                .map(|g| closure(program, definitions(program, g), true))
+                .collect(),
+            subcategories: in_force(d, base.date)
+                .map(|s| closure(program, vec![&s.points], true))
+                .collect(),
             dependents: std::cell::RefCell::new(Vec::new()),
         }
+    }
+
+    /// The subcategories (by index in the results) whose points read a target.
+    fn reached_by(&self, target: &Target) -> Vec<usize> {
+        (0..self.subcategories.len())
+            .filter(|&s| {
+                let (globals, functions) = &self.subcategories[s];
+                match target {
+                    Target::Global(id) | Target::Count(id) => globals.contains(id),
+                    Target::Call(f, _) => functions.contains(f),
+                }
+            })
+            .collect()
     }
 
     fn fork(&self, assumed: &[(Target, Value)]) -> Result<Evaluation<'p>, EvalError> {
         let mut ev = self.base.fork();
         let mut changed: HashSet<GlobalId> = HashSet::new();
         let mut called: HashSet<FnId> = HashSet::new();
+        // The lists assumed longer, with the elements added at their end.
+        let mut appended: HashMap<GlobalId, Vec<Value>> = HashMap::new();
         for (target, value) in assumed {
             match target {
                 Target::Global(id) => {
@@ -147,7 +172,11 @@ impl<'e, 'p> Whatif<'e, 'p> {
                     else {
                         return Err(EvalError::new("no element to count"));
                     };
+                    let had = items.len();
                     items.resize(want, filler);
+                    if want > had {
+                        appended.insert(*id, items[had..].to_vec());
+                    }
                     ev.assume(*id, Value::list(items));
                     changed.insert(*id);
                 }
@@ -176,6 +205,16 @@ impl<'e, 'p> Whatif<'e, 'p> {
             {
                 continue;
             }
+            if let Some(added) = self.added(&mut ev, id, &changed, &called, &appended) {
+                if !added.is_empty() {
+                    let mut items = old.as_list().to_vec();
+                    items.extend(added.iter().cloned());
+                    ev.memo[g] = Some(Value::list(items));
+                    appended.insert(id, added);
+                    changed.insert(id);
+                }
+                continue;
+            }
             ev.forget(id);
             match ev.global(id) {
                 Ok(new) if new == old => {}
@@ -190,6 +229,54 @@ impl<'e, 'p> Whatif<'e, 'p> {
             }
         }
         Ok(ev)
+    }
+
+    /// For a filter of a list assumed longer, whose condition reads nothing else that changed:
+    /// the elements it adds, found by testing only the elements added to the list
+    /// (`active_customers where segment = "enterprise"` with one more active customer is what
+    /// it was, and that customer if it is enterprise). `None` for any other value, computed
+    /// again whole.
+    fn added(
+        &self,
+        ev: &mut Evaluation<'p>,
+        id: GlobalId,
+        changed: &HashSet<GlobalId>,
+        called: &HashSet<FnId>,
+        appended: &HashMap<GlobalId, Vec<Value>>,
+    ) -> Option<Vec<Value>> {
+        let program = self.base.program;
+        let GlobalDef::Let(variants) = &program.global(id).def else {
+            return None;
+        };
+        let body = &version(variants, ev.date)?.value;
+        let Expr::Filter {
+            list,
+            slot,
+            condition,
+        } = &body.expr
+        else {
+            return None;
+        };
+        let Expr::Global(list) = list.as_ref() else {
+            return None;
+        };
+        let added = appended.get(list)?;
+        let (globals, functions) = closure(program, vec![condition], false);
+        if globals.iter().any(|g| changed.contains(g))
+            || functions.iter().any(|f| called.contains(f))
+        {
+            return None;
+        }
+        ev.with_frame(body.frame, |ev| {
+            let mut kept = Vec::new();
+            for item in added {
+                ev.set_local(*slot, item.clone());
+                if ev.eval(condition).ok()?.as_bool() {
+                    kept.push(item.clone());
+                }
+            }
+            Some(kept)
+        })
     }
 
     /// The named values computed from a target, each after the values it reads (a value
@@ -245,15 +332,23 @@ fn sample(ty: &Type) -> Option<Value> {
     }
 }
 
-/// The named values and functions a named value reads: through the functions it calls, and
-/// with `deep`, through the named values it reads too.
-fn closure(program: &Program, root: GlobalId, deep: bool) -> (HashSet<GlobalId>, HashSet<FnId>) {
+/// The definitions of a named value (none for data and tables).
+fn definitions(program: &Program, id: GlobalId) -> Vec<&Expr> {
+    match &program.global(id).def {
+        GlobalDef::Let(variants) => variants.iter().map(|v| &v.value.expr).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The named values and functions expressions read: through the functions they call, and
+/// with `deep`, through the named values they read too.
+fn closure<'p>(
+    program: &'p Program,
+    mut work: Vec<&'p Expr>,
+    deep: bool,
+) -> (HashSet<GlobalId>, HashSet<FnId>) {
     let mut globals = HashSet::new();
     let mut functions = HashSet::new();
-    let mut work: Vec<&Expr> = Vec::new();
-    if let GlobalDef::Let(variants) = &program.global(root).def {
-        work.extend(variants.iter().map(|v| &v.value.expr));
-    }
     while let Some(expr) = work.pop() {
         expr.walk(&mut |e| match e {
             Expr::Global(id) if globals.insert(*id) && deep => {
@@ -315,13 +410,33 @@ pub fn missing(
     let candidates = candidates(program, d, date, texts);
     let whatif = Whatif::new(program, base, d);
     let baseline = result.clone();
+    // A value several subcategories read is a candidate of each: it is tried once.
+    let mut distinct: Vec<usize> = Vec::new();
+    let mut which: Vec<usize> = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        match distinct
+            .iter()
+            .position(|&j| candidates[j].target == c.target)
+        {
+            Some(k) => which.push(k),
+            None => {
+                which.push(distinct.len());
+                distinct.push(i);
+            }
+        }
+    }
+    let trials = distinct
+        .iter()
+        .map(|&i| smallest_raise(&whatif, &baseline, &candidates[i].target, &[]))
+        .collect::<Result<Vec<Trial>, EvalError>>()?;
     let mut moves = Vec::new();
     for (index, _) in in_force(d, date).enumerate() {
         // Of changes along one chain of values (`prerequisite_met(x)` is computed from
         // `people_holding(x)`) with the same gain, the one closest to the data.
         let mut found: Vec<(Move, Decimal, &Candidate)> = Vec::new();
-        for c in candidates.iter().filter(|c| c.subcategory == index) {
-            let Some((to, after)) = smallest_raise(&whatif, &baseline, &c.target, &[])? else {
+        for (i, c) in candidates.iter().enumerate() {
+            let trial = &trials[which[i]];
+            let (true, Some((to, after))) = (c.subcategory == index, &trial.raise) else {
                 continue;
             };
             let gain = after.subcategories[index].points - baseline.subcategories[index].points;
@@ -330,13 +445,12 @@ pub fn missing(
                     .iter()
                     .all(|(_, g, other)| *g != gain || !related(c, other))
             {
-                let from = whatif.value(&c.target, &[])?;
-                let raised = raises(d, &baseline, &after);
+                let raised = raises(d, &baseline, after);
                 let step = Move {
                     subcategory: joined(&raised),
                     value: c.name.clone(),
-                    from: brief(&from),
-                    to: brief(&to),
+                    from: brief(&trial.from),
+                    to: brief(to),
                     gain: Num(after.total - baseline.total),
                     raises: raised,
                 };
@@ -346,7 +460,7 @@ pub fn missing(
         found.sort_by_key(|(_, gain, _)| std::cmp::Reverse(*gain));
         moves.extend(found.into_iter().take(3).map(|(m, ..)| m));
     }
-    let (plan, plan_attains) = plan(&whatif, d, &baseline, &candidates)?;
+    let (plan, plan_attains) = plan(&whatif, d, &baseline, &candidates, &distinct, trials)?;
     Ok(Missing {
         points_short,
         subcategories_at_zero,
@@ -604,6 +718,14 @@ fn reads_input(program: &Program, roots: impl IntoIterator<Item = GlobalId>) -> 
     false
 }
 
+/// The smallest raise of a value found: the value as it is, and the value raised to with the
+/// designation's result then (none when no raise tried changes the result).
+#[derive(Clone)]
+struct Trial {
+    from: Value,
+    raise: Option<(Value, DesignationResult)>,
+}
+
 /// The smallest raise of a value that changes the designation's result: true for a false
 /// condition, one more for a count, the next whole number for a percentage.
 fn smallest_raise(
@@ -611,7 +733,7 @@ fn smallest_raise(
     before: &DesignationResult,
     target: &Target,
     assumed: &[(Target, Value)],
-) -> Result<Option<(Value, DesignationResult)>, EvalError> {
+) -> Result<Trial, EvalError> {
     let current = whatif.value(target, assumed)?;
     // A count may need several more before it shows (net adds below 0, say): up to 20 more.
     let tries: Vec<Value> = match &current {
@@ -633,10 +755,16 @@ fn smallest_raise(
             continue;
         };
         if after.total > before.total || zeros(&after) < zeros(before) {
-            return Ok(Some((value, after)));
+            return Ok(Trial {
+                from: current,
+                raise: Some((value, after)),
+            });
         }
     }
-    Ok(None)
+    Ok(Trial {
+        from: current,
+        raise: None,
+    })
 }
 
 /// A value for people: long fractions rounded to two decimals.
@@ -657,43 +785,66 @@ fn zeros(r: &DesignationResult) -> usize {
 /// Greedily the change with the most points (or that lifts a subcategory from 0), until the
 /// designation is attained or no change helps; at most 40 changes. Each change is labelled
 /// with the subcategories it raised, whichever subcategory led to it.
+///
+/// Each round needs the smallest raise of every value against the changes made so far. A
+/// change leaves what raising another value does as it was when the two values reach no
+/// subcategory in common (the total is the sum of the subcategories' points), so a round
+/// tries again only the values that share a subcategory with the last change; the rest keep
+/// what they were found to do (`trials` holds what each of `distinct` does on the data).
 fn plan(
     whatif: &Whatif<'_, '_>,
     d: &Designation,
     baseline: &DesignationResult,
     candidates: &[Candidate],
+    distinct: &[usize],
+    trials: Vec<Trial>,
 ) -> Result<(Vec<Move>, bool), EvalError> {
     let mut assumed: Vec<(Target, Value)> = Vec::new();
     let mut current = baseline.clone();
+    let reached: Vec<Vec<usize>> = distinct
+        .iter()
+        .map(|&i| whatif.reached_by(&candidates[i].target))
+        .collect();
+    // Per value: (from, to, points gained, subcategories lifted from 0), or none found.
+    type Found = Option<(Value, Value, Decimal, i64)>;
+    let found = |trial: Trial, before: &DesignationResult| -> Found {
+        let (to, after) = trial.raise?;
+        let lifted = zeros(before) as i64 - zeros(&after) as i64;
+        Some((trial.from, to, after.total - before.total, lifted))
+    };
+    let mut known: Vec<Option<Found>> = trials
+        .into_iter()
+        .map(|t| Some(found(t, baseline)))
+        .collect();
     // Per candidate changed: (candidate, from, to, raises).
     let mut steps: Vec<(usize, Value, Value, Vec<Raise>)> = Vec::new();
     for _ in 0..40 {
         if current.attained {
             break;
         }
-        let mut best: Option<(i64, usize, Value, DesignationResult)> = None;
-        let mut tried: Vec<&Target> = Vec::new();
-        for (i, c) in candidates.iter().enumerate() {
-            // A value several subcategories read is a candidate of each: one try is enough.
-            if tried.contains(&&c.target) {
-                continue;
+        let mut best: Option<(i64, usize)> = None;
+        for (k, &i) in distinct.iter().enumerate() {
+            if known[k].is_none() {
+                let trial = smallest_raise(whatif, &current, &candidates[i].target, &assumed)?;
+                known[k] = Some(found(trial, &current));
             }
-            tried.push(&c.target);
-            let Some((to, after)) = smallest_raise(whatif, &current, &c.target, &assumed)? else {
+            let Some(Some((_, _, gain, lifted))) = &known[k] else {
                 continue;
             };
-            let gain = after.total - current.total;
-            let lifted = zeros(&current) as i64 - zeros(&after) as i64;
             let score = i64::try_from(gain.trunc()).unwrap_or(0) + 100 * lifted;
-            if score > 0 && best.as_ref().is_none_or(|(s, ..)| score > *s) {
-                best = Some((score, i, to, after));
+            if score > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, k));
             }
         }
-        let Some((_, i, to, after)) = best else { break };
-        let from = whatif.value(&candidates[i].target, &assumed)?;
-        let raised = raises(d, &current, &after);
+        let Some((_, k)) = best else { break };
+        let Some(Some((from, to, ..))) = known[k].clone() else {
+            break;
+        };
+        let i = distinct[k];
         assumed.retain(|(t, _)| *t != candidates[i].target);
         assumed.push((candidates[i].target.clone(), to.clone()));
+        let after = whatif.evaluate(&assumed)?;
+        let raised = raises(d, &current, &after);
         match steps.iter_mut().find(|(j, ..)| *j == i) {
             Some(step) => {
                 step.2 = to;
@@ -707,6 +858,11 @@ fn plan(
             None => steps.push((i, from, to, raised)),
         }
         current = after;
+        for (other, slot) in reached.iter().zip(&mut known) {
+            if other.iter().any(|s| reached[k].contains(s)) {
+                *slot = None;
+            }
+        }
     }
     let moves = steps
         .into_iter()

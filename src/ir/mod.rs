@@ -232,6 +232,31 @@ impl Period {
         self.from.into_iter().chain(self.until)
     }
 
+    /// The intervals of time that `dates` (sorted, without repeats) split time into, each with
+    /// a day in it: before the first date, then from each date up to the next.
+    pub fn intervals(dates: &[NaiveDate]) -> Vec<(Period, NaiveDate)> {
+        let mut out = Vec::new();
+        if let Some(day) = dates.first().and_then(|d| d.pred_opt()) {
+            out.push((
+                Period {
+                    from: None,
+                    until: Some(dates[0]),
+                },
+                day,
+            ));
+        }
+        for (i, &from) in dates.iter().enumerate() {
+            out.push((
+                Period {
+                    from: Some(from),
+                    until: dates.get(i + 1).copied(),
+                },
+                from,
+            ));
+        }
+        out
+    }
+
     /// How a reader is told when it is in force: `from 2026-07-01`, `before 2026-07-01`,
     /// `from 2025-07-01 until 2026-07-01`; none when always.
     pub fn describe(self) -> Option<String> {
@@ -443,6 +468,10 @@ pub struct Test {
     /// Replaces the data's evaluation date.
     pub date: Option<NaiveDate>,
     pub expectations: Vec<Expectation>,
+    /// For a test without a `date` line: what its expectations read that is not in force in
+    /// an interval (a value with no version then, a field the data lacks then). The date of
+    /// its data, read after checking, says whether it is an error.
+    pub outside_dates: Vec<(Period, crate::diagnostic::Diag)>,
 }
 
 #[derive(Debug)]

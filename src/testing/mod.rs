@@ -117,7 +117,17 @@ pub fn data_problems(program: &Program) -> Vec<Diag> {
             TestInput::File(_, span) | TestInput::Inline(_, span) => *span,
         };
         match read_data(program, test, kind, test.date.unwrap_or(as_of)) {
-            Ok(_) => {}
+            Ok(record) => {
+                // What the expectations read outside its dates, on the day of this data.
+                let date = crate::ir::evaluation_date(program, kind, &record, as_of);
+                for (period, diag) in &test.outside_dates {
+                    if period.contains(date) {
+                        let mut diag = diag.clone().also(test.span, "in this test");
+                        diag.message = format!("as of {date}, this test's date: {}", diag.message);
+                        diags.push(diag);
+                    }
+                }
+            }
             Err(CaseFailure::Data { file, errors }) => {
                 for (error, span) in errors {
                     let path = crate::data::path_text(&error.path);
@@ -188,6 +198,19 @@ fn run_one(
         }
         _ => record,
     };
+    // An expectation that reads what is not in force on the day fails, and is not evaluated.
+    let date = crate::ir::evaluation_date(program, kind, &record, as_of);
+    if let Some((_, diag)) = test.outside_dates.iter().find(|(p, _)| p.contains(date)) {
+        let mut error = EvalError::new(format!("as of {date}: {}", diag.message));
+        if let Some(span) = diag.span {
+            error = error.at(span);
+        }
+        if let Some(help) = &diag.help {
+            error = error.help(help.clone());
+        }
+        result.failures.push(CaseFailure::Rule(error));
+        return result;
+    }
     let mut ev = Evaluation::new(program, kind, record, as_of);
     if exercised.is_some() {
         ev.coverage = Some(Box::default());
